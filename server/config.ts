@@ -1,0 +1,97 @@
+/**
+ * Server settings, read once from the environment and checked at start: a bad value stops the
+ * server with a message that names the variable, instead of failing later mid-call.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  /** Origins (besides the server's own) whose pages may embed <call-room>. */
+  allowedOrigins: string[];
+  /** Handed to every client as RTCConfiguration.iceServers. */
+  iceServers: RTCIceServerConfig[];
+  peerKey: string;
+  roomCapacity: number;
+  /** Largest Socket.IO message and PeerServer WebSocket frame, in bytes. */
+  maxMessageBytes: number;
+  logLevel: string;
+}
+
+export interface RTCIceServerConfig {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function origins(env: Env): string[] {
+  const raw = env.ALLOWED_ORIGINS ?? '';
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://example.com`);
+      }
+      if (parsed.origin !== origin.replace(/\/$/, '')) {
+        throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" must be scheme://host[:port] with no path`);
+      }
+      return parsed.origin;
+    });
+}
+
+function iceServers(env: Env): RTCIceServerConfig[] {
+  const raw = env.ICE_SERVERS;
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('ICE_SERVERS must be JSON, e.g. [{"urls":"stun:stun.example.org:3478"}]');
+  }
+  const valid =
+    Array.isArray(parsed) &&
+    parsed.every(
+      (s) =>
+        typeof s === 'object' &&
+        s !== null &&
+        (typeof s.urls === 'string' || (Array.isArray(s.urls) && s.urls.every((u: unknown) => typeof u === 'string'))) &&
+        (s.username === undefined || typeof s.username === 'string') &&
+        (s.credential === undefined || typeof s.credential === 'string'),
+    );
+  if (!valid) throw new ConfigError('ICE_SERVERS must be an array of {urls, username?, credential?}');
+  return parsed as RTCIceServerConfig[];
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const peerKey = env.PEER_KEY ?? 'peerjs';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(peerKey)) {
+    throw new ConfigError('PEER_KEY must be 1 to 64 letters, digits, "-" or "_"');
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    allowedOrigins: origins(env),
+    iceServers: iceServers(env),
+    peerKey,
+    roomCapacity: integer(env, 'ROOM_CAPACITY', 6, 2, 50),
+    maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 64 * 1024, 1024, 64 * 1024),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

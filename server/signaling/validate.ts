@@ -1,0 +1,63 @@
+/**
+ * Run-time checks for every Socket.IO payload: types are not validation. Each parser returns the
+ * clean value or an error body for the ack; nothing unchecked reaches the room rules.
+ */
+import type { ErrorBody, JoinOptions, MediaState } from './contract.js';
+import { PEER_ID_MAX_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN } from './contract.js';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
+
+const TOKEN_PATTERN = /^[A-Za-z0-9]{1,64}$/;
+const NAME_INPUT_MAX = 200; // longer input is rejected outright; normalizeName caps what is kept
+
+function fail(code: ErrorBody['code'], message: string): { ok: false; error: ErrorBody } {
+  return { ok: false, error: { code, message } };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+export function isValidRoomId(value: unknown): value is string {
+  return typeof value === 'string' && ROOM_ID_PATTERN.test(value);
+}
+
+export function isValidPeerId(value: unknown): value is string {
+  return (
+    typeof value === 'string' && value.length <= PEER_ID_MAX_LENGTH && PEER_ID_PATTERN.test(value)
+  );
+}
+
+export interface JoinArgs {
+  roomId: string;
+  peerId: string;
+  options: JoinOptions;
+}
+
+export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown): Parsed<JoinArgs> {
+  if (!isValidRoomId(roomId)) {
+    return fail('invalid-room', 'Room ids are 1 to 64 letters, digits, "-" or "_"');
+  }
+  if (!isValidPeerId(peerId)) return fail('invalid-peer', 'That peer id is not valid');
+  if (options === undefined || options === null) return { ok: true, value: { roomId, peerId, options: {} } };
+  if (!isPlainObject(options)) return fail('invalid-payload', 'Join options must be an object');
+  const { name, audio, video, peerToken } = options;
+  if (name !== undefined && (typeof name !== 'string' || name.length > NAME_INPUT_MAX)) {
+    return fail('invalid-payload', `Names are text of at most ${NAME_INPUT_MAX} characters`);
+  }
+  if (audio !== undefined && typeof audio !== 'boolean') return fail('invalid-payload', '"audio" must be true or false');
+  if (video !== undefined && typeof video !== 'boolean') return fail('invalid-payload', '"video" must be true or false');
+  if (peerToken !== undefined && (typeof peerToken !== 'string' || !TOKEN_PATTERN.test(peerToken))) {
+    return fail('invalid-payload', '"peerToken" must be the PeerJS token');
+  }
+  return { ok: true, value: { roomId, peerId, options: { name, audio, video, peerToken } } };
+}
+
+export function parseMediaState(media: unknown): Parsed<MediaState> {
+  if (!isPlainObject(media) || typeof media.audio !== 'boolean' || typeof media.video !== 'boolean') {
+    return fail('invalid-payload', 'Media state is {audio: boolean, video: boolean}');
+  }
+  return { ok: true, value: { audio: media.audio, video: media.video } };
+}
