@@ -1,0 +1,89 @@
+/**
+ * Builds the web app into dist/web: esbuild bundles (minified, split so the app and the
+ * embeddable call-room.js share one copy of Lit/PeerJS/Socket.IO), static files, then the
+ * service worker with workbox-build's precache manifest injected. Prints the JS weight.
+ */
+import { build } from 'esbuild';
+import { injectManifest } from 'workbox-build';
+import { cp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync, brotliCompressSync } from 'node:zlib';
+
+const OUT = 'dist/web';
+
+async function main() {
+  await rm(OUT, { recursive: true, force: true });
+  await mkdir(OUT, { recursive: true });
+
+  await build({
+    entryPoints: { app: 'web/main.ts', 'call-room': 'web/embed.ts' },
+    outdir: OUT,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    minify: true,
+    target: 'es2022',
+    chunkNames: 'chunks/[name]-[hash]',
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: false,
+  });
+
+  await cp('web/index.html', `${OUT}/index.html`);
+  await cp('web/app.css', `${OUT}/app.css`);
+  await cp('manifest.webmanifest', `${OUT}/manifest.webmanifest`);
+  await cp('web/public', OUT, { recursive: true });
+
+  await build({
+    entryPoints: ['sw/sw.ts'],
+    outfile: 'dist/sw-src.js',
+    bundle: true,
+    format: 'iife',
+    minify: true,
+    target: 'es2022',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  });
+  const { count, size, warnings } = await injectManifest({
+    swSrc: 'dist/sw-src.js',
+    swDest: `${OUT}/sw.js`,
+    globDirectory: OUT,
+    globPatterns: ['index.html', 'app.css', 'manifest.webmanifest', '*.js', 'chunks/*.js', 'icons/*.png'],
+    globIgnores: ['sw.js'],
+  });
+  if (warnings.length) throw new Error(`workbox: ${warnings.join('\n')}`);
+  console.log(`service worker precaches ${count} files (${(size / 1024).toFixed(1)} KiB)`);
+
+  await reportWeight();
+}
+
+async function reportWeight() {
+  const files = await listJs(OUT);
+  let raw = 0;
+  let gz = 0;
+  let br = 0;
+  for (const file of files) {
+    if (file.endsWith('sw.js')) continue;
+    const data = await readFile(file);
+    raw += data.length;
+    gz += gzipSync(data, { level: 9 }).length;
+    br += brotliCompressSync(data).length;
+  }
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  console.log(`web JS (app + call-room.js + chunks): ${kb(raw)} raw, ${kb(gz)} gzip, ${kb(br)} brotli`);
+}
+
+async function listJs(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir)) {
+    const full = path.join(dir, entry);
+    if ((await stat(full)).isDirectory()) out.push(...(await listJs(full)));
+    else if (entry.endsWith('.js')) out.push(full);
+  }
+  return out;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

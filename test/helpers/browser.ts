@@ -1,0 +1,148 @@
+/** Real headless Chromium (Debian's) with a synthetic camera and microphone, via playwright-core. */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  // Three or four tabs share two cores: keep background tabs from being throttled.
+  '--disable-renderer-backgrounding',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+/** Records every RTCPeerConnection a page makes, so tests can read its stats. */
+const RECORD_PEER_CONNECTIONS = `(() => {
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Native(...args);
+    window.__pcs.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Native.prototype;
+  Object.setPrototypeOf(window.RTCPeerConnection, Native);
+})();`;
+
+/** Makes the camera take `ms` to start, like a slow USB webcam. */
+const slowCamera = (ms: number) => `(() => {
+  const media = navigator.mediaDevices;
+  const original = media.getUserMedia.bind(media);
+  media.getUserMedia = async (constraints) => {
+    if (constraints && constraints.video) await new Promise((r) => setTimeout(r, ${ms}));
+    return original(constraints);
+  };
+})();`;
+
+export interface Participant {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+}
+
+export interface OpenOptions {
+  name: string;
+  viewport?: { width: number; height: number };
+  cameraDelayMs?: number;
+  /** Extra init script (runs before the page's own scripts). */
+  initScript?: string;
+}
+
+export async function openCall(browser: Browser, url: string, options: OpenOptions): Promise<Participant> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 640, height: 480 } });
+  await context.addInitScript(RECORD_PEER_CONNECTIONS);
+  if (options.cameraDelayMs) await context.addInitScript(slowCamera(options.cameraDelayMs));
+  if (options.initScript) await context.addInitScript(options.initScript);
+  const page = await context.newPage();
+  const separator = url.includes('?') ? '&' : '?';
+  await page.goto(`${url}${separator}name=${encodeURIComponent(options.name)}`);
+  return { name: options.name, context, page };
+}
+
+export async function clickJoin(p: Participant): Promise<void> {
+  await p.page.getByRole('button', { name: 'Join', exact: true }).click();
+}
+
+/** Remote tiles shown in the grid (the own tile has no peer id). */
+export function remoteTiles(p: Participant) {
+  return p.page.locator('call-room video-tile[data-peer-id]');
+}
+
+/** Names on the remote tiles, sorted. */
+export async function remoteNames(p: Participant): Promise<string[]> {
+  const names = await remoteTiles(p).evaluateAll((tiles) => tiles.map((t) => (t as HTMLElement & { name: string }).name));
+  return names.sort();
+}
+
+/** For each connected peer connection: frames of video decoded so far. */
+export async function decodedFrames(p: Participant): Promise<number[]> {
+  return p.page.evaluate(async () => {
+    const pcs = ((window as unknown as { __pcs: RTCPeerConnection[] }).__pcs ?? []).filter((pc) => pc.connectionState === 'connected');
+    const counts: number[] = [];
+    for (const pc of pcs) {
+      const stats = await pc.getStats();
+      let frames = 0;
+      stats.forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0;
+      });
+      counts.push(frames);
+    }
+    return counts;
+  });
+}
+
+/** Each remote tile's <video> has real frames (its width is known and it is playing). */
+export async function remoteVideosPlaying(p: Participant): Promise<boolean[]> {
+  return remoteTiles(p).evaluateAll((tiles) =>
+    tiles.map((tile) => {
+      const video = tile.shadowRoot?.querySelector('video');
+      return !!video && video.videoWidth > 0 && !video.paused && !video.hidden;
+    }),
+  );
+}
+
+/** Polls `check` until it returns true (or throws the last failure after `ms`). */
+export async function eventually(check: () => Promise<boolean> | boolean, ms = 20_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Every local track the page still holds is ended (camera light off). */
+export async function localTracksEnded(p: Participant): Promise<{ live: number; total: number }> {
+  return p.page.evaluate(() => (window as unknown as { __trackReport: () => { live: number; total: number } }).__trackReport());
+}
+
+/** Records every track getUserMedia hands out, so a test can check they all end on hang-up. */
+export const RECORD_LOCAL_TRACKS = `(() => {
+  const tracks = [];
+  const media = navigator.mediaDevices;
+  const original = media.getUserMedia.bind(media);
+  media.getUserMedia = async (constraints) => {
+    const stream = await original(constraints);
+    tracks.push(...stream.getTracks());
+    return stream;
+  };
+  window.__trackReport = () => ({ live: tracks.filter((t) => t.readyState === 'live').length, total: tracks.length });
+})();`;

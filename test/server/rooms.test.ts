@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { joinRoom, leaveRoom, newParticipant, normalizeName, updateMedia, type Room } from '../../server/signaling/rooms.js';
+import { MemoryRoomStore } from '../../server/signaling/store.js';
+import { parseJoinArgs, parseMediaState } from '../../server/signaling/validate.js';
+
+const person = (peerId: string, at = 1, name = peerId) => newParticipant(peerId, { name }, at);
+
+function joined(room: Room | undefined, peerId: string, capacity = 6, at = 1): Room {
+  const result = joinRoom(room, 'r', person(peerId, at), capacity);
+  assert.ok(result.ok && result.room);
+  return result.room;
+}
+
+describe('room rules', () => {
+  it('creates a room on first join and lists others oldest first', () => {
+    let room = joined(undefined, 'a', 6, 1);
+    room = joined(room, 'b', 6, 2);
+    const third = joinRoom(room, 'r', person('c', 3), 6);
+    assert.ok(third.ok);
+    assert.deepEqual(third.value.others.map((p) => p.peerId), ['a', 'b']);
+    assert.equal(third.value.rejoined, false);
+    assert.deepEqual(third.room?.participants.map((p) => p.peerId), ['a', 'b', 'c']);
+  });
+
+  it('treats a second join of the same peer as a rejoin that keeps its place', () => {
+    let room = joined(undefined, 'a', 6, 1);
+    room = joined(room, 'b', 6, 2);
+    const again = joinRoom(room, 'r', newParticipant('a', { name: 'Ada', video: false }, 99), 6);
+    assert.ok(again.ok);
+    assert.equal(again.value.rejoined, true);
+    assert.equal(again.value.self.joinedAt, 1);
+    assert.equal(again.value.self.video, false);
+    assert.deepEqual(again.room?.participants.map((p) => p.peerId), ['a', 'b']);
+  });
+
+  it('answers "full" at capacity and leaves the room untouched', () => {
+    const room = joined(joined(undefined, 'a', 2), 'b', 2);
+    const refused = joinRoom(room, 'r', person('c'), 2);
+    assert.equal(refused.ok, false);
+    assert.deepEqual(!refused.ok && refused.error, { code: 'room-full', message: 'This call is full (2 of 2)' });
+    // A member rejoining a full room is not refused.
+    assert.ok(joinRoom(room, 'r', person('a'), 2).ok);
+  });
+
+  it('gives exactly one of two racers the last seat through the store', async () => {
+    const store = new MemoryRoomStore();
+    await store.update('r', (room) => joinRoom(room, 'r', person('a'), 2));
+    const [x, y] = await Promise.all([
+      store.update('r', (room) => joinRoom(room, 'r', person('x'), 2)),
+      store.update('r', (room) => joinRoom(room, 'r', person('y'), 2)),
+    ]);
+    assert.deepEqual([x.ok, y.ok].sort(), [false, true]);
+    assert.equal((await store.get('r'))?.participants.length, 2);
+  });
+
+  it('drops an empty room, and leaving twice is harmless', async () => {
+    const store = new MemoryRoomStore();
+    await store.update('r', (room) => joinRoom(room, 'r', person('a'), 6));
+    const left = await store.update('r', (room) => leaveRoom(room, 'a'));
+    assert.ok(left.ok && left.value?.peerId === 'a');
+    assert.equal(await store.get('r'), undefined);
+    const again = await store.update('r', (room) => leaveRoom(room, 'a'));
+    assert.ok(again.ok && again.value === undefined);
+    assert.deepEqual(await store.counts(), { rooms: 0, participants: 0 });
+  });
+
+  it('keeps rooms apart, even rooms named like Object.prototype members', async () => {
+    const store = new MemoryRoomStore();
+    for (const id of ['__proto__', 'constructor', 'toString']) {
+      await store.update(id, (room) => joinRoom(room, id, person('p' + id.length), 6));
+    }
+    assert.deepEqual(await store.counts(), { rooms: 3, participants: 3 });
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('updates media only for members', () => {
+    const room = joined(undefined, 'a');
+    const updated = updateMedia(room, 'a', { audio: false, video: true });
+    assert.ok(updated.ok && updated.value.audio === false);
+    const stranger = updateMedia(room, 'zz', { audio: false, video: false });
+    assert.equal(!stranger.ok && stranger.error.code, 'not-in-room');
+  });
+
+  it('normalizes names: trims, strips control characters, caps at 40, never empty', () => {
+    assert.equal(normalizeName('  Grace   Hopper  '), 'Grace Hopper');
+    assert.equal(normalizeName('a\u0000b\u202Ec'), 'abc');
+    assert.equal(normalizeName('x'.repeat(100)).length, 40);
+    assert.equal(normalizeName('   '), 'Guest');
+    assert.equal(normalizeName(42), 'Guest');
+    assert.equal(normalizeName('<b>hi</b>'), '<b>hi</b>');
+  });
+});
+
+describe('payload validation', () => {
+  it('accepts classic and rich join arguments', () => {
+    assert.ok(parseJoinArgs('room-1_A', 'peer1', undefined).ok);
+    assert.ok(parseJoinArgs('room', 'peer-1', { name: 'Ann', audio: true, video: false, peerToken: 'abc123' }).ok);
+  });
+
+  it('rejects wrong types, bad ids, odd prototypes and oversize values', () => {
+    const cases: unknown[][] = [
+      [null, 'p'],
+      ['', 'p'],
+      ['a b', 'p'],
+      ['r', ''],
+      ['r', 'p'.repeat(65)],
+      ['r', { toString: () => 'p' }],
+      ['r', 'p', []],
+      ['r', 'p', Object.create({ name: 'inherited' })],
+      ['r', 'p', { name: 'x'.repeat(201) }],
+      ['r', 'p', { peerToken: 'has space' }],
+      ['r', 'p', { video: 1 }],
+    ];
+    for (const [room, peer, options] of cases) {
+      assert.equal(parseJoinArgs(room, peer, options).ok, false, JSON.stringify([room, peer, options]));
+    }
+    assert.equal(parseMediaState({ audio: true }).ok, false);
+    assert.equal(parseMediaState('on').ok, false);
+    assert.ok(parseMediaState({ audio: true, video: false, extra: 1 }).ok);
+  });
+});

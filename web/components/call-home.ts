@@ -1,0 +1,122 @@
+/** The home screen: start a new call, or join one from a link or code. */
+import { LitElement, css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { ROOM_ID_PATTERN } from '../../server/signaling/contract.js';
+import { randomId } from '../rtc/emitter.js';
+
+/** A new, unguessable room id: 128 random bits, URL-safe (22 characters). */
+export function newRoomId(): string {
+  return randomId(16);
+}
+
+/** Accepts a full call link or a bare room id; returns the room id or undefined. */
+export function roomIdFromInput(input: string): string | undefined {
+  const text = input.trim();
+  const fromLink = /\/r\/([^/?#\s]+)/.exec(text)?.[1];
+  const candidate = fromLink ? decodeURIComponent(fromLink) : text;
+  return ROOM_ID_PATTERN.test(candidate) ? candidate : undefined;
+}
+
+@customElement('call-home')
+export class CallHome extends LitElement {
+  static override styles = css`
+    :host {
+      display: grid;
+      place-content: center;
+      min-height: 100%;
+      padding: 2rem 1.25rem;
+      box-sizing: border-box;
+      font: 1rem / 1.5 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+      color: var(--app-foreground, #f3f5f9);
+    }
+    main {
+      display: grid;
+      gap: 1.5rem;
+      max-width: 28rem;
+    }
+    h1 {
+      margin: 0;
+      font-size: clamp(1.8rem, 6vw, 2.6rem);
+      line-height: 1.15;
+    }
+    p {
+      margin: 0;
+      color: #a9b1c2;
+    }
+    button {
+      padding: 0.85rem 1.5rem;
+      border: 0;
+      border-radius: 999px;
+      background: var(--app-accent, #3d6df2);
+      color: #fff;
+      font: 600 1.05rem / 1.2 system-ui, sans-serif;
+      cursor: pointer;
+    }
+    form {
+      display: flex;
+      gap: 0.5rem;
+    }
+    input {
+      flex: 1;
+      min-width: 0;
+      padding: 0.7rem 0.8rem;
+      border: 1px solid #3a4155;
+      border-radius: 10px;
+      background: #1b1f2a;
+      color: inherit;
+      font: inherit;
+    }
+    form button {
+      background: #2d3343;
+      font-size: 0.95rem;
+      padding: 0.7rem 1.1rem;
+    }
+    .error {
+      color: #ffb4a8;
+      font-size: 0.9rem;
+    }
+    button:focus-visible,
+    input:focus-visible {
+      outline: 3px solid var(--app-focus, #8ab4ff);
+      outline-offset: 2px;
+    }
+  `;
+
+  @state() private _error = '';
+
+  private _newCall() {
+    location.assign(`/r/${newRoomId()}`);
+  }
+
+  private _joinExisting(event: SubmitEvent) {
+    event.preventDefault();
+    const input = (event.target as HTMLFormElement).elements.namedItem('link') as HTMLInputElement;
+    const roomId = roomIdFromInput(input.value);
+    if (!roomId) {
+      this._error = 'That is not a call link or code. Codes are letters, digits, “-” and “_”.';
+      return;
+    }
+    location.assign(`/r/${roomId}`);
+  }
+
+  override render() {
+    return html`
+      <main>
+        <h1>Video calls from a link</h1>
+        <p>Start a call and send the link. Nothing to install, no account.</p>
+        <button type="button" @click=${this._newCall}>New call</button>
+        <form @submit=${this._joinExisting} aria-label="Join a call">
+          <input name="link" aria-label="Call link or code" placeholder="Paste a link or code" autocomplete="off" />
+          <button type="submit">Join</button>
+        </form>
+        <p class="error" role="alert" ?hidden=${!this._error}>${this._error}</p>
+      </main>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'call-home': CallHome;
+  }
+}

@@ -1,0 +1,58 @@
+import { css } from 'lit';
+
+export const mediaControlsStyles = css`
+  :host {
+    --media-controls-button-size: 3.25rem;
+    --media-controls-off-background: #e5484d;
+    --media-controls-on-background: #2d3343;
+    display: block;
+  }
+  .bar {
+    display: flex;
+    justify-content: center;
+    align-items: center;
+    gap: 0.75rem;
+    flex-wrap: wrap;
+  }
+  button {
+    display: inline-flex;
+    flex-direction: column;
+    align-items: center;
+    gap: 0.2rem;
+    min-width: var(--media-controls-button-size);
+    padding: 0;
+    border: 0;
+    background: none;
+    color: inherit;
+    font: 500 0.75rem / 1.2 system-ui, sans-serif;
+    cursor: pointer;
+  }
+  .circle {
+    display: grid;
+    place-items: center;
+    width: var(--media-controls-button-size);
+    height: var(--media-controls-button-size);
+    border-radius: 50%;
+    background: var(--media-controls-on-background);
+    color: #fff;
+    transition: background 120ms;
+  }
+  button[aria-pressed='false'] .circle {
+    background: var(--media-controls-off-background);
+  }
+  button.leave .circle {
+    background: var(--media-controls-off-background);
+    width: calc(var(--media-controls-button-size) * 1.4);
+    border-radius: 999px;
+  }
+  button:focus-visible .circle {
+    outline: 3px solid var(--app-focus, #8ab4ff);
+    outline-offset: 2px;
+  }
+  button:hover .circle {
+    filter: brightness(1.15);
+  }
+  [hidden] {
+    display: none !important;
+  }
+`;

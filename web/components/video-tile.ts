@@ -1,0 +1,61 @@
+/**
+ * One participant: their video (or an initial when the camera is off), name, and a mic-off mark.
+ * It only renders the MediaStream it is given; it never owns a connection.
+ */
+import { LitElement, html, type PropertyValues } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+import { camOffIcon, micOffIcon } from './icons.js';
+import { videoTileStyles } from './video-tile.styles.js';
+
+@customElement('video-tile')
+export class VideoTile extends LitElement {
+  static override styles = videoTileStyles;
+
+  @query('video') private _video!: HTMLVideoElement;
+
+  @property({ attribute: false }) stream: MediaStream | undefined;
+  @property() name = '';
+  /** Silences this tile's audio (always, for your own tile: no echo). */
+  @property({ type: Boolean, reflect: true }) muted = false;
+  @property({ type: Boolean, reflect: true }) mirrored = false;
+  @property({ type: Boolean, reflect: true, attribute: 'audio-off' }) audioOff = false;
+  @property({ type: Boolean, reflect: true, attribute: 'video-off' }) videoOff = false;
+  /** A short note over the video, such as "Connecting…". */
+  @property() status = '';
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Detach the stream so a removed tile holds no reference to a peer's media.
+    if (this._video) this._video.srcObject = null;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const video = this._video;
+    if (changed.has('stream') && video.srcObject !== (this.stream ?? null)) {
+      video.srcObject = this.stream ?? null;
+      if (this.stream) video.play().catch(() => {});
+    }
+    video.muted = this.muted;
+  }
+
+  override render() {
+    const hideVideo = this.videoOff || !this.stream;
+    const initial = Array.from(this.name.trim())[0]?.toUpperCase() ?? '?';
+    return html`
+      <video part="video" autoplay playsinline .muted=${this.muted} ?hidden=${hideVideo}></video>
+      <div class="avatar" ?hidden=${!hideVideo} aria-hidden="true"><span>${initial}</span></div>
+      <div class="status" ?hidden=${!this.status} role="status">${this.status}</div>
+      <div class="label">
+        <span class="name">${this.name}</span>
+        <span ?hidden=${!this.audioOff} role="img" aria-label="Microphone off">${micOffIcon}</span>
+        <span ?hidden=${!this.videoOff} role="img" aria-label="Camera off">${camOffIcon}</span>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'video-tile': VideoTile;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * A component's subscription to its CallSession: re-renders on every change and hangs up when
+ * the host leaves the page.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { CallSession, type CallSessionOptions, type SessionState } from '../rtc/call-session.js';
+
+const IDLE: SessionState = { status: 'idle', self: undefined, participants: [], error: undefined };
+
+export class CallSessionController implements ReactiveController {
+  #host: ReactiveControllerHost;
+  #session: CallSession | undefined;
+  state: SessionState = IDLE;
+
+  constructor(host: ReactiveControllerHost) {
+    this.#host = host;
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    void this.leave();
+  }
+
+  async join(options: CallSessionOptions): Promise<void> {
+    await this.leave();
+    const session = new CallSession(options);
+    this.#session = session;
+    session.on('change', (state) => {
+      this.state = state;
+      this.#host.requestUpdate();
+    });
+    await session.join();
+  }
+
+  async leave(): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    await session?.leave();
+  }
+
+  reset(): void {
+    this.state = IDLE;
+    this.#host.requestUpdate();
+  }
+}

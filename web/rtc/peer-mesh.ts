@@ -1,0 +1,255 @@
+/**
+ * The WebRTC mesh over PeerJS: one MediaConnection per remote participant.
+ *
+ * Every connection is negotiated with one audio and one video sender from the start (placeholder
+ * tracks, replaced at once by the real ones or by nothing). So a camera that starts late, or is
+ * turned off and on, is a `replaceTrack` on each connection, never a renegotiation.
+ */
+import { Peer, type MediaConnection, type PeerOptions } from 'peerjs';
+import { Emitter, randomAlphanumeric } from './emitter.js';
+
+export type ConnectionState = 'connecting' | 'connected' | 'failed';
+
+export interface MeshEvents extends Record<string, unknown[]> {
+  stream: [peerId: string, stream: MediaStream];
+  state: [peerId: string, state: ConnectionState];
+  /** The PeerServer connection dropped (media may keep flowing) or came back. */
+  server: [connected: boolean];
+  error: [message: string];
+}
+
+export interface LocalTracks {
+  audio: MediaStreamTrack | undefined;
+  video: MediaStreamTrack | undefined;
+}
+
+export interface MeshOptions {
+  server: URL;
+  peerPath: string;
+  peerKey: string;
+  iceServers: RTCIceServer[];
+  /** Whether `peerId` is someone in our room; calls from anyone else are refused. */
+  isInRoom: (peerId: string) => boolean;
+  getLocalTracks: () => LocalTracks;
+}
+
+/** Calls from peers we do not know yet wait this long for the room to introduce them. */
+const UNKNOWN_CALLER_GRACE_MS = 5000;
+
+export class PeerMesh extends Emitter<MeshEvents> {
+  readonly peerId = randomAlphanumeric(20);
+  readonly token = randomAlphanumeric(24);
+  #peer: Peer | undefined;
+  #options: MeshOptions;
+  #connections = new Map<string, MediaConnection>();
+  #pending = new Map<string, { call: MediaConnection; timer: ReturnType<typeof setTimeout> }>();
+  #placeholders: { audio: MediaStreamTrack; video: MediaStreamTrack; stream: MediaStream } | undefined;
+  #incoming = new WeakSet<MediaConnection>();
+  #closed = false;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: MeshOptions) {
+    super();
+    this.#options = options;
+  }
+
+  /** Connects to the PeerServer; resolves once our peer id is registered there. */
+  open(): Promise<string> {
+    const { server, peerPath, peerKey, iceServers } = this.#options;
+    const secure = server.protocol === 'https:';
+    const options: PeerOptions = {
+      host: server.hostname,
+      port: Number(server.port) || (secure ? 443 : 80),
+      path: peerPath,
+      key: peerKey,
+      secure,
+      token: this.token,
+      config: { iceServers },
+      debug: 0,
+    };
+    const peer = new Peer(this.peerId, options);
+    this.#peer = peer;
+    peer.on('call', (call) => this.#onIncoming(call));
+    peer.on('disconnected', () => {
+      this.emit('server', false);
+      this.#scheduleReconnect(1000);
+    });
+    peer.on('open', () => this.emit('server', true));
+    return new Promise((resolve, reject) => {
+      peer.once('open', (id) => resolve(id));
+      peer.on('error', (error) => {
+        const type = (error as { type?: string }).type;
+        if (!peer.open && !peer.disconnected) reject(new Error(`Could not reach the call server (${type})`));
+        // A failed call to one participant is that connection's business, not the whole call's.
+        if (type === 'peer-unavailable') return;
+        if (type === 'network' || type === 'server-error' || type === 'socket-error' || type === 'socket-closed') {
+          this.#scheduleReconnect(2000);
+        }
+      });
+    });
+  }
+
+  /** Calls a participant (we are the one already in the room, or a fallback). */
+  call(remotePeerId: string): void {
+    if (this.#closed || !this.#peer) return;
+    const call = this.#peer.call(remotePeerId, this.#placeholderStream(), { metadata: { v: 1 } });
+    if (!call) return;
+    this.#adopt(remotePeerId, call);
+  }
+
+  has(remotePeerId: string): boolean {
+    return this.#connections.has(remotePeerId);
+  }
+
+  isHealthy(remotePeerId: string): boolean {
+    const state = this.#connections.get(remotePeerId)?.peerConnection?.connectionState;
+    return state === 'connected' || state === 'connecting' || state === 'new';
+  }
+
+  /** The room just introduced someone: a call from them that was waiting can be answered. */
+  admitted(remotePeerId: string): void {
+    const pending = this.#pending.get(remotePeerId);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.#pending.delete(remotePeerId);
+    this.#answer(pending.call);
+  }
+
+  /** Ends the connection with one participant (they left). */
+  hangUp(remotePeerId: string): void {
+    const pending = this.#pending.get(remotePeerId);
+    if (pending) {
+      clearTimeout(pending.timer);
+      pending.call.close();
+      this.#pending.delete(remotePeerId);
+    }
+    const call = this.#connections.get(remotePeerId);
+    this.#connections.delete(remotePeerId);
+    if (call) closeCall(call);
+  }
+
+  /** Sends the current local tracks (or nothing) on every connection. */
+  updateLocalTracks(): void {
+    for (const call of this.#connections.values()) this.#applyLocalTracks(call);
+  }
+
+  /** Hangs up everyone, leaves the PeerServer and stops the placeholder tracks. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#reconnectTimer);
+    for (const peerId of [...this.#connections.keys(), ...this.#pending.keys()]) this.hangUp(peerId);
+    this.#peer?.destroy();
+    this.#peer = undefined;
+    this.#placeholders?.stream.getTracks().forEach((t) => t.stop());
+    this.#placeholders = undefined;
+    this.removeAllListeners();
+  }
+
+  #onIncoming(call: MediaConnection) {
+    if (this.#closed) return call.close();
+    if (this.#options.isInRoom(call.peer)) return this.#answer(call);
+    // The caller's call can outrun the room's news of them (two different servers' paths).
+    const previous = this.#pending.get(call.peer);
+    if (previous) {
+      clearTimeout(previous.timer);
+      previous.call.close();
+    }
+    const timer = setTimeout(() => {
+      this.#pending.delete(call.peer);
+      call.close();
+    }, UNKNOWN_CALLER_GRACE_MS);
+    this.#pending.set(call.peer, { call, timer });
+  }
+
+  #answer(call: MediaConnection) {
+    const existing = this.#connections.get(call.peer);
+    if (existing && existing !== call) {
+      // Both sides called at once: keep the call placed by the smaller peer id, on both sides.
+      const existingIsOurs = !this.#incoming.has(existing);
+      if (existingIsOurs && this.peerId < call.peer && this.isHealthy(call.peer)) {
+        call.close();
+        return;
+      }
+    }
+    this.#incoming.add(call);
+    call.answer(this.#placeholderStream());
+    this.#adopt(call.peer, call);
+  }
+
+  #adopt(remotePeerId: string, call: MediaConnection) {
+    const previous = this.#connections.get(remotePeerId);
+    this.#connections.set(remotePeerId, call);
+    if (previous && previous !== call) closeCall(previous);
+    this.#applyLocalTracks(call);
+    this.emit('state', remotePeerId, 'connecting');
+
+    call.on('stream', (stream) => {
+      if (this.#connections.get(remotePeerId) === call) this.emit('stream', remotePeerId, stream);
+    });
+    const pc = call.peerConnection;
+    pc?.addEventListener('connectionstatechange', () => {
+      if (this.#connections.get(remotePeerId) !== call) return;
+      if (pc.connectionState === 'connected') this.emit('state', remotePeerId, 'connected');
+      if (pc.connectionState === 'failed') this.emit('state', remotePeerId, 'failed');
+    });
+    call.on('close', () => {
+      if (this.#connections.get(remotePeerId) !== call) return;
+      this.#connections.delete(remotePeerId);
+      this.emit('state', remotePeerId, 'failed');
+    });
+    call.on('error', () => {
+      if (this.#connections.get(remotePeerId) === call) this.emit('state', remotePeerId, 'failed');
+    });
+  }
+
+  #applyLocalTracks(call: MediaConnection) {
+    const pc = call.peerConnection;
+    if (!pc || pc.signalingState === 'closed') return;
+    const { audio, video } = this.#options.getLocalTracks();
+    for (const transceiver of pc.getTransceivers()) {
+      const kind = transceiver.receiver.track?.kind;
+      const track = kind === 'audio' ? audio : kind === 'video' ? video : undefined;
+      if (transceiver.sender.track !== (track ?? null)) {
+        transceiver.sender.replaceTrack(track ?? null).catch(() => {});
+      }
+    }
+  }
+
+  /** One audio and one video track that never carry anything; they only shape the offer. */
+  #placeholderStream(): MediaStream {
+    if (!this.#placeholders) {
+      const canvas = document.createElement('canvas');
+      canvas.width = 16;
+      canvas.height = 9;
+      const video = canvas.captureStream(0).getVideoTracks()[0]!;
+      const AudioCtx = globalThis.AudioContext ?? (globalThis as unknown as { webkitAudioContext: typeof AudioContext }).webkitAudioContext;
+      const context = new AudioCtx();
+      const audio = context.createMediaStreamDestination().stream.getAudioTracks()[0]!;
+      void context.suspend();
+      this.#placeholders = { audio, video, stream: new MediaStream([audio, video]) };
+    }
+    return this.#placeholders.stream;
+  }
+
+  #scheduleReconnect(ms: number) {
+    if (this.#closed || this.#reconnectTimer) return;
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      const peer = this.#peer;
+      if (!peer || this.#closed || peer.destroyed) return;
+      if (peer.disconnected) {
+        peer.reconnect();
+        this.#scheduleReconnect(Math.min(ms * 2, 10_000));
+      }
+    }, ms);
+  }
+}
+
+function closeCall(call: MediaConnection) {
+  // PeerJS's close does not reliably reach the other side; the room tells them instead.
+  try {
+    call.close();
+  } catch {
+    // Already closed.
+  }
+}
