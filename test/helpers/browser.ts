@@ -1,4 +1,7 @@
 /** Real headless Chromium (Debian's) with a synthetic camera and microphone, via playwright-core. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
@@ -19,6 +22,19 @@ export const CHROMIUM_ARGS = [
   '--disable-background-timer-throttling',
   '--disable-backgrounding-occluded-windows',
 ];
+
+/** A browser with a real (non-incognito) profile in a fresh temporary folder. */
+export async function launchPersistent(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'callroom-profile-'));
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });

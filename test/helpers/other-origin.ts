@@ -1,0 +1,89 @@
+/**
+ * A second web server on another origin (localhost vs 127.0.0.1, another port), serving pages
+ * that use callroom from outside: an embedding page and a page written against the classic
+ * room protocol.
+ */
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+
+export interface OtherOrigin {
+  origin: string;
+  /** Points the pages at the callroom server (set once it is started). */
+  setCallServer(url: string): void;
+  close(): Promise<void>;
+}
+
+const embedPage = (server: string, room: string, name: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Team page</title>
+<script type="module" src="${server}/call-room.js"></script>
+<style>body{margin:0;font-family:sans-serif} call-room{height:90vh}</style></head>
+<body><h1>Our team page</h1><call-room room="${room}" name="${name}"></call-room></body></html>`;
+
+// The classic tutorial's client, as people wrote it against a Socket.IO + PeerJS server.
+const classicPage = (server: string, room: string) => {
+  const { hostname, port } = new URL(server);
+  return `<!doctype html><html><head><meta charset="utf-8"><title>classic</title>
+<script src="${server}/socket.io/socket.io.js"></script>
+<script src="/peerjs.min.js"></script></head>
+<body><div id="video-grid"></div><script>
+const ROOM_ID = ${JSON.stringify(room)};
+const socket = io(${JSON.stringify(server)});
+const videoGrid = document.getElementById('video-grid');
+const myPeer = new Peer(undefined, { host: ${JSON.stringify(hostname)}, port: ${Number(port)}, path: '/peerjs' });
+const myVideo = document.createElement('video');
+myVideo.muted = true;
+const peers = {};
+window.remoteVideos = [];
+navigator.mediaDevices.getUserMedia({ video: true, audio: true }).then(stream => {
+  addVideoStream(myVideo, stream);
+  myPeer.on('call', call => {
+    call.answer(stream);
+    const video = document.createElement('video');
+    call.on('stream', userVideoStream => { addVideoStream(video, userVideoStream); window.remoteVideos.push(video); });
+  });
+  socket.on('user-connected', userId => connectToNewUser(userId, stream));
+  myPeer.on('open', id => socket.emit('join-room', ROOM_ID, id));
+  if (myPeer.open) socket.emit('join-room', ROOM_ID, myPeer.id);
+});
+socket.on('user-disconnected', userId => { if (peers[userId]) peers[userId].close(); });
+function connectToNewUser(userId, stream) {
+  const call = myPeer.call(userId, stream);
+  const video = document.createElement('video');
+  call.on('stream', userVideoStream => { addVideoStream(video, userVideoStream); window.remoteVideos.push(video); });
+  call.on('close', () => video.remove());
+  peers[userId] = call;
+}
+function addVideoStream(video, stream) {
+  video.srcObject = stream;
+  video.addEventListener('loadedmetadata', () => video.play());
+  videoGrid.append(video);
+}
+</script></body></html>`;
+};
+
+export async function startOtherOrigin(): Promise<OtherOrigin> {
+  let callServer = '';
+  const peerjs = await readFile('node_modules/peerjs/dist/peerjs.min.js');
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const room = url.searchParams.get('room') ?? 'lobby';
+    if (url.pathname === '/embed.html') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(embedPage(callServer, room, url.searchParams.get('name') ?? 'Guest'));
+    } else if (url.pathname === '/classic.html') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(classicPage(callServer, room));
+    } else if (url.pathname === '/peerjs.min.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(peerjs);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    // "localhost" is another origin than the callroom server's "127.0.0.1", and a secure context.
+    origin: `http://localhost:${port}`,
+    setCallServer: (url) => (callServer = url),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
