@@ -5,19 +5,22 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { Server as SocketIOServer } from 'socket.io';
 import type { Config } from './config.js';
+import { registerApiRoutes } from './http/api.js';
+import { createMetrics } from './http/metrics.js';
 import { originPolicy } from './http/origins.js';
+import { PERMISSIONS_POLICY, securityHeaders } from './http/security.js';
 import { routeUpgrades } from './http/upgrades.js';
 import { mountPeerServer } from './peer/peer-server.js';
-import { registerRoomHandlers, type RoomServer } from './signaling/room-handlers.js';
+import type { RoomServer } from './signaling/room-handlers.js';
+import { SOCKET_IO_PATH, createSocketServer } from './signaling/socket-server.js';
 import { MemoryRoomStore, type RoomStore } from './signaling/store.js';
 import { isValidRoomId } from './signaling/validate.js';
 
 export const PEER_PATH = '/peerjs';
-export const SOCKET_IO_PATH = '/socket.io/';
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.meta.url));
 
 export interface AppOptions {
@@ -33,14 +36,9 @@ declare module 'fastify' {
   }
 }
 
-export interface ClientConfig {
-  iceServers: Config['iceServers'];
-  peer: { path: string; key: string };
-}
-
 const INVALID_ROOM_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Not a call link · callroom</title>
-<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">
+<link rel="stylesheet" href="/app.css"><body class="plain-page">
 <h1>This is not a valid call link</h1>
 <p>Call links look like <code>/r/</code> followed by up to 64 letters, digits, “-” or “_”.
 Check the link you were sent, or start a new call.</p><p><a href="/">Start a new call</a></p></body></html>`;
@@ -50,44 +48,35 @@ export const callroomApp: FastifyPluginAsync<AppOptions> = async (app: FastifyIn
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
   const store = options.store ?? new MemoryRoomStore();
   const isOriginAllowed = originPolicy(config.allowedOrigins);
-  const corsOrigin = (origin: string | undefined, callback: (err: Error | null, allow?: boolean) => void) =>
-    callback(null, origin !== undefined && config.allowedOrigins.includes(origin));
-
-  const io: RoomServer = new SocketIOServer(app.server, {
-    path: SOCKET_IO_PATH,
-    maxHttpBufferSize: config.maxMessageBytes,
-    // We route upgrades ourselves; engine.io must not close the PeerServer's.
-    destroyUpgrade: false,
-    pingInterval: 10_000,
-    pingTimeout: 5_000,
-    cors: { origin: corsOrigin },
-    allowRequest: (req, callback) => {
-      const allowed = isOriginAllowed(req.headers.origin, req.headers.host);
-      callback(allowed ? null : 'origin not allowed', allowed);
-    },
-  });
-  app.decorate('io', io);
+  let ready = false;
 
   const peerServer = mountPeerServer(app.server, {
     path: PEER_PATH,
     key: config.peerKey,
     maxPayload: config.maxMessageBytes,
     isOriginAllowed,
-  });
-  routeUpgrades(app.server, SOCKET_IO_PATH, peerServer.handleUpgrade);
-
-  registerRoomHandlers(io, {
-    store,
-    peers: peerServer,
-    capacity: config.roomCapacity,
     log: app.log,
   });
+  const metrics = createMetrics({ sockets: () => io.engine.clientsCount, peers: () => peerServer.connectedCount(), store });
+  const io = createSocketServer(app.server, { config, store, peers: peerServer, metrics: metrics.signaling, log: app.log, isOriginAllowed });
+  app.decorate('io', io);
+  routeUpgrades(app.server, SOCKET_IO_PATH, peerServer.handleUpgrade);
 
+  app.addHook('onReady', async () => {
+    ready = true;
+  });
   app.addHook('preClose', async () => {
+    ready = false;
     io.emit('server-shutdown');
     io.disconnectSockets(true);
     io.engine.close();
     peerServer.close();
+  });
+
+  await app.register(fastifyHelmet, securityHeaders(config));
+  // Not one of helmet's headers.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('permissions-policy', PERMISSIONS_POLICY);
   });
 
   const peerHandler = (request: { raw: import('node:http').IncomingMessage }, reply: { hijack(): void; raw: import('node:http').ServerResponse }) => {
@@ -97,33 +86,14 @@ export const callroomApp: FastifyPluginAsync<AppOptions> = async (app: FastifyIn
   app.all(PEER_PATH, peerHandler);
   app.all(`${PEER_PATH}/*`, peerHandler);
 
-  app.get('/api/config', {
-    schema: {
-      response: {
-        200: {
-          type: 'object',
-          required: ['iceServers', 'peer'],
-          properties: {
-            iceServers: { type: 'array', items: { type: 'object', additionalProperties: true } },
-            peer: {
-              type: 'object',
-              required: ['path', 'key'],
-              properties: { path: { type: 'string' }, key: { type: 'string' } },
-            },
-          },
-        },
-      },
-    },
-  }, async (request, reply): Promise<ClientConfig> => {
-    const origin = request.headers.origin;
-    if (origin && config.allowedOrigins.includes(origin)) {
-      reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-    }
-    reply.header('cache-control', 'no-store');
-    return { iceServers: config.iceServers, peer: { path: PEER_PATH, key: config.peerKey } };
-  });
+  registerApiRoutes(app, config, PEER_PATH);
 
   app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => (ready ? { ready: true } : reply.code(503).send({ ready: false })));
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
 
   await app.register(fastifyStatic, {
     root: webRoot,

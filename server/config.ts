@@ -14,6 +14,25 @@ export interface Config {
   /** Largest Socket.IO message and PeerServer WebSocket frame, in bytes. */
   maxMessageBytes: number;
   logLevel: string;
+  /** Short-lived TURN credentials (coturn `use-auth-secret`), when TURN_SECRET is set. */
+  turn: TurnConfig | undefined;
+  /** `relay` forces every call through TURN (privacy, or testing the relay). */
+  iceTransportPolicy: 'all' | 'relay';
+  /** HTTPS served directly (cameras need a secure origin other than localhost). */
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** Per-socket event budgets: a burst, refilled at `perSecond`. */
+  rateLimits: { join: RateLimit; media: RateLimit; any: RateLimit };
+}
+
+export interface TurnConfig {
+  secret: string;
+  urls: string[];
+  ttlSeconds: number;
+}
+
+export interface RateLimit {
+  burst: number;
+  perSecond: number;
 }
 
 export interface RTCIceServerConfig {
@@ -79,6 +98,37 @@ function iceServers(env: Env): RTCIceServerConfig[] {
   return parsed as RTCIceServerConfig[];
 }
 
+function turn(env: Env): TurnConfig | undefined {
+  const secret = env.TURN_SECRET;
+  if (!secret) return undefined;
+  const urls = (env.TURN_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  if (!urls.length || !urls.every((u) => /^turns?:/.test(u))) {
+    throw new ConfigError('TURN_URLS must list turn: or turns: URLs (comma-separated) when TURN_SECRET is set');
+  }
+  return { secret, urls, ttlSeconds: integer(env, 'TURN_TTL', 3600, 60, 12 * 3600) };
+}
+
+function policy(env: Env): 'all' | 'relay' {
+  const value = env.ICE_TRANSPORT_POLICY || 'all';
+  if (value !== 'all' && value !== 'relay') throw new ConfigError('ICE_TRANSPORT_POLICY is "all" or "relay"');
+  return value;
+}
+
+function tls(env: Env): Config['tls'] {
+  const certFile = env.TLS_CERT;
+  const keyFile = env.TLS_KEY;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new ConfigError('TLS_CERT and TLS_KEY go together: set both, or neither');
+  return { certFile, keyFile };
+}
+
+function rate(env: Env, name: string, burst: number, perSecond: number): RateLimit {
+  return {
+    burst: integer(env, `RATE_${name}_BURST`, burst, 1, 10_000),
+    perSecond: integer(env, `RATE_${name}_PER_SECOND`, perSecond, 1, 10_000),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const peerKey = env.PEER_KEY ?? 'peerjs';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(peerKey)) {
@@ -93,5 +143,13 @@ export function loadConfig(env: Env = process.env): Config {
     roomCapacity: integer(env, 'ROOM_CAPACITY', 6, 2, 50),
     maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 64 * 1024, 1024, 64 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
+    turn: turn(env),
+    iceTransportPolicy: policy(env),
+    tls: tls(env),
+    rateLimits: {
+      join: rate(env, 'JOIN', 5, 1),
+      media: rate(env, 'MEDIA', 20, 5),
+      any: rate(env, 'EVENTS', 60, 20),
+    },
   };
 }

@@ -9,7 +9,13 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer } from 'ws';
-import type { PeerDirectory } from '../signaling/room-handlers.js';
+import type { RateLimit } from '../config.js';
+import { isValidPeerId } from '../signaling/validate.js';
+import { TokenBucket } from '../signaling/rate-limit.js';
+import type { Logger, PeerDirectory } from '../signaling/room-handlers.js';
+
+/** Signaling messages (offers, answers, ICE candidates) a peer may send: generous bursts. */
+const PEER_MESSAGE_LIMIT: RateLimit = { burst: 200, perSecond: 50 };
 
 /** What PeerServer's realm tells us about each connected peer. */
 interface PeerClient {
@@ -23,6 +29,7 @@ export interface PeerServerOptions {
   key: string;
   maxPayload: number;
   isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
+  log?: Pick<Logger, 'warn'>;
 }
 
 export interface MountedPeerServer extends PeerDirectory {
@@ -79,7 +86,16 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
         socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
         return true;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      // PeerServer accepts any id; ours are PeerJS-shaped and short, so ids cannot grow memory.
+      const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id');
+      if (id !== null && !isValidPeerId(id)) {
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+        return true;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        limitMessages(ws, options.log);
+        wss.emit('connection', ws, req);
+      });
       return true;
     },
 
@@ -107,4 +123,22 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
       wss.close();
     },
   };
+}
+
+/**
+ * PeerServer relays every frame it gets, and queues frames for peers that are not connected.
+ * A peer over its budget has the extra frames dropped before PeerServer sees them.
+ */
+function limitMessages(ws: import('ws').WebSocket, log: Pick<Logger, 'warn'> | undefined) {
+  const bucket = new TokenBucket(PEER_MESSAGE_LIMIT, Date.now());
+  let warned = false;
+  const emit = ws.emit.bind(ws);
+  ws.emit = ((event: string, ...args: unknown[]) => {
+    if (event === 'message' && !bucket.take(Date.now())) {
+      if (!warned) log?.warn({}, 'PeerServer client rate limited');
+      warned = true;
+      return false;
+    }
+    return emit(event, ...args);
+  }) as typeof ws.emit;
 }

@@ -12,6 +12,7 @@ import type {
 } from './contract.js';
 import { joinRoom, leaveRoom, newParticipant, updateMedia } from './rooms.js';
 import type { RoomStore } from './store.js';
+import type { SignalingMetrics } from '../http/metrics.js';
 import { parseJoinArgs, parseMediaState } from './validate.js';
 
 export type RoomServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -34,9 +35,15 @@ export interface RoomHandlerDeps {
   peers: PeerDirectory;
   capacity: number;
   log: Logger;
+  metrics?: SignalingMetrics;
   now?: () => number;
   /** How long a join waits for its peer id to reach the PeerServer. */
   peerWaitMs?: number;
+}
+
+/** A closed tab or page closes its connection: that is leaving. A silent drop may come back. */
+function departureReason(socketReason: string): 'left' | 'disconnected' {
+  return socketReason === 'ping timeout' || socketReason === 'transport error' ? 'disconnected' : 'left';
 }
 
 /** Which socket holds each peer id, so no one else can join as it. */
@@ -57,6 +64,7 @@ function attachRoomHandlers(io: RoomServer, socket: RoomSocket, claims: PeerClai
   };
   const reject = <T>(ack: unknown, event: string, error: ErrorBody) => {
     log.warn({ socket: socket.id, event, code: error.code }, 'rejected event');
+    deps.metrics?.rejected(event, error.code);
     if (typeof ack === 'function') (ack as (r: Ack<T>) => void)({ ok: false, error });
   };
 
@@ -119,6 +127,7 @@ function attachRoomHandlers(io: RoomServer, socket: RoomSocket, claims: PeerClai
       if (rejoined) socket.to(roomId).emit('participant-updated', self);
       else socket.to(roomId).emit('user-connected', peerId, self);
       log.info({ room: roomId, peer: peerId, rejoined }, 'participant joined');
+      deps.metrics?.joined();
       if (typeof ack === 'function') {
         ack({ ok: true, data: { roomId, self, participants: others, capacity: result.room?.capacity ?? capacity } });
       }
@@ -145,5 +154,5 @@ function attachRoomHandlers(io: RoomServer, socket: RoomSocket, claims: PeerClai
     });
   });
 
-  socket.on('disconnecting', () => serially(() => leave('disconnected')));
+  socket.on('disconnecting', (reason) => serially(() => leave(departureReason(reason))));
 }

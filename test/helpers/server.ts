@@ -1,5 +1,6 @@
 /** Starts the real app (Socket.IO, PeerServer, static web) on an ephemeral loopback port. */
-import Fastify from 'fastify';
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { callroomApp } from '../../server/app.js';
@@ -14,11 +15,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The real app with `env` as its settings; PORT defaults to any free port. */
 export async function startServer(env: Record<string, string> = {}, webRoot?: string): Promise<TestServer> {
-  const config: Config = loadConfig({ LOG_LEVEL: 'silent', ...env, PORT: '0' });
-  const app = Fastify({ logger: { level: config.logLevel }, forceCloseConnections: true });
+  env = { PORT: '0', ...env };
+  const config: Config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null;
+  const app = Fastify({ logger: { level: config.logLevel }, forceCloseConnections: true, https } as object) as unknown as FastifyInstance;
   await app.register(callroomApp, { config, webRoot });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = await app.listen({ port: config.port, host: '127.0.0.1' });
   const port = Number(new URL(address).port);
   return { url: address, port, close: () => app.close() };
 }

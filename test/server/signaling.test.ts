@@ -12,7 +12,8 @@ describe('room signaling over real Socket.IO and the real PeerServer', () => {
     return socket;
   };
   before(async () => {
-    server = await startServer();
+    // These tests send many joins quickly: budgets are tested on their own below.
+    server = await startServer({ RATE_JOIN_BURST: '100', RATE_EVENTS_BURST: '500' });
   });
   after(async () => {
     sockets.forEach((s) => s.close());
