@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import {
   RECORD_LOCAL_TRACKS,
   clickJoin,
+  cspViolations,
   decodedFrames,
   eventually,
   launchBrowser,
@@ -71,6 +72,8 @@ describe('a call through a shared link', { concurrency: false }, () => {
     const cy = await open(url, 'Cy');
     await clickJoin(cy);
     await assertFullMesh([ada, bob, cy]);
+    // The whole call ran under the Content-Security-Policy without tripping it.
+    for (const p of [ada, bob, cy]) assert.deepEqual(await cspViolations(p), [], `${p.name}: CSP violations`);
     await closeAll();
   });
 

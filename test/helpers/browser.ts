@@ -53,6 +53,16 @@ const RECORD_PEER_CONNECTIONS = `(() => {
   Object.setPrototypeOf(window.RTCPeerConnection, Native);
 })();`;
 
+const RECORD_CSP_VIOLATIONS = `(() => {
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+})();`;
+
+/** What the Content-Security-Policy blocked on this page (should be nothing). */
+export function cspViolations(p: Participant): Promise<string[]> {
+  return p.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+}
+
 /** Makes the camera take `ms` to start, like a slow USB webcam. */
 const slowCamera = (ms: number) => `(() => {
   const media = navigator.mediaDevices;
@@ -80,6 +90,7 @@ export interface OpenOptions {
 export async function openCall(browser: Browser, url: string, options: OpenOptions): Promise<Participant> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 640, height: 480 } });
   await context.addInitScript(RECORD_PEER_CONNECTIONS);
+  await context.addInitScript(RECORD_CSP_VIOLATIONS);
   if (options.cameraDelayMs) await context.addInitScript(slowCamera(options.cameraDelayMs));
   if (options.initScript) await context.addInitScript(options.initScript);
   const page = await context.newPage();

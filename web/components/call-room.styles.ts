@@ -165,6 +165,10 @@ export const callRoomStyles = css`
     z-index: 1;
   }
 
+  .notice {
+    margin: 0 0.5rem 0.5rem;
+  }
+
   /* Ended / failed */
   .message {
     display: grid;

@@ -10,7 +10,7 @@ import { ROOM_ID_PATTERN } from '../../server/signaling/contract.js';
 import { CallSessionController } from '../controllers/call-session-controller.js';
 import { LocalMediaController } from '../controllers/local-media-controller.js';
 import { SizeController } from '../controllers/size-controller.js';
-import type { RemoteParticipant } from '../rtc/call-session.js';
+import { RELAY_FAILED_NOTICE, type RemoteParticipant } from '../rtc/call-session.js';
 import { callRoomStyles } from './call-room.styles.js';
 import { emit } from './emit.js';
 import { bestColumns } from './grid-layout.js';
@@ -39,6 +39,7 @@ export class CallRoom extends LitElement {
   #call = new CallSessionController(this);
   #gridSize = new SizeController(this);
   #copiedTimer: ReturnType<typeof setTimeout> | undefined;
+  #columns = 1;
 
   @query('.grid') private _grid?: HTMLElement;
 
@@ -69,6 +70,8 @@ export class CallRoom extends LitElement {
 
   protected override updated(): void {
     this.#gridSize.observe(this._grid);
+    // Through the CSSOM, not a style="" attribute, which the Content-Security-Policy forbids.
+    this._grid?.style.setProperty('--columns', String(this.#columns));
   }
 
   private get _serverUrl(): URL {
@@ -180,7 +183,14 @@ export class CallRoom extends LitElement {
   }
 
   private _renderRemote(p: RemoteParticipant) {
-    const status = p.connection === 'failed' ? 'Reconnecting…' : !p.stream ? 'Connecting…' : '';
+    const relayFailed = p.connection === 'failed' && this.#call.state.notice === RELAY_FAILED_NOTICE;
+    const status = relayFailed
+      ? 'Could not connect through the relay'
+      : p.connection === 'failed'
+        ? 'Reconnecting…'
+        : !p.stream
+          ? 'Connecting…'
+          : '';
     return html`<video-tile
       data-peer-id=${p.peerId}
       .stream=${p.stream}
@@ -193,10 +203,10 @@ export class CallRoom extends LitElement {
 
   private _renderCall() {
     const media = this.#media.state;
-    const { participants, status, self } = this.#call.state;
+    const { participants, status, self, notice } = this.#call.state;
     const count = participants.length + 1;
     const narrow = this.#gridSize.width > 0 && this.#gridSize.width < 600;
-    const columns = bestColumns(count, this.#gridSize.width, this.#gridSize.height, narrow ? 1 : 16 / 9);
+    this.#columns = bestColumns(count, this.#gridSize.width, this.#gridSize.height, narrow ? 1 : 16 / 9);
     return html`
       <section class="screen call" aria-label="Call">
         <header>
@@ -204,7 +214,8 @@ export class CallRoom extends LitElement {
           ${this._renderShare()}
         </header>
         <div class="banner" role="status" ?hidden=${status !== 'reconnecting'}>Reconnecting…</div>
-        <div class="grid" style="--columns: ${columns}" aria-label="Participants">
+        <p class="problem notice" role="alert" ?hidden=${!notice}>${notice}</p>
+        <div class="grid" aria-label="Participants">
           <video-tile
             class="self"
             .stream=${media.stream}

@@ -1,6 +1,7 @@
 /**
  * Mic, camera and Leave. The toggles are buttons with a fixed accessible name and aria-pressed,
- * so a screen reader says "Microphone, toggle button, pressed".
+ * so a screen reader says "Microphone, toggle button, pressed". Their visible label is that same
+ * name (WCAG 2.5.3, label in name: "Mic off" would not be); the icon and colour show on/off.
  */
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -34,11 +35,11 @@ export class MediaControls extends LitElement {
       <div class="bar" role="toolbar" aria-label="Call controls">
         <button type="button" aria-label="Microphone" aria-pressed=${String(this.audioEnabled)} @click=${this._toggleAudio}>
           <span class="circle">${this.audioEnabled ? micIcon : micOffIcon}</span>
-          <span aria-hidden="true">${this.audioEnabled ? 'Mic on' : 'Mic off'}</span>
+          <span aria-hidden="true">Microphone</span>
         </button>
         <button type="button" aria-label="Camera" aria-pressed=${String(this.videoEnabled)} @click=${this._toggleVideo}>
           <span class="circle">${this.videoEnabled ? camIcon : camOffIcon}</span>
-          <span aria-hidden="true">${this.videoEnabled ? 'Camera on' : 'Camera off'}</span>
+          <span aria-hidden="true">Camera</span>
         </button>
         <button type="button" class="leave" aria-label="Leave call" ?hidden=${!this.inCall} @click=${this._leave}>
           <span class="circle">${leaveIcon}</span>

@@ -23,6 +23,13 @@ export class VideoTile extends LitElement {
   /** A short note over the video, such as "Connecting…". */
   @property() status = '';
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Put back on the page (moved, as `repeat` does when the grid's order changes): the stream was
+    // detached below, so attach it again.
+    if (this.hasUpdated) this.requestUpdate('stream');
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     // Detach the stream so a removed tile holds no reference to a peer's media.

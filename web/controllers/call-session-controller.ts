@@ -5,7 +5,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { CallSession, type CallSessionOptions, type SessionState } from '../rtc/call-session.js';
 
-const IDLE: SessionState = { status: 'idle', self: undefined, participants: [], error: undefined };
+const IDLE: SessionState = { status: 'idle', self: undefined, participants: [], error: undefined, notice: undefined };
 
 export class CallSessionController implements ReactiveController {
   #host: ReactiveControllerHost;
@@ -17,9 +17,15 @@ export class CallSessionController implements ReactiveController {
     host.addController(this);
   }
 
-  hostConnected(): void {}
+  // Closing the tab or navigating away is leaving: tell the room at once.
+  #onPageHide = () => void this.leave();
+
+  hostConnected(): void {
+    window.addEventListener('pagehide', this.#onPageHide);
+  }
 
   hostDisconnected(): void {
+    window.removeEventListener('pagehide', this.#onPageHide);
     void this.leave();
   }
 

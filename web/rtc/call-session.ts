@@ -25,11 +25,18 @@ export interface SessionState {
   self: Participant | undefined;
   participants: RemoteParticipant[];
   error: { code: string; message: string } | undefined;
+  /** A problem with the call that is not fatal, in words a person can act on. */
+  notice: string | undefined;
 }
 
 export interface ServerConfig {
-  iceServers: RTCIceServer[];
   peer: { path: string; key: string };
+}
+
+export interface IceConfig {
+  iceServers: RTCIceServer[];
+  iceTransportPolicy: RTCIceTransportPolicy;
+  ttlSeconds?: number;
 }
 
 export interface CallSessionOptions {
@@ -40,18 +47,32 @@ export interface CallSessionOptions {
 }
 
 const NEWCOMER_FALLBACK_CALL_MS = 4000;
+const REPAIR_FIRST_MS = 500;
+const REPAIR_FALLBACK_MS = 4000;
+/** How long someone whose connection to the server dropped keeps their tile, if media flows. */
+const DROPPED_PARTICIPANT_GRACE_MS = 20_000;
+export const RELAY_FAILED_NOTICE = 'Could not connect through the relay server (TURN). Ask whoever runs this call server to check its TURN settings.';
 
-export async function fetchServerConfig(server: URL): Promise<ServerConfig> {
-  const response = await fetch(new URL('/api/config', server), { cache: 'no-store' });
+async function getJson<T>(url: URL): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { cache: 'no-store' });
+  } catch {
+    throw new SignalingError('unreachable', 'Could not reach the call server: check your connection');
+  }
   if (!response.ok) throw new SignalingError('config', `The call server answered ${response.status}`);
-  return (await response.json()) as ServerConfig;
+  return (await response.json()) as T;
 }
+
+export const fetchServerConfig = (server: URL) => getJson<ServerConfig>(new URL('/api/config', server));
+export const fetchIceConfig = (server: URL) => getJson<IceConfig>(new URL('/api/ice', server));
 
 export class CallSession extends Emitter<{ change: [SessionState] }> {
   #options: CallSessionOptions;
   #status: SessionStatus = 'idle';
   #self: Participant | undefined;
   #error: SessionState['error'];
+  #notice: string | undefined;
   #participants = new Map<string, RemoteParticipant>();
   #signaling: RoomSignaling | undefined;
   #mesh: PeerMesh | undefined;
@@ -69,6 +90,7 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
       self: this.#self,
       participants: [...this.#participants.values()].sort((a, b) => a.joinedAt - b.joinedAt),
       error: this.#error,
+      notice: this.#notice,
     };
   }
 
@@ -76,25 +98,31 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
     const { server, roomId, name, media } = this.#options;
     this.#setStatus('joining');
     try {
-      const config = await fetchServerConfig(server);
+      const [config, ice] = await Promise.all([fetchServerConfig(server), fetchIceConfig(server)]);
       const mesh = new PeerMesh({
         server,
         peerPath: config.peer.path,
         peerKey: config.peer.key,
-        iceServers: config.iceServers,
+        iceServers: ice.iceServers,
+        iceTransportPolicy: ice.iceTransportPolicy,
         isInRoom: (peerId) => this.#participants.has(peerId),
         getLocalTracks: () => ({ audio: media.audioTrack, video: media.videoTrack }),
       });
       this.#mesh = mesh;
       mesh.on('stream', (peerId, stream) => this.#patch(peerId, { stream }));
       mesh.on('state', (peerId, connection) => this.#onConnectionState(peerId, connection));
+      mesh.on('relay-error', () => {
+        this.#notice = RELAY_FAILED_NOTICE;
+        this.#changed();
+      });
+      this.#scheduleIceRefresh(ice.ttlSeconds);
       // The PeerServer must know our id before anyone in the room tries to call it.
       await mesh.open();
 
       const signaling = new RoomSignaling(server);
       this.#signaling = signaling;
       signaling.on('user-connected', (p) => this.#onUserConnected(p));
-      signaling.on('user-disconnected', (peerId) => this.#remove(peerId));
+      signaling.on('user-disconnected', (peerId, reason) => this.#onUserDisconnected(peerId, reason));
       signaling.on('participant-updated', (p) => this.#patch(p.peerId, p));
       signaling.on('rejoined', (joined) => this.#onRejoined(joined));
       signaling.on('connection', (connected) => {
@@ -167,15 +195,45 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
     this.#changed();
   }
 
+  #onUserDisconnected(peerId: string, reason: 'left' | 'disconnected') {
+    if (reason === 'left' || !this.#mesh?.isHealthy(peerId)) return this.#remove(peerId);
+    // Their link to the server dropped but their media still reaches us: they will be back.
+    // Coming back, they join again with a new join time; if they have not, they are gone.
+    const joinedAt = this.#participants.get(peerId)?.joinedAt;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (this.#participants.get(peerId)?.joinedAt === joinedAt) this.#remove(peerId);
+    }, DROPPED_PARTICIPANT_GRACE_MS);
+    this.#timers.add(timer);
+  }
+
+  /** Fresh TURN credentials before the old ones expire (at 80% of their lifetime). */
+  #scheduleIceRefresh(ttlSeconds: number | undefined) {
+    if (!ttlSeconds) return;
+    const timer = setTimeout(async () => {
+      this.#timers.delete(timer);
+      try {
+        const ice = await fetchIceConfig(this.#options.server);
+        this.#mesh?.setIceServers(ice.iceServers);
+        this.#scheduleIceRefresh(ice.ttlSeconds);
+      } catch {
+        this.#scheduleIceRefresh(60);
+      }
+    }, ttlSeconds * 800);
+    this.#timers.add(timer);
+  }
+
   #onConnectionState(peerId: string, connection: ConnectionState) {
     if (!this.#participants.has(peerId)) return;
     this.#patch(peerId, { connection });
-    if (connection === 'failed' && this.#mesh && this.#mesh.peerId < peerId) {
-      // One side repairs a failed connection, the one with the smaller id, so they don't collide.
+    if (connection === 'failed' && this.#mesh) {
+      // Both sides repair a failed connection with a fresh call; the smaller id goes first, the
+      // other only if that did not happen (the other side may not have noticed the failure).
+      const delay = this.#mesh.peerId < peerId ? REPAIR_FIRST_MS : REPAIR_FALLBACK_MS;
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
         if (this.#participants.has(peerId) && !this.#mesh?.isHealthy(peerId)) this.#mesh?.call(peerId);
-      }, 1000);
+      }, delay);
       this.#timers.add(timer);
     }
   }

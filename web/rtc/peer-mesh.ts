@@ -10,12 +10,18 @@ import { Emitter, randomAlphanumeric } from './emitter.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'failed';
 
+/** A connection that stays `disconnected` this long (no packets) is treated as failed. */
+const DISCONNECTED_GRACE_MS = 5000;
+/** Relay-only connections that have not connected by then will not: the relay refused us. */
+const RELAY_CONNECT_TIMEOUT_MS = 15_000;
+
 export interface MeshEvents extends Record<string, unknown[]> {
   stream: [peerId: string, stream: MediaStream];
   state: [peerId: string, state: ConnectionState];
   /** The PeerServer connection dropped (media may keep flowing) or came back. */
   server: [connected: boolean];
-  error: [message: string];
+  /** The TURN relay refused our credentials or could not be reached. */
+  'relay-error': [detail: string];
 }
 
 export interface LocalTracks {
@@ -28,6 +34,7 @@ export interface MeshOptions {
   peerPath: string;
   peerKey: string;
   iceServers: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** Whether `peerId` is someone in our room; calls from anyone else are refused. */
   isInRoom: (peerId: string) => boolean;
   getLocalTracks: () => LocalTracks;
@@ -64,7 +71,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
       key: peerKey,
       secure,
       token: this.token,
-      config: { iceServers },
+      config: { iceServers, iceTransportPolicy: this.#options.iceTransportPolicy ?? 'all' },
       debug: 0,
     };
     const peer = new Peer(this.peerId, options);
@@ -128,6 +135,17 @@ export class PeerMesh extends Emitter<MeshEvents> {
     if (call) closeCall(call);
   }
 
+  /** New ICE servers (fresh TURN credentials): for new connections and live ones' restarts. */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    this.#options.iceServers = iceServers;
+    const config = this.#peer?.options.config as RTCConfiguration | undefined;
+    if (config) config.iceServers = iceServers;
+    for (const call of this.#connections.values()) {
+      const pc = call.peerConnection;
+      if (pc && pc.signalingState !== 'closed') pc.setConfiguration({ ...pc.getConfiguration(), iceServers });
+    }
+  }
+
   /** Sends the current local tracks (or nothing) on every connection. */
   updateLocalTracks(): void {
     for (const call of this.#connections.values()) this.#applyLocalTracks(call);
@@ -187,10 +205,41 @@ export class PeerMesh extends Emitter<MeshEvents> {
       if (this.#connections.get(remotePeerId) === call) this.emit('stream', remotePeerId, stream);
     });
     const pc = call.peerConnection;
+    const current = () => this.#connections.get(remotePeerId) === call;
+    let stalled: ReturnType<typeof setTimeout> | undefined;
+    const relayOnly = this.#options.iceTransportPolicy === 'relay';
+    const neverConnected = relayOnly
+      ? setTimeout(() => {
+          if (current() && pc?.connectionState !== 'connected') {
+            this.emit('relay-error', 'no relayed connection');
+            this.emit('state', remotePeerId, 'failed');
+          }
+        }, RELAY_CONNECT_TIMEOUT_MS)
+      : undefined;
     pc?.addEventListener('connectionstatechange', () => {
-      if (this.#connections.get(remotePeerId) !== call) return;
-      if (pc.connectionState === 'connected') this.emit('state', remotePeerId, 'connected');
-      if (pc.connectionState === 'failed') this.emit('state', remotePeerId, 'failed');
+      clearTimeout(stalled);
+      if (!current()) return;
+      const state = pc.connectionState;
+      if (state === 'connected') {
+        clearTimeout(neverConnected);
+        this.emit('state', remotePeerId, 'connected');
+      } else if (state === 'failed') {
+        this.emit('state', remotePeerId, 'failed');
+      } else if (state === 'disconnected') {
+        // Often a blip that heals itself; if no packets flow for a while, repair it.
+        stalled = setTimeout(() => {
+          if (current() && pc.connectionState === 'disconnected') this.emit('state', remotePeerId, 'failed');
+        }, DISCONNECTED_GRACE_MS);
+      } else if (state === 'closed') {
+        clearTimeout(neverConnected);
+      }
+    });
+    pc?.addEventListener('icecandidateerror', (event) => {
+      const { errorCode, url } = event as RTCPeerConnectionIceErrorEvent;
+      // 401: the TURN server refused our credentials; 701: it could not be reached.
+      if (current() && url?.startsWith('turn') && (errorCode === 401 || errorCode === 701)) {
+        this.emit('relay-error', `${errorCode}`);
+      }
     });
     call.on('close', () => {
       if (this.#connections.get(remotePeerId) !== call) return;
@@ -239,7 +288,8 @@ export class PeerMesh extends Emitter<MeshEvents> {
       if (!peer || this.#closed || peer.destroyed) return;
       if (peer.disconnected) {
         peer.reconnect();
-        this.#scheduleReconnect(Math.min(ms * 2, 10_000));
+        // Keep trying often: a restarted server should find everyone back within seconds.
+        this.#scheduleReconnect(Math.min(ms * 1.5, 2000));
       }
     }, ms);
   }

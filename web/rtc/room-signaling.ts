@@ -16,7 +16,7 @@ import { Emitter } from './emitter.js';
 
 export interface SignalingEvents extends Record<string, unknown[]> {
   'user-connected': [Participant];
-  'user-disconnected': [peerId: string];
+  'user-disconnected': [peerId: string, reason: 'left' | 'disconnected'];
   'participant-updated': [Participant];
   /** Joined again after the connection to the server came back. */
   rejoined: [JoinedRoom];
@@ -34,6 +34,7 @@ const ACK_TIMEOUT_MS = 8000;
 export class RoomSignaling extends Emitter<SignalingEvents> {
   #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   #joinArgs: { roomId: string; peerId: string; options: JoinOptions } | undefined;
+  #joined = false;
 
   constructor(server: URL) {
     super();
@@ -41,16 +42,19 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
       path: '/socket.io/',
       transports: ['websocket', 'polling'],
       reconnectionDelay: 500,
-      reconnectionDelayMax: 4000,
+      reconnectionDelayMax: 2000,
     });
     this.#socket.on('user-connected', (peerId, participant) => {
       // Classic servers and pages send only the peer id.
       this.emit('user-connected', participant ?? { peerId, name: 'Guest', audio: true, video: true, joinedAt: Date.now() });
     });
-    this.#socket.on('user-disconnected', (peerId) => this.emit('user-disconnected', peerId));
+    this.#socket.on('user-disconnected', (peerId, reason) => this.emit('user-disconnected', peerId, reason === 'disconnected' ? 'disconnected' : 'left'));
     this.#socket.on('participant-updated', (participant) => this.emit('participant-updated', participant));
     this.#socket.on('disconnect', () => this.emit('connection', false));
-    this.#socket.io.on('reconnect', () => void this.#rejoin());
+    // Every connect after the first join is a reconnect: join again as the same participant.
+    this.#socket.on('connect', () => {
+      if (this.#joined) void this.#rejoin();
+    });
   }
 
   get connected() {
@@ -80,7 +84,6 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
   }
 
   close(): void {
-    this.#socket.io.off('reconnect');
     this.#socket.removeAllListeners();
     this.#socket.close();
     this.removeAllListeners();
@@ -100,16 +103,23 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
     const joined = await this.#request<JoinedRoom>(() =>
       this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('join-room', roomId, peerId, options) as Promise<Ack<JoinedRoom>>,
     );
+    this.#joined = true;
     this.emit('connection', true);
     return joined;
   }
 
+  /** Joins again after a reconnect, retrying while the server is still coming back. */
   async #rejoin() {
-    if (!this.#joinArgs) return;
-    try {
-      this.emit('rejoined', await this.#join());
-    } catch {
-      // The next reconnect tries again.
+    for (let attempt = 0; this.#joinArgs && this.#socket.connected; attempt++) {
+      try {
+        this.emit('rejoined', await this.#join());
+        return;
+      } catch (error) {
+        // Our peer may not have reached the restarted PeerServer yet: wait and try again.
+        const code = error instanceof SignalingError ? error.code : '';
+        if (code === 'room-full' || code === 'invalid-room') return;
+        await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 4000)));
+      }
     }
   }
 
