@@ -1,21 +1,20 @@
 #!/usr/bin/env bash
-# Makes sure the system tools the tests use are present: Debian's Chromium (browser tests).
-# Installs what is missing when run as root (CI, fresh machines); otherwise says what to run.
+# Makes sure the system tools the tests use are present: Debian's Chromium (browser tests) and
+# coturn (the TURN relay test). Installs what is missing when run as root (CI, fresh machines);
+# otherwise says what to run.
 set -euo pipefail
 missing=()
 [ -x "${CHROME_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
-for pkg in "$@"; do
-  case "$pkg" in
-    coturn) command -v turnserver >/dev/null || missing+=(coturn) ;;
-    redis-server) command -v redis-server >/dev/null || missing+=(redis-server) ;;
-  esac
-done
+command -v turnserver >/dev/null || missing+=(coturn)
+command -v openssl >/dev/null || missing+=(openssl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing ${missing[*]} from Debian's packages…"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts coturn as a service on install; the tests run their own.
+  if command -v systemctl >/dev/null; then systemctl disable --now coturn >/dev/null 2>&1 || true; fi
 else
   echo "The tests need: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}" >&2
   exit 1

@@ -8,7 +8,11 @@ import type { ErrorBody } from './contract.js';
 import { TokenBucket } from './rate-limit.js';
 import type { Logger, RoomSocket } from './room-handlers.js';
 
-const BUCKET_OF: Record<string, 'join' | 'media'> = { 'join-room': 'join', 'update-media': 'media' };
+// A Map, not an object literal: an event named `__proto__` or `constructor` must find nothing.
+const BUCKET_OF = new Map<string, 'join' | 'media'>([
+  ['join-room', 'join'],
+  ['update-media', 'media'],
+]);
 
 export function guardEvents(
   socket: RoomSocket,
@@ -26,7 +30,7 @@ export function guardEvents(
     const [event, ...args] = packet as [unknown, ...unknown[]];
     const name = typeof event === 'string' ? event : 'unknown';
     deps.metrics.received(name);
-    const specific = BUCKET_OF[name];
+    const specific = BUCKET_OF.get(name);
     const t = now();
     if (buckets.any.take(t) && (!specific || buckets[specific].take(t))) return next();
 

@@ -46,6 +46,8 @@ function departureReason(socketReason: string): 'left' | 'disconnected' {
   return socketReason === 'ping timeout' || socketReason === 'transport error' ? 'disconnected' : 'left';
 }
 
+const MAX_PENDING_EVENTS = 16;
+
 /** Which socket holds each peer id, so no one else can join as it. */
 type PeerClaims = Map<string, RoomSocket>;
 
@@ -57,10 +59,19 @@ export function registerRoomHandlers(io: RoomServer, deps: RoomHandlerDeps): voi
 function attachRoomHandlers(io: RoomServer, socket: RoomSocket, claims: PeerClaims, deps: RoomHandlerDeps) {
   const { store, peers, capacity, log } = deps;
   const now = deps.now ?? Date.now;
-  // One event at a time per socket, so a leave can never overtake the join before it.
+  // One event at a time per socket, so a leave can never overtake the join before it; and a
+  // bounded line, so a client cannot queue work without end (joins may wait for the PeerServer).
   let queue: Promise<unknown> = Promise.resolve();
-  const serially = (work: () => Promise<unknown>) => {
-    queue = queue.then(work).catch((error: unknown) => log.warn({ err: error, socket: socket.id }, 'room handler failed'));
+  let pending = 0;
+  const serially = (work: () => Promise<unknown>, ack?: unknown, event = 'event') => {
+    if (pending >= MAX_PENDING_EVENTS && event !== 'disconnecting') {
+      return reject(ack, event, { code: 'rate-limited', message: 'Too many requests in progress: wait for the answers' });
+    }
+    pending += 1;
+    queue = queue
+      .then(work)
+      .catch((error: unknown) => log.warn({ err: error, socket: socket.id }, 'room handler failed'))
+      .finally(() => (pending -= 1));
   };
   const reject = <T>(ack: unknown, event: string, error: ErrorBody) => {
     log.warn({ socket: socket.id, event, code: error.code }, 'rejected event');
@@ -131,7 +142,7 @@ function attachRoomHandlers(io: RoomServer, socket: RoomSocket, claims: PeerClai
       if (typeof ack === 'function') {
         ack({ ok: true, data: { roomId, self, participants: others, capacity: result.room?.capacity ?? capacity } });
       }
-    });
+    }, ack, 'join-room');
   });
 
   socket.on('update-media', (rawMedia, ack) => {
@@ -144,15 +155,15 @@ function attachRoomHandlers(io: RoomServer, socket: RoomSocket, claims: PeerClai
       if (!result.ok) return reject(ack, 'update-media', result.error);
       socket.to(roomId).emit('participant-updated', result.value);
       if (typeof ack === 'function') ack({ ok: true, data: result.value });
-    });
+    }, ack, 'update-media');
   });
 
   socket.on('leave-room', (ack) => {
     serially(async () => {
       await leave('left');
       if (typeof ack === 'function') ack({ ok: true, data: null });
-    });
+    }, ack, 'leave-room');
   });
 
-  socket.on('disconnecting', (reason) => serially(() => leave(departureReason(reason))));
+  socket.on('disconnecting', (reason) => serially(() => leave(departureReason(reason)), undefined, 'disconnecting'));
 }

@@ -79,6 +79,18 @@ describe('limits', () => {
     [peer, otherPeer].forEach((p) => p.close());
   });
 
+  it('ignores events named like Object.prototype members (a crash found by the fuzz test)', async () => {
+    const socket = await connectSocket(server.url);
+    for (const event of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      (socket.emit as (...a: unknown[]) => void)(event, 'x', () => {});
+    }
+    // Unknown events get no answer; the server and this very socket keep working.
+    const answer = (await socket.emitWithAck('update-media', { audio: true, video: true })) as Ack<unknown>;
+    assert.equal(!answer.ok && answer.error.code, 'not-in-room');
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    socket.close();
+  });
+
   it('closes a Socket.IO client that sends more than 64 KB in one message', async () => {
     const socket = await connectSocket(server.url);
     const closed = new Promise<string>((resolve) => socket.on('disconnect', (reason) => resolve(reason)));
