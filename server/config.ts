@@ -21,7 +21,7 @@ export interface Config {
   /** HTTPS served directly (cameras need a secure origin other than localhost). */
   tls: { certFile: string; keyFile: string } | undefined;
   /** Per-socket event budgets: a burst, refilled at `perSecond`. */
-  rateLimits: { join: RateLimit; media: RateLimit; any: RateLimit };
+  rateLimits: { join: RateLimit; media: RateLimit; chat: RateLimit; any: RateLimit };
 }
 
 export interface TurnConfig {
@@ -149,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimits: {
       join: rate(env, 'JOIN', 5, 1),
       media: rate(env, 'MEDIA', 20, 5),
+      chat: rate(env, 'CHAT', 10, 2),
       any: rate(env, 'EVENTS', 60, 20),
     },
   };

@@ -5,7 +5,10 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RoomStore } from '../signaling/store.js';
 
-export const KNOWN_EVENTS = new Set(['join-room', 'leave-room', 'update-media']);
+export const KNOWN_EVENTS = new Set([
+  'join-room', 'leave-room', 'update-media', 'chat-message', 'raise-hand', 'reaction',
+  'lock-room', 'knock', 'cancel-knock', 'answer-knock', 'remove-participant', 'handshake',
+]);
 
 export interface SignalingMetrics {
   joined(): void;

@@ -12,6 +12,11 @@ export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const PEER_ID_PATTERN = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
 export const PEER_ID_MAX_LENGTH = 64;
 export const NAME_MAX_LENGTH = 40;
+export const CHAT_MAX_LENGTH = 2000;
+export const CHAT_HISTORY = 50;
+/** The reactions anyone can send; anything else is refused. */
+export const REACTIONS = ['👍', '👏', '😂', '❤️', '🎉', '😮'] as const;
+export type Reaction = (typeof REACTIONS)[number];
 
 export interface MediaState {
   audio: boolean;
@@ -21,14 +26,42 @@ export interface MediaState {
 export interface Participant extends MediaState {
   peerId: string;
   name: string;
-  /** Server time (ms) of joining; orders the grid and, later, host succession. */
+  /** Server time (ms) of joining; orders the grid and host succession. */
   joinedAt: number;
+  /** Server time (ms) the hand went up; absent when it is down. Orders the raised hands. */
+  handRaisedAt?: number;
+}
+
+/** What everyone in a room knows about the room itself. */
+export interface RoomInfo {
+  hostPeerId: string | undefined;
+  locked: boolean;
+  capacity: number;
+}
+
+export interface ChatMessage {
+  id: string;
+  peerId: string;
+  name: string;
+  text: string;
+  sentAt: number;
+}
+
+/** Someone waiting in the lobby of a locked room. */
+export interface Knock {
+  knockId: string;
+  name: string;
+  at: number;
 }
 
 export interface JoinOptions extends Partial<MediaState> {
   name?: string;
   /** The PeerJS token the client connected to the PeerServer with: proof it owns `peerId`. */
   peerToken?: string;
+  /** A random id this browser keeps: lets a host keep a removed person out of a locked room. */
+  clientId?: string;
+  /** One-time admission to a locked room, handed out when the host admits a knock. */
+  ticket?: string;
 }
 
 export interface JoinedRoom {
@@ -37,6 +70,11 @@ export interface JoinedRoom {
   /** Everyone else already in the room, oldest first. */
   participants: Participant[];
   capacity: number;
+  room: RoomInfo;
+  /** The room's last messages, oldest first. */
+  chat: ChatMessage[];
+  /** People waiting to be let in (for the host; empty for others). */
+  lobby: Knock[];
 }
 
 export type ErrorCode =
@@ -47,7 +85,15 @@ export type ErrorCode =
   | 'peer-taken'
   | 'room-full'
   | 'not-in-room'
-  | 'rate-limited';
+  | 'rate-limited'
+  | 'room-locked'
+  | 'removed'
+  | 'not-host'
+  | 'not-locked'
+  | 'no-such-knock'
+  | 'no-such-participant'
+  | 'lobby-full'
+  | 'message-too-long';
 
 export interface ErrorBody {
   code: ErrorCode;
@@ -66,12 +112,35 @@ export interface ClientToServerEvents {
   ) => void;
   'leave-room': (ack?: AckCallback<null>) => void;
   'update-media': (media: MediaState, ack?: AckCallback<Participant>) => void;
+  'chat-message': (text: string, ack?: AckCallback<ChatMessage>) => void;
+  'raise-hand': (raised: boolean, ack?: AckCallback<Participant>) => void;
+  reaction: (emoji: Reaction, ack?: AckCallback<null>) => void;
+  /** Host only. */
+  'lock-room': (locked: boolean, ack?: AckCallback<RoomInfo>) => void;
+  /** Asks to be let into a locked room; the answer comes as `knock-answered`. */
+  knock: (roomId: string, options: { name?: string; clientId?: string }, ack?: AckCallback<{ knockId: string }>) => void;
+  'cancel-knock': (ack?: AckCallback<null>) => void;
+  /** Host only. */
+  'answer-knock': (knockId: string, admit: boolean, ack?: AckCallback<null>) => void;
+  /** Host only. */
+  'remove-participant': (peerId: string, ack?: AckCallback<null>) => void;
 }
 
 export interface ServerToClientEvents {
   'user-connected': (peerId: string, participant: Participant) => void;
   'user-disconnected': (peerId: string, reason: 'left' | 'disconnected') => void;
   'participant-updated': (participant: Participant) => void;
+  'room-updated': (room: RoomInfo) => void;
+  'chat-message': (message: ChatMessage) => void;
+  reaction: (peerId: string, emoji: Reaction) => void;
+  /** To the host: someone is waiting in the lobby. */
+  knocking: (knock: Knock) => void;
+  /** To the host: that knock is no longer waiting (answered, cancelled, gone). */
+  'knock-withdrawn': (knockId: string) => void;
+  /** To the one who knocked. With `ticket`, join with it; `admitted` false means denied. */
+  'knock-answered': (answer: { admitted: boolean; ticket?: string }) => void;
+  /** To a participant the host removed. */
+  removed: () => void;
   /** The server is going away (restart or shutdown); clients should expect to reconnect. */
   'server-shutdown': () => void;
 }
@@ -79,4 +148,6 @@ export interface ServerToClientEvents {
 export interface SocketData {
   roomId?: string;
   peerId?: string;
+  /** While waiting in a lobby: which room and knock. */
+  knock?: { roomId: string; knockId: string };
 }

@@ -9,9 +9,13 @@ import { TokenBucket } from './rate-limit.js';
 import type { Logger, RoomSocket } from './room-handlers.js';
 
 // A Map, not an object literal: an event named `__proto__` or `constructor` must find nothing.
-const BUCKET_OF = new Map<string, 'join' | 'media'>([
+const BUCKET_OF = new Map<string, 'join' | 'media' | 'chat'>([
   ['join-room', 'join'],
+  ['knock', 'join'],
   ['update-media', 'media'],
+  ['raise-hand', 'media'],
+  ['chat-message', 'chat'],
+  ['reaction', 'chat'],
 ]);
 
 export function guardEvents(
@@ -23,6 +27,7 @@ export function guardEvents(
     any: new TokenBucket(deps.limits.any, now()),
     join: new TokenBucket(deps.limits.join, now()),
     media: new TokenBucket(deps.limits.media, now()),
+    chat: new TokenBucket(deps.limits.chat, now()),
   };
   const warned = new Set<string>();
 

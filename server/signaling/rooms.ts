@@ -3,14 +3,32 @@
  * passes `now`. Each rule takes the current room (or undefined) and returns the next room (or
  * undefined when it empties) with a value for the caller, or an error a person can act on.
  */
-import type { ErrorBody, JoinOptions, MediaState, Participant } from './contract.js';
+import type { ChatMessage, ErrorBody, JoinOptions, Knock, MediaState, Participant, RoomInfo } from './contract.js';
 import { NAME_MAX_LENGTH } from './contract.js';
 
 export interface Room {
   id: string;
   capacity: number;
-  /** Oldest first. An array, not a keyed object, so no peer id can collide with `__proto__`. */
+  /** Oldest first. Arrays, not keyed objects, so no id can collide with `__proto__`. */
   participants: Participant[];
+  hostPeerId: string | undefined;
+  locked: boolean;
+  /** Waiting to be let in, oldest first. */
+  lobby: Knock[];
+  /** One-time admissions the host handed out, not yet used. */
+  tickets: string[];
+  /** Browsers (client ids) the host removed: kept out while the room is locked. */
+  removedClients: string[];
+  /** Each participant's client id: private to the server, never sent to anyone. */
+  clientIds: Array<[peerId: string, clientId: string]>;
+  /** The last messages, oldest first; dropped with the room when it empties. */
+  chat: ChatMessage[];
+}
+
+/** How a newcomer may enter: their browser's id, and an admission ticket for a locked room. */
+export interface Access {
+  clientId?: string;
+  ticket?: string;
 }
 
 export type RuleResult<T> =
@@ -47,17 +65,32 @@ export function newParticipant(peerId: string, options: JoinOptions, now: number
   };
 }
 
+export const MAX_REMOVED_CLIENTS = 100;
+
+export function emptyRoom(id: string, capacity: number): Room {
+  return { id, capacity, participants: [], hostPeerId: undefined, locked: false, lobby: [], tickets: [], removedClients: [], clientIds: [], chat: [] };
+}
+
+export function roomInfo(room: Room): RoomInfo {
+  return { hostPeerId: room.hostPeerId, locked: room.locked, capacity: room.capacity };
+}
+
+export function fail(code: ErrorBody['code'], message: string): { ok: false; error: ErrorBody } {
+  return { ok: false, error: { code, message } };
+}
+
 export function joinRoom(
   room: Room | undefined,
   roomId: string,
   candidate: Participant,
   capacity: number,
+  access: Access = {},
 ): RuleResult<Joined> {
-  const current: Room = room ?? { id: roomId, capacity, participants: [] };
+  const current: Room = room ?? emptyRoom(roomId, capacity);
   const existing = current.participants.find((p) => p.peerId === candidate.peerId);
   if (existing) {
-    // A reconnect keeps the original place in the room.
-    const self = { ...candidate, joinedAt: existing.joinedAt };
+    // A reconnect keeps the original place in the room (and a raised hand).
+    const self = { ...candidate, joinedAt: existing.joinedAt, handRaisedAt: existing.handRaisedAt };
     const participants = current.participants.map((p) => (p.peerId === self.peerId ? self : p));
     return {
       ok: true,
@@ -65,32 +98,54 @@ export function joinRoom(
       value: { self, others: participants.filter((p) => p !== self), rejoined: true },
     };
   }
+  const removed = access.clientId !== undefined && current.removedClients.includes(access.clientId);
+  if (current.locked && removed) return fail('removed', 'You were removed from this call');
+  const ticketed = access.ticket !== undefined && current.tickets.includes(access.ticket);
+  if (current.locked && !ticketed) return fail('room-locked', 'This call is locked: ask to join');
   if (current.participants.length >= current.capacity) {
     const n = current.capacity;
-    return {
-      ok: false,
-      error: { code: 'room-full', message: `This call is full (${n} of ${n})` },
-    };
+    return fail('room-full', `This call is full (${n} of ${n})`);
   }
-  const participants = [...current.participants, candidate];
   return {
     ok: true,
-    room: { ...current, participants },
+    room: {
+      ...current,
+      participants: [...current.participants, candidate],
+      // The first one in is the host.
+      hostPeerId: current.hostPeerId ?? candidate.peerId,
+      tickets: ticketed ? current.tickets.filter((t) => t !== access.ticket) : current.tickets,
+      clientIds: access.clientId ? [...current.clientIds, [candidate.peerId, access.clientId]] : current.clientIds,
+    },
     value: { self: candidate, others: current.participants, rejoined: false },
   };
 }
 
-export function leaveRoom(
-  room: Room | undefined,
-  peerId: string,
-): RuleResult<Participant | undefined> {
+export interface Left {
+  participant: Participant;
+  /** Set when the host left and someone else became host. */
+  newHost: string | undefined;
+  /** Set when the room emptied while people waited in its lobby: they may simply join now. */
+  orphanedKnocks: Knock[];
+}
+
+export function leaveRoom(room: Room | undefined, peerId: string): RuleResult<Left | undefined> {
   const leaving = room?.participants.find((p) => p.peerId === peerId);
   if (!room || !leaving) return { ok: true, room, value: undefined };
   const participants = room.participants.filter((p) => p !== leaving);
+  if (!participants.length) {
+    return { ok: true, room: undefined, value: { participant: leaving, newHost: undefined, orphanedKnocks: room.lobby } };
+  }
+  // The host's seat goes to whoever has been here longest.
+  const newHost = room.hostPeerId === peerId ? participants[0]!.peerId : undefined;
   return {
     ok: true,
-    room: participants.length ? { ...room, participants } : undefined,
-    value: leaving,
+    room: {
+      ...room,
+      participants,
+      hostPeerId: newHost ?? room.hostPeerId,
+      clientIds: room.clientIds.filter(([p]) => p !== peerId),
+    },
+    value: { participant: leaving, newHost, orphanedKnocks: [] },
   };
 }
 

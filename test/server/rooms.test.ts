@@ -58,7 +58,7 @@ describe('room rules', () => {
     const store = new MemoryRoomStore();
     await store.update('r', (room) => joinRoom(room, 'r', person('a'), 6));
     const left = await store.update('r', (room) => leaveRoom(room, 'a'));
-    assert.ok(left.ok && left.value?.peerId === 'a');
+    assert.ok(left.ok && left.value?.participant.peerId === 'a');
     assert.equal(await store.get('r'), undefined);
     const again = await store.update('r', (room) => leaveRoom(room, 'a'));
     assert.ok(again.ok && again.value === undefined);
