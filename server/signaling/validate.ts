@@ -8,6 +8,7 @@ import { PEER_ID_MAX_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN } from './contract
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 
 const TOKEN_PATTERN = /^[A-Za-z0-9]{1,64}$/;
+const SECRET_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const NAME_INPUT_MAX = 200; // longer input is rejected outright; normalizeName caps what is kept
 
 function fail(code: ErrorBody['code'], message: string): { ok: false; error: ErrorBody } {
@@ -43,7 +44,7 @@ export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown
   if (!isValidPeerId(peerId)) return fail('invalid-peer', 'That peer id is not valid');
   if (options === undefined || options === null) return { ok: true, value: { roomId, peerId, options: {} } };
   if (!isPlainObject(options)) return fail('invalid-payload', 'Join options must be an object');
-  const { name, audio, video, peerToken } = options;
+  const { name, audio, video, peerToken, clientId, ticket } = options;
   if (name !== undefined && (typeof name !== 'string' || name.length > NAME_INPUT_MAX)) {
     return fail('invalid-payload', `Names are text of at most ${NAME_INPUT_MAX} characters`);
   }
@@ -52,7 +53,13 @@ export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown
   if (peerToken !== undefined && (typeof peerToken !== 'string' || !TOKEN_PATTERN.test(peerToken))) {
     return fail('invalid-payload', '"peerToken" must be the PeerJS token');
   }
-  return { ok: true, value: { roomId, peerId, options: { name, audio, video, peerToken } } };
+  if (clientId !== undefined && (typeof clientId !== 'string' || !SECRET_PATTERN.test(clientId))) {
+    return fail('invalid-payload', '"clientId" is 1 to 64 letters, digits, "-" or "_"');
+  }
+  if (ticket !== undefined && (typeof ticket !== 'string' || !SECRET_PATTERN.test(ticket))) {
+    return fail('invalid-payload', '"ticket" is the admission ticket the host granted');
+  }
+  return { ok: true, value: { roomId, peerId, options: { name, audio, video, peerToken, clientId, ticket } } };
 }
 
 export function parseMediaState(media: unknown): Parsed<MediaState> {
