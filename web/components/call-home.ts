@@ -47,7 +47,7 @@ export class CallHome extends LitElement {
       padding: 0.85rem 1.5rem;
       border: 0;
       border-radius: 999px;
-      background: var(--app-accent, #3d6df2);
+      background: var(--app-accent, #3b6bf0);
       color: #fff;
       font: 600 1.05rem / 1.2 system-ui, sans-serif;
       cursor: pointer;

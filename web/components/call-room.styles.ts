@@ -4,7 +4,7 @@ export const callRoomStyles = css`
   :host {
     --call-room-background: var(--app-background, #11141b);
     --call-room-foreground: var(--app-foreground, #f3f5f9);
-    --call-room-accent: var(--app-accent, #3d6df2);
+    --call-room-accent: var(--app-accent, #3b6bf0);
     --call-room-muted: #a9b1c2;
     display: block;
     position: relative;

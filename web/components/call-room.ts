@@ -35,7 +35,8 @@ function rememberedName(): string {
 export class CallRoom extends LitElement {
   static override styles = callRoomStyles;
 
-  #media = new LocalMediaController(this);
+  // Devices only for a valid call link: no camera light behind "This is not a valid call link".
+  #media = new LocalMediaController(this, undefined, () => ROOM_ID_PATTERN.test(this.room));
   #call = new CallSessionController(this);
   #gridSize = new SizeController(this);
   #copiedTimer: ReturnType<typeof setTimeout> | undefined;
@@ -66,6 +67,7 @@ export class CallRoom extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('name') && this.name && !this._name) this._name = this.name;
+    if (changed.has('room')) this.#media.sync();
   }
 
   protected override updated(): void {

@@ -37,7 +37,7 @@ export const videoTileStyles = css`
     width: clamp(3rem, 28%, 6rem);
     aspect-ratio: 1;
     border-radius: 50%;
-    background: var(--app-accent, #3d6df2);
+    background: var(--app-accent, #3b6bf0);
     font: 600 clamp(1.2rem, 5vmin, 2.4rem) / 1 system-ui, sans-serif;
   }
   .label {

@@ -9,12 +9,15 @@ export class LocalMediaController implements ReactiveController {
   #host: ReactiveControllerHost;
   #unsubscribe: (() => void) | undefined;
   #wanted: { audio: boolean; video: boolean };
+  #enabled: () => boolean;
   media: LocalMedia;
   state: LocalMediaState;
 
-  constructor(host: ReactiveControllerHost, wanted = { audio: true, video: true }) {
+  /** `enabled`: whether the host wants devices at all now (see `sync()`). */
+  constructor(host: ReactiveControllerHost, wanted = { audio: true, video: true }, enabled: () => boolean = () => true) {
     this.#host = host;
     this.#wanted = wanted;
+    this.#enabled = enabled;
     this.media = new LocalMedia(wanted);
     this.state = this.media.state;
     host.addController(this);
@@ -22,7 +25,13 @@ export class LocalMediaController implements ReactiveController {
 
   hostConnected(): void {
     this.#subscribe();
-    void this.media.start();
+    if (this.#enabled()) void this.media.start();
+  }
+
+  /** Opens or releases the devices after what `enabled` depends on changed (from `willUpdate`). */
+  sync(): void {
+    if (!this.#enabled()) this.media.stop();
+    else if (!this.state.stream && !this.state.starting) void this.media.start();
   }
 
   hostDisconnected(): void {
