@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Makes sure the system tools the tests use are present: Debian's Chromium (browser tests) and
-# coturn (the TURN relay test). Installs what is missing when run as root (CI, fresh machines);
+# Makes sure the system tools the tests use are present: Debian's Chromium (browser tests),
+# coturn (the TURN relay test), openssl (the TLS test) and an emoji font (screenshots). Installs what is missing when run as root (CI, fresh machines);
 # otherwise says what to run.
 set -euo pipefail
 missing=()
 [ -x "${CHROME_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 command -v turnserver >/dev/null || missing+=(coturn)
 command -v openssl >/dev/null || missing+=(openssl)
+# Reactions are emoji: without this font, test screenshots show empty boxes.
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing ${missing[*]} from Debian's packages…"

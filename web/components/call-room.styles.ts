@@ -140,8 +140,46 @@ export const callRoomStyles = css`
     color: var(--call-room-muted);
     font-size: 0.9rem;
   }
+  .stage {
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    gap: 8px;
+    position: relative;
+  }
+  .panel {
+    flex: none;
+    width: min(22rem, 40%);
+    display: flex;
+    flex-direction: column;
+    border-radius: var(--app-radius, 12px);
+    overflow: hidden;
+    margin-right: 0.5rem;
+  }
+  .panel > * {
+    flex: 1;
+    min-height: 0;
+  }
+  @media (max-width: 700px) {
+    /* On a phone the panel covers the grid; the controls stay below it. */
+    .panel {
+      position: absolute;
+      inset: 0 0.5rem;
+      width: auto;
+      margin: 0;
+      z-index: 3;
+    }
+  }
+  .knocks {
+    position: absolute;
+    right: 0.75rem;
+    bottom: 6.5rem;
+    width: min(24rem, calc(100% - 1.5rem));
+    z-index: 4;
+  }
   .grid {
     flex: 1;
+    min-width: 0;
     min-height: 0;
     display: grid;
     grid-template-columns: repeat(var(--columns, 1), minmax(0, 1fr));
@@ -150,6 +188,9 @@ export const callRoomStyles = css`
     padding: 0 0.5rem;
   }
   .call media-controls {
+    /* Above an open panel, so the reaction picker that rises from it stays reachable. */
+    position: relative;
+    z-index: 5;
     padding: 0.75rem 0.5rem calc(0.75rem + env(safe-area-inset-bottom));
   }
   .banner {

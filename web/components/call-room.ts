@@ -10,16 +10,25 @@ import { ROOM_ID_PATTERN } from '../../server/signaling/contract.js';
 import { CallSessionController } from '../controllers/call-session-controller.js';
 import { LocalMediaController } from '../controllers/local-media-controller.js';
 import { SizeController } from '../controllers/size-controller.js';
+import { SpeakingController } from '../controllers/speaking-controller.js';
 import { RELAY_FAILED_NOTICE, type RemoteParticipant } from '../rtc/call-session.js';
+import { randomId } from '../rtc/emitter.js';
 import { callRoomStyles } from './call-room.styles.js';
 import { emit } from './emit.js';
 import { bestColumns } from './grid-layout.js';
 import { linkIcon, shareIcon } from './icons.js';
 import type { ToggleDetail } from './media-controls.js';
+import type { Reaction } from '../../server/signaling/contract.js';
+import './chat-panel.js';
+import './knock-requests.js';
 import './media-controls.js';
+import './people-panel.js';
+import type { PersonRow } from './people-panel.js';
 import './video-tile.js';
 
 const NAME_STORAGE_KEY = 'callroom:name';
+const CLIENT_STORAGE_KEY = 'callroom:client';
+const SELF = 'self';
 /** Where this module was served from: the call server, unless `server` says otherwise. */
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
@@ -31,6 +40,17 @@ function rememberedName(): string {
   }
 }
 
+/** This browser's lasting random id (lets a host keep a removed person out of a locked room). */
+function clientId(): string | undefined {
+  try {
+    let id = localStorage.getItem(CLIENT_STORAGE_KEY);
+    if (!id) localStorage.setItem(CLIENT_STORAGE_KEY, (id = randomId(16)));
+    return id;
+  } catch {
+    return undefined;
+  }
+}
+
 @customElement('call-room')
 export class CallRoom extends LitElement {
   static override styles = callRoomStyles;
@@ -39,6 +59,7 @@ export class CallRoom extends LitElement {
   #media = new LocalMediaController(this, undefined, () => ROOM_ID_PATTERN.test(this.room));
   #call = new CallSessionController(this);
   #gridSize = new SizeController(this);
+  #speaking = new SpeakingController(this);
   #copiedTimer: ReturnType<typeof setTimeout> | undefined;
   #columns = 1;
 
@@ -46,7 +67,9 @@ export class CallRoom extends LitElement {
 
   @state() private _name = '';
   @state() private _copied = false;
-  @state() private _left = false;
+  @state() private _panel: 'chat' | 'people' | undefined;
+  /** How many chat messages had been seen when the chat was last open. */
+  @state() private _chatSeen = 0;
 
   /** The room id: letters, digits, `-` and `_`, up to 64. */
   @property() room = '';
@@ -72,6 +95,15 @@ export class CallRoom extends LitElement {
 
   protected override updated(): void {
     this.#gridSize.observe(this._grid);
+    const { status, participants, chat } = this.#call.state;
+    const inCall = status === 'joined' || status === 'reconnecting';
+    const streams = new Map<string, MediaStream | undefined>();
+    if (inCall) {
+      streams.set(SELF, this.#media.state.stream);
+      for (const p of participants) streams.set(p.peerId, p.stream);
+    }
+    this.#speaking.track(streams);
+    if (this._panel === 'chat' && this._chatSeen !== chat.length) this._chatSeen = chat.length;
     // Through the CSSOM, not a style="" attribute, which the Content-Security-Policy forbids.
     this._grid?.style.setProperty('--columns', String(this.#columns));
   }
@@ -92,8 +124,9 @@ export class CallRoom extends LitElement {
     } catch {
       // Private mode: the name is simply not remembered.
     }
-    this._left = false;
-    await this.#call.join({ server: this._serverUrl, roomId: this.room, name, media: this.#media.media });
+    this._panel = undefined;
+    this._chatSeen = 0;
+    await this.#call.join({ server: this._serverUrl, roomId: this.room, name, media: this.#media.media, clientId: clientId() });
     if (this.#call.state.status === 'joined') emit(this, 'call-joined', { room: this.room });
     // Not in a call (full, unreachable): the camera must not stay on behind an error message.
     if (this.#call.state.status === 'failed') this.#media.media.stop();
@@ -101,15 +134,26 @@ export class CallRoom extends LitElement {
 
   private async _leave() {
     await this.#call.leave();
-    this._left = true;
     emit(this, 'call-left', { room: this.room });
   }
 
   private _rejoinScreen() {
     // Back to the pre-join screen with fresh devices (Leave released the old ones).
-    this._left = false;
     this.#call.reset();
     this.#media.restart();
+  }
+
+  private _togglePanel(panel: 'chat' | 'people') {
+    this._panel = this._panel === panel ? undefined : panel;
+    if (this._panel === 'chat') void this.updateComplete.then(() => this.renderRoot.querySelector('chat-panel')?.focus());
+  }
+
+  private _people(): PersonRow[] {
+    const { self, participants } = this.#call.state;
+    const media = this.#media.state;
+    const rows: PersonRow[] = participants.map((p) => ({ ...p, isSelf: false }));
+    if (self) rows.push({ ...self, audio: media.audioEnabled, video: media.videoEnabled, isSelf: true });
+    return rows;
   }
 
   private _toggleAudio(event: CustomEvent<ToggleDetail>) {
@@ -184,6 +228,10 @@ export class CallRoom extends LitElement {
     `;
   }
 
+  private _reactionsFor(peerId: string | undefined) {
+    return this.#call.state.reactions.filter((r) => r.peerId === peerId).map((r) => ({ id: r.id, emoji: r.emoji }));
+  }
+
   private _renderRemote(p: RemoteParticipant) {
     const relayFailed = p.connection === 'failed' && this.#call.state.notice === RELAY_FAILED_NOTICE;
     const status = relayFailed
@@ -198,52 +246,78 @@ export class CallRoom extends LitElement {
       .stream=${p.stream}
       .name=${p.name}
       .status=${status}
+      .reactions=${this._reactionsFor(p.peerId)}
       ?audio-off=${!p.audio}
       ?video-off=${!p.video}
+      ?hand-raised=${p.handRaisedAt !== undefined}
+      ?speaking=${this.#speaking.speaking.has(p.peerId)}
     ></video-tile>`;
   }
 
   private _renderCall() {
     const media = this.#media.state;
-    const { participants, status, self, notice } = this.#call.state;
+    const { participants, status, self, notice, chat, room, lobby } = this.#call.state;
+    const session = this.#call.session;
     const count = participants.length + 1;
     const narrow = this.#gridSize.width > 0 && this.#gridSize.width < 600;
     this.#columns = bestColumns(count, this.#gridSize.width, this.#gridSize.height, narrow ? 1 : 16 / 9);
+    const unread = chat.slice(this._chatSeen).filter((m) => m.peerId !== self?.peerId).length;
+    const isHost = !!self && room?.hostPeerId === self.peerId;
     return html`
       <section class="screen call" aria-label="Call">
         <header>
-          <span class="count" role="status">${count === 1 ? 'Only you so far: share the link' : `${count} in this call`}</span>
+          <span class="count" role="status">${count === 1 ? 'Only you so far: share the link' : `${count} in this call`}${room?.locked ? ' · locked' : ''}</span>
           ${this._renderShare()}
         </header>
         <div class="banner" role="status" ?hidden=${status !== 'reconnecting'}>Reconnecting…</div>
         <p class="problem notice" role="alert" ?hidden=${!notice}>${notice}</p>
-        <div class="grid" aria-label="Participants">
-          <video-tile
-            class="self"
-            .stream=${media.stream}
-            .name=${`${self?.name ?? this._name} (you)`}
-            muted
-            mirrored
-            ?audio-off=${!media.audioEnabled}
-            ?video-off=${!media.videoEnabled}
-          ></video-tile>
-          ${repeat(participants, (p) => p.peerId, (p) => this._renderRemote(p))}
+        <div class="stage">
+          <div class="grid" aria-label="Participants">
+            <video-tile
+              class="self"
+              .stream=${media.stream}
+              .name=${`${self?.name ?? this._name} (you)`}
+              .reactions=${this._reactionsFor(self?.peerId)}
+              muted
+              mirrored
+              ?audio-off=${!media.audioEnabled}
+              ?video-off=${!media.videoEnabled}
+              ?hand-raised=${self?.handRaisedAt !== undefined}
+              ?speaking=${this.#speaking.speaking.has(SELF) && media.audioEnabled}
+            ></video-tile>
+            ${repeat(participants, (p) => p.peerId, (p) => this._renderRemote(p))}
+          </div>
+          <aside class="panel" ?hidden=${!this._panel}>
+            <chat-panel ?hidden=${this._panel !== 'chat'} .messages=${chat} .selfPeerId=${self?.peerId ?? ''}
+              @send-chat=${(e: CustomEvent<{ text: string }>) => void session?.sendChat(e.detail.text)}
+              @retry-chat=${(e: CustomEvent<{ id: string; text: string }>) => void session?.sendChat(e.detail.text, e.detail.id)}
+              @close-panel=${() => (this._panel = undefined)}></chat-panel>
+            <people-panel ?hidden=${this._panel !== 'people'} .people=${this._people()} .hostPeerId=${room?.hostPeerId} ?locked=${!!room?.locked}
+              @lock-room=${(e: CustomEvent<{ locked: boolean }>) => void session?.lockRoom(e.detail.locked).catch(() => {})}
+              @remove-participant=${(e: CustomEvent<{ peerId: string }>) => void session?.removeParticipant(e.detail.peerId).catch(() => {})}
+              @close-panel=${() => (this._panel = undefined)}></people-panel>
+          </aside>
         </div>
+        <knock-requests class="knocks" ?hidden=${!isHost || !lobby.length} .knocks=${isHost ? lobby : []}
+          @answer-knock=${(e: CustomEvent<{ knockId: string; admit: boolean }>) => void session?.answerKnock(e.detail.knockId, e.detail.admit)}></knock-requests>
         <media-controls in-call ?audio-enabled=${media.audioEnabled} ?video-enabled=${media.videoEnabled}
-          @toggle-audio=${this._toggleAudio} @toggle-video=${this._toggleVideo} @leave-call=${this._leave}></media-controls>
+          ?chat-open=${this._panel === 'chat'} ?people-open=${this._panel === 'people'} ?hand-raised=${self?.handRaisedAt !== undefined}
+          .chatUnread=${this._panel === 'chat' ? 0 : unread}
+          @toggle-audio=${this._toggleAudio} @toggle-video=${this._toggleVideo} @leave-call=${this._leave}
+          @toggle-chat=${() => this._togglePanel('chat')} @toggle-people=${() => this._togglePanel('people')}
+          @toggle-hand=${(e: CustomEvent<ToggleDetail>) => void session?.raiseHand(e.detail.enabled).catch(() => {})}
+          @react=${(e: CustomEvent<{ emoji: Reaction }>) => void session?.react(e.detail.emoji)}></media-controls>
       </section>
     `;
   }
 
-  private _renderMessage(title: string, text: string, action: 'rejoin' | 'retry') {
+  private _renderMessage(title: string, text: string, action: { label: string; run: () => void }) {
     return html`
       <section class="screen message" role="alert">
         <h2>${title}</h2>
         <p>${text}</p>
         <div class="actions">
-          <button class="primary" type="button" @click=${this._rejoinScreen}>
-            ${action === 'rejoin' ? 'Rejoin' : 'Try again'}
-          </button>
+          <button class="primary" type="button" @click=${action.run}>${action.label}</button>
         </div>
       </section>
     `;
@@ -253,15 +327,34 @@ export class CallRoom extends LitElement {
     if (!ROOM_ID_PATTERN.test(this.room)) {
       return this._renderMessageOnly('This is not a valid call link', 'Room ids are up to 64 letters, digits, “-” or “_”.');
     }
-    if (this._left) return this._renderMessage('You left the call', 'Your camera and microphone are off.', 'rejoin');
+    const back = { label: 'Try again', run: () => this._rejoinScreen() };
     const { status, error } = this.#call.state;
-    if (status === 'failed' && error) {
-      const title = error.code === 'room-full' ? error.message : 'Could not join the call';
-      const text = error.code === 'room-full' ? 'Wait a moment for someone to leave, then try again.' : error.message;
-      return this._renderMessage(title, text, 'retry');
+    switch (status) {
+      case 'joined':
+      case 'reconnecting':
+        return this._renderCall();
+      case 'left':
+        return this._renderMessage('You left the call', 'Your camera and microphone are off.', { label: 'Rejoin', run: back.run });
+      case 'knocking':
+        return this._renderMessage('Waiting for the host to let you in', 'This call is locked. The host has been asked.', {
+          label: 'Cancel',
+          run: () => void this.#call.session?.cancelKnock(),
+        });
+      case 'denied':
+        return this._renderMessage('The host did not let you in', 'Your camera and microphone are off.', back);
+      case 'removed':
+        return this._renderMessage('You were removed', 'The host removed you from this call. Your camera and microphone are off.', back);
+      case 'failed': {
+        const full = error?.code === 'room-full';
+        return this._renderMessage(
+          full ? error!.message : 'Could not join the call',
+          full ? 'Wait a moment for someone to leave, then try again. Your camera and microphone are off meanwhile.' : (error?.message ?? ''),
+          back,
+        );
+      }
+      default:
+        return this._renderPrejoin();
     }
-    if (status === 'joined' || status === 'reconnecting') return this._renderCall();
-    return this._renderPrejoin();
   }
 
   private _renderMessageOnly(title: string, text: string) {

@@ -37,7 +37,7 @@ export const mediaControlsStyles = css`
     color: #fff;
     transition: background 120ms;
   }
-  button[aria-pressed='false'] .circle {
+  button.device[aria-pressed='false'] .circle {
     background: var(--media-controls-off-background);
   }
   button.leave .circle {
@@ -51,6 +51,55 @@ export const mediaControlsStyles = css`
   }
   button:hover .circle {
     filter: brightness(1.15);
+  }
+  .circle {
+    position: relative;
+    font-size: 1.35rem;
+  }
+  button.panel[aria-pressed='true'] .circle {
+    background: var(--app-accent, #3b6bf0);
+  }
+  .badge {
+    position: absolute;
+    top: -0.2rem;
+    right: -0.2rem;
+    min-width: 1.2rem;
+    padding: 0 0.25rem;
+    border-radius: 999px;
+    background: #e5484d;
+    color: #fff;
+    font: 700 0.72rem / 1.2rem system-ui, sans-serif;
+  }
+  .reactions {
+    position: relative;
+  }
+  .picker {
+    position: absolute;
+    bottom: calc(100% + 0.5rem);
+    left: 50%;
+    transform: translateX(-50%);
+    display: flex;
+    gap: 0.25rem;
+    padding: 0.35rem;
+    border-radius: 999px;
+    background: #2d3343;
+    z-index: 2;
+  }
+  .picker button {
+    min-width: 0;
+    font-size: 1.5rem;
+    padding: 0.15rem 0.3rem;
+  }
+  @media (max-width: 520px) {
+    :host {
+      --media-controls-button-size: 2.75rem;
+    }
+    .bar {
+      gap: 0.35rem;
+    }
+    .label {
+      display: none;
+    }
   }
   [hidden] {
     display: none !important;

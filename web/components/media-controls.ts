@@ -4,9 +4,10 @@
  * name (WCAG 2.5.3, label in name: "Mic off" would not be); the icon and colour show on/off.
  */
 import { LitElement, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
+import { REACTIONS, type Reaction } from '../../server/signaling/contract.js';
 import { emit } from './emit.js';
-import { camIcon, camOffIcon, leaveIcon, micIcon, micOffIcon } from './icons.js';
+import { camIcon, camOffIcon, chatIcon, handIcon, leaveIcon, micIcon, micOffIcon, peopleIcon } from './icons.js';
 import { mediaControlsStyles } from './media-controls.styles.js';
 
 @customElement('media-controls')
@@ -15,8 +16,15 @@ export class MediaControls extends LitElement {
 
   @property({ type: Boolean, attribute: 'audio-enabled' }) audioEnabled = false;
   @property({ type: Boolean, attribute: 'video-enabled' }) videoEnabled = false;
-  /** Shows the Leave button (hidden on the pre-join screen). */
+  /** Shows the in-call buttons: chat, people, hand, reactions, Leave (hidden before joining). */
   @property({ type: Boolean, attribute: 'in-call' }) inCall = false;
+  @property({ type: Boolean, attribute: 'chat-open' }) chatOpen = false;
+  @property({ type: Boolean, attribute: 'people-open' }) peopleOpen = false;
+  @property({ type: Boolean, attribute: 'hand-raised' }) handRaised = false;
+  /** Messages that arrived while the chat was closed. */
+  @property({ type: Number, attribute: 'chat-unread' }) chatUnread = 0;
+
+  @state() private _reactionsOpen = false;
 
   private _toggleAudio() {
     emit(this, 'toggle-audio', { enabled: !this.audioEnabled });
@@ -30,20 +38,50 @@ export class MediaControls extends LitElement {
     emit(this, 'leave-call');
   }
 
+  private _react(emoji: Reaction) {
+    this._reactionsOpen = false;
+    emit(this, 'react', { emoji });
+  }
+
   override render() {
     return html`
       <div class="bar" role="toolbar" aria-label="Call controls">
-        <button type="button" aria-label="Microphone" aria-pressed=${String(this.audioEnabled)} @click=${this._toggleAudio}>
+        <button type="button" class="device" aria-label="Microphone" aria-pressed=${String(this.audioEnabled)} @click=${this._toggleAudio}>
           <span class="circle">${this.audioEnabled ? micIcon : micOffIcon}</span>
-          <span aria-hidden="true">Microphone</span>
+          <span class="label" aria-hidden="true">Microphone</span>
         </button>
-        <button type="button" aria-label="Camera" aria-pressed=${String(this.videoEnabled)} @click=${this._toggleVideo}>
+        <button type="button" class="device" aria-label="Camera" aria-pressed=${String(this.videoEnabled)} @click=${this._toggleVideo}>
           <span class="circle">${this.videoEnabled ? camIcon : camOffIcon}</span>
-          <span aria-hidden="true">Camera</span>
+          <span class="label" aria-hidden="true">Camera</span>
         </button>
+        <button type="button" aria-label=${this.chatUnread ? `Chat, ${this.chatUnread} unread` : 'Chat'} aria-pressed=${String(this.chatOpen)} class="panel" ?hidden=${!this.inCall}
+          @click=${() => emit(this, 'toggle-chat')}>
+          <span class="circle">${chatIcon}<span class="badge" ?hidden=${!this.chatUnread} aria-hidden="true">${this.chatUnread}</span></span>
+          <span class="label" aria-hidden="true">Chat</span>
+        </button>
+        <button type="button" aria-label="People" aria-pressed=${String(this.peopleOpen)} class="panel" ?hidden=${!this.inCall}
+          @click=${() => emit(this, 'toggle-people')}>
+          <span class="circle">${peopleIcon}</span>
+          <span class="label" aria-hidden="true">People</span>
+        </button>
+        <button type="button" aria-label="Raise hand" aria-pressed=${String(this.handRaised)} class="panel" ?hidden=${!this.inCall}
+          @click=${() => emit(this, 'toggle-hand', { enabled: !this.handRaised })}>
+          <span class="circle">${handIcon}</span>
+          <span class="label" aria-hidden="true">Hand</span>
+        </button>
+        <span class="reactions" ?hidden=${!this.inCall}>
+          <button type="button" aria-label="Reactions" aria-expanded=${String(this._reactionsOpen)}
+            @click=${() => (this._reactionsOpen = !this._reactionsOpen)}>
+            <span class="circle" aria-hidden="true">☺</span>
+            <span class="label" aria-hidden="true">Reactions</span>
+          </button>
+          <span class="picker" role="group" aria-label="Send a reaction" ?hidden=${!this._reactionsOpen}>
+            ${REACTIONS.map((emoji) => html`<button type="button" aria-label=${`Send ${emoji}`} @click=${() => this._react(emoji)}>${emoji}</button>`)}
+          </span>
+        </span>
         <button type="button" class="leave" aria-label="Leave call" ?hidden=${!this.inCall} @click=${this._leave}>
           <span class="circle">${leaveIcon}</span>
-          <span aria-hidden="true">Leave</span>
+          <span class="label" aria-hidden="true">Leave</span>
         </button>
       </div>
     `;
@@ -62,5 +100,9 @@ declare global {
     'toggle-audio': CustomEvent<ToggleDetail>;
     'toggle-video': CustomEvent<ToggleDetail>;
     'leave-call': CustomEvent<undefined>;
+    'toggle-chat': CustomEvent<undefined>;
+    'toggle-people': CustomEvent<undefined>;
+    'toggle-hand': CustomEvent<ToggleDetail>;
+    react: CustomEvent<{ emoji: Reaction }>;
   }
 }

@@ -73,6 +73,52 @@ export const videoTileStyles = css`
     background: var(--video-tile-label-background);
     font: 0.8rem / 1.4 system-ui, sans-serif;
   }
+  :host([speaking]) {
+    box-shadow: inset 0 0 0 3px var(--video-tile-speaking-color, #4ade80);
+  }
+  .hand {
+    position: absolute;
+    top: 0.5rem;
+    right: 0.5rem;
+    display: grid;
+    place-items: center;
+    width: 2.2rem;
+    height: 2.2rem;
+    border-radius: 50%;
+    background: #f5b93a;
+    color: #1b1f2a;
+  }
+  .hand svg {
+    width: 1.35rem;
+    height: 1.35rem;
+  }
+  .reactions {
+    position: absolute;
+    inset: auto 0 2.5rem 0;
+    display: flex;
+    justify-content: center;
+    gap: 0.4rem;
+    pointer-events: none;
+  }
+  .reaction {
+    font-size: 2.4rem;
+    animation: float-up 3.5s ease-out forwards;
+  }
+  @keyframes float-up {
+    from {
+      transform: translateY(0);
+      opacity: 1;
+    }
+    to {
+      transform: translateY(-6rem);
+      opacity: 0;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .reaction {
+      animation: none;
+    }
+  }
   [hidden] {
     display: none !important;
   }

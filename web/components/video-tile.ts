@@ -4,7 +4,8 @@
  */
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import { camOffIcon, micOffIcon } from './icons.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { camOffIcon, handIcon, micOffIcon } from './icons.js';
 import { videoTileStyles } from './video-tile.styles.js';
 
 @customElement('video-tile')
@@ -22,6 +23,11 @@ export class VideoTile extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'video-off' }) videoOff = false;
   /** A short note over the video, such as "Connecting…". */
   @property() status = '';
+  @property({ type: Boolean, reflect: true, attribute: 'hand-raised' }) handRaised = false;
+  /** Set while this participant is talking (from the local audio level). */
+  @property({ type: Boolean, reflect: true }) speaking = false;
+  /** Reactions floating over the tile right now. */
+  @property({ attribute: false }) reactions: Array<{ id: number; emoji: string }> = [];
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -52,6 +58,10 @@ export class VideoTile extends LitElement {
       <video part="video" autoplay playsinline .muted=${this.muted} ?hidden=${hideVideo}></video>
       <div class="avatar" ?hidden=${!hideVideo} aria-hidden="true"><span>${initial}</span></div>
       <div class="status" ?hidden=${!this.status} role="status">${this.status}</div>
+      <div class="hand" ?hidden=${!this.handRaised} role="img" aria-label="Hand raised">${handIcon}</div>
+      <div class="reactions" aria-live="polite">
+        ${repeat(this.reactions, (r) => r.id, (r) => html`<span class="reaction" role="img" aria-label=${`Reaction ${r.emoji}`}>${r.emoji}</span>`)}
+      </div>
       <div class="label">
         <span class="name">${this.name}</span>
         <span ?hidden=${!this.audioOff} role="img" aria-label="Microphone off">${micOffIcon}</span>

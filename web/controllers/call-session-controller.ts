@@ -5,7 +5,17 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { CallSession, type CallSessionOptions, type SessionState } from '../rtc/call-session.js';
 
-const IDLE: SessionState = { status: 'idle', self: undefined, participants: [], error: undefined, notice: undefined };
+const IDLE: SessionState = {
+  status: 'idle',
+  self: undefined,
+  participants: [],
+  error: undefined,
+  notice: undefined,
+  room: undefined,
+  chat: [],
+  lobby: [],
+  reactions: [],
+};
 
 export class CallSessionController implements ReactiveController {
   #host: ReactiveControllerHost;
@@ -38,6 +48,11 @@ export class CallSessionController implements ReactiveController {
       this.#host.requestUpdate();
     });
     await session.join();
+  }
+
+  /** The live session, for actions (chat, hands, host powers); undefined when not in a call. */
+  get session(): CallSession | undefined {
+    return this.#session;
   }
 
   async leave(): Promise<void> {

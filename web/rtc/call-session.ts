@@ -7,7 +7,7 @@
  * a newcomer only has to be reachable before it joins. If a call has not arrived a few seconds
  * after joining, the newcomer calls instead.
  */
-import type { JoinedRoom, MediaState, Participant } from '../../server/signaling/contract.js';
+import type { ChatMessage, JoinedRoom, Knock, MediaState, Participant, Reaction, RoomInfo } from '../../server/signaling/contract.js';
 import { Emitter } from './emitter.js';
 import type { LocalMedia } from './local-media.js';
 import { PeerMesh, type ConnectionState } from './peer-mesh.js';
@@ -18,7 +18,20 @@ export interface RemoteParticipant extends Participant {
   connection: ConnectionState;
 }
 
-export type SessionStatus = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
+export type SessionStatus = 'idle' | 'joining' | 'knocking' | 'joined' | 'reconnecting' | 'left' | 'denied' | 'removed' | 'failed';
+
+/** A chat message as this person sees it: their own ones may still be sending, or have failed. */
+export interface ChatEntry extends ChatMessage {
+  status: 'sending' | 'sent' | 'failed';
+  /** Why it failed, in words a person can act on. */
+  problem?: string;
+}
+
+export interface FloatingReaction {
+  id: number;
+  peerId: string;
+  emoji: Reaction;
+}
 
 export interface SessionState {
   status: SessionStatus;
@@ -27,6 +40,12 @@ export interface SessionState {
   error: { code: string; message: string } | undefined;
   /** A problem with the call that is not fatal, in words a person can act on. */
   notice: string | undefined;
+  room: RoomInfo | undefined;
+  chat: ChatEntry[];
+  /** People waiting to be let in: only the host sees them. */
+  lobby: Knock[];
+  /** Reactions floating over tiles right now. */
+  reactions: FloatingReaction[];
 }
 
 export interface ServerConfig {
@@ -44,7 +63,11 @@ export interface CallSessionOptions {
   roomId: string;
   name: string;
   media: LocalMedia;
+  /** This browser's lasting random id (lets a host keep a removed person out). */
+  clientId?: string;
 }
+
+const REACTION_SHOWN_MS = 3500;
 
 const NEWCOMER_FALLBACK_CALL_MS = 4000;
 const REPAIR_FIRST_MS = 500;
@@ -73,6 +96,12 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
   #self: Participant | undefined;
   #error: SessionState['error'];
   #notice: string | undefined;
+  #room: RoomInfo | undefined;
+  #chat: ChatEntry[] = [];
+  #lobby: Knock[] = [];
+  #reactions: FloatingReaction[] = [];
+  #reactionCount = 0;
+  #knockAnswer: ((answer: { admitted: boolean; ticket?: string }) => void) | undefined;
   #participants = new Map<string, RemoteParticipant>();
   #signaling: RoomSignaling | undefined;
   #mesh: PeerMesh | undefined;
@@ -91,6 +120,10 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
       participants: [...this.#participants.values()].sort((a, b) => a.joinedAt - b.joinedAt),
       error: this.#error,
       notice: this.#notice,
+      room: this.#room,
+      chat: this.#chat,
+      lobby: this.#lobby,
+      reactions: this.#reactions,
     };
   }
 
@@ -125,13 +158,43 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
       signaling.on('user-disconnected', (peerId, reason) => this.#onUserDisconnected(peerId, reason));
       signaling.on('participant-updated', (p) => this.#patch(p.peerId, p));
       signaling.on('rejoined', (joined) => this.#onRejoined(joined));
+      signaling.on('room-updated', (info) => {
+        this.#room = info;
+        if (info.hostPeerId !== this.#self?.peerId) this.#lobby = [];
+        this.#changed();
+      });
+      signaling.on('chat-message', (message) => {
+        this.#chat = [...this.#chat, { ...message, status: 'sent' as const }].slice(-200);
+        this.#changed();
+      });
+      signaling.on('reaction', (peerId, emoji) => this.#showReaction(peerId, emoji));
+      signaling.on('knocking', (knock) => {
+        if (!this.#lobby.some((k) => k.knockId === knock.knockId)) this.#lobby = [...this.#lobby, knock];
+        this.#changed();
+      });
+      signaling.on('knock-withdrawn', (knockId) => {
+        this.#lobby = this.#lobby.filter((k) => k.knockId !== knockId);
+        this.#changed();
+      });
+      signaling.on('knock-answered', (answer) => this.#knockAnswer?.(answer));
+      signaling.on('removed', () => void this.#end('removed'));
       signaling.on('connection', (connected) => {
         if (this.#status === 'joined' || this.#status === 'reconnecting') this.#setStatus(connected ? 'joined' : 'reconnecting');
       });
 
       const audio = media.state.audioEnabled;
       const video = media.state.videoEnabled;
-      const joined = await signaling.join(roomId, mesh.peerId, { name, audio, video, peerToken: mesh.token });
+      const options = { name, audio, video, peerToken: mesh.token, clientId: this.#options.clientId };
+      let joined: JoinedRoom;
+      try {
+        joined = await signaling.join(roomId, mesh.peerId, options);
+      } catch (error) {
+        if (!(error instanceof SignalingError) || error.code !== 'room-locked') throw error;
+        // Locked: wait in the lobby for the host's answer.
+        const ticket = await this.#knock();
+        if (ticket === undefined) return;
+        joined = await signaling.join(roomId, mesh.peerId, ticket ? { ...options, ticket } : options);
+      }
       this.#onJoined(joined);
       // Follow the local devices: a camera that starts late or is switched on is sent at once.
       this.#unsubscribeMedia = media.on('change', () => this.#onLocalMediaChange());
@@ -146,17 +209,118 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
   }
 
   /** Hangs up: tells the room, closes every connection and releases camera and microphone. */
-  async leave(): Promise<void> {
+  leave(): Promise<void> {
+    return this.#end('left');
+  }
+
+  /** Stops waiting in the lobby. */
+  async cancelKnock(): Promise<void> {
+    await this.#signaling?.cancelKnock().catch(() => null);
+    this.#knockAnswer?.({ admitted: false });
+    await this.#end('left');
+  }
+
+  /** Sends a chat message; a failed one stays in the list, marked, to retry. */
+  async sendChat(text: string, retryOf?: string): Promise<void> {
+    const local: ChatEntry = {
+      id: retryOf ?? `local-${Date.now()}-${Math.random()}`,
+      peerId: this.#self?.peerId ?? '',
+      name: this.#self?.name ?? this.#options.name,
+      text,
+      sentAt: Date.now(),
+      status: 'sending',
+    };
+    this.#chat = retryOf ? this.#chat.map((m) => (m.id === retryOf ? local : m)) : [...this.#chat, local];
+    this.#changed();
+    try {
+      if (!this.#signaling) throw new SignalingError('not-in-room', 'You are not in the call');
+      const sent = await this.#signaling.sendChat(text);
+      this.#chat = this.#chat.map((m) => (m.id === local.id ? { ...sent, status: 'sent' as const } : m));
+    } catch (error) {
+      const problem = error instanceof Error ? error.message : 'Not sent';
+      this.#chat = this.#chat.map((m) => (m.id === local.id ? { ...m, status: 'failed' as const, problem } : m));
+    }
+    this.#changed();
+  }
+
+  async raiseHand(raised: boolean): Promise<void> {
+    if (!this.#signaling || !this.#self) return;
+    this.#self = await this.#signaling.raiseHand(raised);
+    this.#changed();
+  }
+
+  async react(emoji: Reaction): Promise<void> {
+    if (!this.#signaling || !this.#self) return;
+    this.#showReaction(this.#self.peerId, emoji);
+    await this.#signaling.react(emoji).catch(() => null);
+  }
+
+  async lockRoom(locked: boolean): Promise<void> {
+    if (!this.#signaling) return;
+    this.#room = await this.#signaling.lockRoom(locked);
+    this.#changed();
+  }
+
+  async answerKnock(knockId: string, admit: boolean): Promise<void> {
+    this.#lobby = this.#lobby.filter((k) => k.knockId !== knockId);
+    this.#changed();
+    await this.#signaling?.answerKnock(knockId, admit).catch(() => null);
+  }
+
+  async removeParticipant(peerId: string): Promise<void> {
+    await this.#signaling?.removeParticipant(peerId);
+  }
+
+  /** Knocks and waits; resolves with the ticket, or undefined when denied or cancelled. */
+  async #knock(): Promise<string | undefined> {
+    const { roomId, name } = this.#options;
+    const answered = new Promise<{ admitted: boolean; ticket?: string }>((resolve) => (this.#knockAnswer = resolve));
+    try {
+      await this.#signaling!.knock(roomId, { name, clientId: this.#options.clientId });
+    } catch (error) {
+      // Unlocked in the meantime: just join.
+      if (error instanceof SignalingError && error.code === 'not-locked') return '';
+      throw error;
+    }
+    this.#setStatus('knocking');
+    const answer = await answered;
+    this.#knockAnswer = undefined;
+    if (this.#status !== 'knocking') return undefined; // cancelled
+    if (!answer.admitted) {
+      await this.#end('denied');
+      return undefined;
+    }
+    this.#setStatus('joining');
+    return answer.ticket ?? '';
+  }
+
+  #showReaction(peerId: string, emoji: Reaction) {
+    const reaction: FloatingReaction = { id: ++this.#reactionCount, peerId, emoji };
+    this.#reactions = [...this.#reactions, reaction].slice(-20);
+    this.#changed();
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.#reactions = this.#reactions.filter((r) => r !== reaction);
+      this.#changed();
+    }, REACTION_SHOWN_MS);
+    this.#timers.add(timer);
+  }
+
+  async #end(status: 'left' | 'denied' | 'removed') {
     const signaling = this.#signaling;
     this.#signaling = undefined;
     this.#teardown();
     this.#options.media.stop();
-    this.#setStatus('left');
-    await signaling?.leave();
+    this.#setStatus(status);
+    if (status === 'left') await signaling?.leave();
+    else signaling?.close();
   }
 
   #onJoined(joined: JoinedRoom) {
     this.#self = joined.self;
+    this.#room = joined.room;
+    this.#chat = joined.chat.map((m) => ({ ...m, status: 'sent' as const }));
+    this.#lobby = joined.lobby;
     for (const p of joined.participants) this.#participants.set(p.peerId, { ...p, stream: undefined, connection: 'connecting' });
     joined.participants.forEach((p) => this.#mesh?.admitted(p.peerId));
     this.#setStatus('joined');
@@ -172,6 +336,8 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
 
   #onRejoined(joined: JoinedRoom) {
     this.#self = joined.self;
+    this.#room = joined.room;
+    this.#lobby = joined.lobby;
     const present = new Set(joined.participants.map((p) => p.peerId));
     for (const peerId of this.#participants.keys()) {
       // Someone missing from the server's fresh list but still sending us media is kept:

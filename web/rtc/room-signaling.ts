@@ -5,11 +5,15 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   Ack,
+  ChatMessage,
   ClientToServerEvents,
   JoinedRoom,
   JoinOptions,
+  Knock,
   MediaState,
   Participant,
+  Reaction,
+  RoomInfo,
   ServerToClientEvents,
 } from '../../server/signaling/contract.js';
 import { Emitter } from './emitter.js';
@@ -21,6 +25,13 @@ export interface SignalingEvents extends Record<string, unknown[]> {
   /** Joined again after the connection to the server came back. */
   rejoined: [JoinedRoom];
   connection: [connected: boolean];
+  'room-updated': [RoomInfo];
+  'chat-message': [ChatMessage];
+  reaction: [peerId: string, emoji: Reaction];
+  knocking: [Knock];
+  'knock-withdrawn': [knockId: string];
+  'knock-answered': [{ admitted: boolean; ticket?: string }];
+  removed: [];
 }
 
 export class SignalingError extends Error {
@@ -51,6 +62,16 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
     this.#socket.on('user-disconnected', (peerId, reason) => this.emit('user-disconnected', peerId, reason === 'disconnected' ? 'disconnected' : 'left'));
     this.#socket.on('participant-updated', (participant) => this.emit('participant-updated', participant));
     this.#socket.on('disconnect', () => this.emit('connection', false));
+    this.#socket.on('room-updated', (info) => this.emit('room-updated', info));
+    this.#socket.on('chat-message', (message) => this.emit('chat-message', message));
+    this.#socket.on('reaction', (peerId, emoji) => this.emit('reaction', peerId, emoji));
+    this.#socket.on('knocking', (knock) => this.emit('knocking', knock));
+    this.#socket.on('knock-withdrawn', (knockId) => this.emit('knock-withdrawn', knockId));
+    this.#socket.on('knock-answered', (answer) => this.emit('knock-answered', answer));
+    this.#socket.on('removed', () => {
+      this.#joinArgs = undefined; // never rejoin by ourselves after being removed
+      this.emit('removed');
+    });
     // Every connect after the first join is a reconnect: join again as the same participant.
     this.#socket.on('connect', () => {
       if (this.#joined) void this.#rejoin();
@@ -63,7 +84,12 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
 
   async join(roomId: string, peerId: string, options: JoinOptions): Promise<JoinedRoom> {
     this.#joinArgs = { roomId, peerId, options };
-    return this.#join();
+    try {
+      return await this.#join();
+    } catch (error) {
+      this.#joinArgs = undefined;
+      throw error;
+    }
   }
 
   async updateMedia(media: MediaState): Promise<void> {
@@ -72,6 +98,42 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
     await this.#request<Participant>(
       () => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('update-media', media) as Promise<Ack<Participant>>,
     );
+  }
+
+  sendChat(text: string): Promise<ChatMessage> {
+    return this.#request<ChatMessage>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('chat-message', text) as Promise<Ack<ChatMessage>>);
+  }
+
+  raiseHand(raised: boolean): Promise<Participant> {
+    return this.#request<Participant>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('raise-hand', raised) as Promise<Ack<Participant>>);
+  }
+
+  react(emoji: Reaction): Promise<null> {
+    return this.#request<null>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('reaction', emoji) as Promise<Ack<null>>);
+  }
+
+  lockRoom(locked: boolean): Promise<RoomInfo> {
+    return this.#request<RoomInfo>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('lock-room', locked) as Promise<Ack<RoomInfo>>);
+  }
+
+  answerKnock(knockId: string, admit: boolean): Promise<null> {
+    return this.#request<null>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('answer-knock', knockId, admit) as Promise<Ack<null>>);
+  }
+
+  removeParticipant(peerId: string): Promise<null> {
+    return this.#request<null>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('remove-participant', peerId) as Promise<Ack<null>>);
+  }
+
+  /** Waits in the lobby of a locked room; resolves with the host's answer. */
+  async knock(roomId: string, options: { name?: string; clientId?: string }): Promise<void> {
+    await this.#whenConnected();
+    await this.#request<{ knockId: string }>(
+      () => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('knock', roomId, options) as Promise<Ack<{ knockId: string }>>,
+    );
+  }
+
+  cancelKnock(): Promise<null> {
+    return this.#request<null>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('cancel-knock') as Promise<Ack<null>>);
   }
 
   /** Leaves the room explicitly (the others drop our tile at once), then disconnects. */
@@ -89,17 +151,20 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
     this.removeAllListeners();
   }
 
+  async #whenConnected(): Promise<void> {
+    if (this.#socket.connected) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new SignalingError('timeout', 'Could not reach the call server')), ACK_TIMEOUT_MS);
+      this.#socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   async #join(): Promise<JoinedRoom> {
     const { roomId, peerId, options } = this.#joinArgs!;
-    if (!this.#socket.connected) {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new SignalingError('timeout', 'Could not reach the call server')), ACK_TIMEOUT_MS);
-        this.#socket.once('connect', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    await this.#whenConnected();
     const joined = await this.#request<JoinedRoom>(() =>
       this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('join-room', roomId, peerId, options) as Promise<Ack<JoinedRoom>>,
     );
