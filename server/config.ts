@@ -20,6 +20,10 @@ export interface Config {
   iceTransportPolicy: 'all' | 'relay';
   /** HTTPS served directly (cameras need a secure origin other than localhost). */
   tls: { certFile: string; keyFile: string } | undefined;
+  /** Lists reachable handles on the home screen (off by default: privacy). */
+  ringDirectory: boolean;
+  /** How long an unanswered ring rings. */
+  ringTimeoutMs: number;
   /** Per-socket event budgets: a burst, refilled at `perSecond`. */
   rateLimits: { join: RateLimit; media: RateLimit; chat: RateLimit; any: RateLimit };
 }
@@ -108,6 +112,13 @@ function turn(env: Env): TurnConfig | undefined {
   return { secret, urls, ttlSeconds: integer(env, 'TURN_TTL', 3600, 60, 12 * 3600) };
 }
 
+function flag(env: Env, name: string): boolean {
+  const value = (env[name] ?? '').toLowerCase();
+  if (['', '0', 'off', 'false', 'no'].includes(value)) return false;
+  if (['1', 'on', 'true', 'yes'].includes(value)) return true;
+  throw new ConfigError(`${name} is on or off`);
+}
+
 function policy(env: Env): 'all' | 'relay' {
   const value = env.ICE_TRANSPORT_POLICY || 'all';
   if (value !== 'all' && value !== 'relay') throw new ConfigError('ICE_TRANSPORT_POLICY is "all" or "relay"');
@@ -146,6 +157,8 @@ export function loadConfig(env: Env = process.env): Config {
     turn: turn(env),
     iceTransportPolicy: policy(env),
     tls: tls(env),
+    ringDirectory: flag(env, 'RING_DIRECTORY'),
+    ringTimeoutMs: integer(env, 'RING_TIMEOUT_SECONDS', 30, 5, 120) * 1000,
     rateLimits: {
       join: rate(env, 'JOIN', 5, 1),
       media: rate(env, 'MEDIA', 20, 5),

@@ -8,6 +8,7 @@ import type { RoomStore } from '../signaling/store.js';
 export const KNOWN_EVENTS = new Set([
   'join-room', 'leave-room', 'update-media', 'chat-message', 'raise-hand', 'reaction',
   'lock-room', 'knock', 'cancel-knock', 'answer-knock', 'remove-participant', 'handshake',
+  'become-reachable', 'stop-reachable', 'set-busy', 'ring', 'cancel-ring', 'answer-ring', 'list-reachable',
 ]);
 
 export interface SignalingMetrics {

@@ -93,7 +93,24 @@ export type ErrorCode =
   | 'no-such-knock'
   | 'no-such-participant'
   | 'lobby-full'
-  | 'message-too-long';
+  | 'message-too-long'
+  | 'handle-taken'
+  | 'invalid-handle'
+  | 'not-reachable'
+  | 'busy'
+  | 'no-such-ring'
+  | 'directory-off';
+
+/** How a ring ended, as the caller and the callee's tabs are told. */
+export type RingOutcome = 'accepted' | 'declined' | 'busy' | 'no-answer' | 'cancelled' | 'answered-elsewhere';
+
+export interface RingEnd {
+  ringId: string;
+  outcome: RingOutcome;
+  /** With `accepted`: the private room for the two of them, and this person's admission. */
+  roomId?: string;
+  ticket?: string;
+}
 
 export interface ErrorBody {
   code: ErrorCode;
@@ -124,6 +141,16 @@ export interface ClientToServerEvents {
   'answer-knock': (knockId: string, admit: boolean, ack?: AckCallback<null>) => void;
   /** Host only. */
   'remove-participant': (peerId: string, ack?: AckCallback<null>) => void;
+  /** Become reachable as `handle` while this tab is open. `deviceKey` ties the handle to this browser. */
+  'become-reachable': (handle: string, options: { name?: string; deviceKey: string }, ack?: AckCallback<{ handle: string }>) => void;
+  'stop-reachable': (ack?: AckCallback<null>) => void;
+  /** This tab is in a call (rings get "busy") or not. */
+  'set-busy': (busy: boolean) => void;
+  ring: (handle: string, options: { name?: string }, ack?: AckCallback<{ ringId: string; calleeName: string }>) => void;
+  'cancel-ring': (ringId: string, ack?: AckCallback<null>) => void;
+  'answer-ring': (ringId: string, accept: boolean, ack?: AckCallback<RingEnd>) => void;
+  /** Only when the server's directory is on. */
+  'list-reachable': (ack: AckCallback<Array<{ handle: string; name: string; busy: boolean }>>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -141,6 +168,10 @@ export interface ServerToClientEvents {
   'knock-answered': (answer: { admitted: boolean; ticket?: string }) => void;
   /** To a participant the host removed. */
   removed: () => void;
+  /** To every tab of the one being called. */
+  'incoming-ring': (ring: { ringId: string; callerName: string }) => void;
+  /** To the caller and to the callee's tabs. */
+  'ring-ended': (end: RingEnd) => void;
   /** The server is going away (restart or shutdown); clients should expect to reconnect. */
   'server-shutdown': () => void;
 }

@@ -12,6 +12,8 @@ import type { Logger, RoomSocket } from './room-handlers.js';
 const BUCKET_OF = new Map<string, 'join' | 'media' | 'chat'>([
   ['join-room', 'join'],
   ['knock', 'join'],
+  ['ring', 'join'],
+  ['become-reachable', 'join'],
   ['update-media', 'media'],
   ['raise-hand', 'media'],
   ['chat-message', 'chat'],

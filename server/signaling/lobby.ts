@@ -24,6 +24,7 @@ export function setLocked(room: Room | undefined, byPeerId: string, locked: bool
   const denied = hostOnly(room, byPeerId);
   if (denied) return denied;
   const current = room!;
+  if (current.private) return fail('not-host', 'A private call stays locked');
   const admitted = locked ? [] : current.lobby.map((knock) => ({ knock, ticket: newTicket() }));
   const next: Room = { ...current, locked, lobby: locked ? current.lobby : [], tickets: locked ? current.tickets : [] };
   return { ok: true, room: next, value: { info: roomInfo(next), admitted } };
@@ -31,6 +32,7 @@ export function setLocked(room: Room | undefined, byPeerId: string, locked: bool
 
 export function knock(room: Room | undefined, knock: Knock, clientId: string | undefined): RuleResult<Knock> {
   if (!room || !room.locked) return fail('not-locked', 'This call is not locked: join it directly');
+  if (room.private) return fail('room-locked', 'This is a private call');
   if (clientId !== undefined && room.removedClients.includes(clientId)) return fail('removed', 'You were removed from this call');
   if (room.lobby.length >= LOBBY_MAX) return fail('lobby-full', 'Too many people are waiting to join: try again later');
   return { ok: true, room: { ...room, lobby: [...room.lobby, knock] }, value: knock };

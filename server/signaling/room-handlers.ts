@@ -14,6 +14,8 @@ import type {
 } from './contract.js';
 import { attachChatHandlers } from './chat-handlers.js';
 import { attachHostHandlers } from './host-handlers.js';
+import { attachRingHandlers } from './ring-handlers.js';
+import { newRingState } from './ringing.js';
 import { joinRoom, leaveRoom, newParticipant, roomInfo, updateMedia } from './rooms.js';
 import type { RoomStore } from './store.js';
 import type { SignalingMetrics } from '../http/metrics.js';
@@ -43,6 +45,9 @@ export interface RoomHandlerDeps {
   now?: () => number;
   /** How long a join waits for its peer id to reach the PeerServer. */
   peerWaitMs?: number;
+  /** Lists reachable handles to anyone who asks (off by default: privacy). */
+  ringDirectory?: boolean;
+  ringTimeoutMs?: number;
 }
 
 /** A closed tab or page closes its connection: that is leaving. A silent drop may come back. */
@@ -78,11 +83,13 @@ export const newSecret = () => randomBytes(18).toString('base64url');
 
 export function registerRoomHandlers(io: RoomServer, deps: RoomHandlerDeps): void {
   const registry: Registry = { claims: new Map(), knocks: new Map() };
+  const ringing = { state: newRingState(), timers: new Map(), directoryOn: deps.ringDirectory ?? false, timeoutMs: deps.ringTimeoutMs };
   io.on('connection', (socket) => {
     const ctx = createContext(io, socket, registry, deps);
     attachMembershipHandlers(ctx);
     attachChatHandlers(ctx);
     attachHostHandlers(ctx);
+    attachRingHandlers(ctx, ringing);
   });
 }
 

@@ -23,6 +23,8 @@ export interface Room {
   clientIds: Array<[peerId: string, clientId: string]>;
   /** The last messages, oldest first; dropped with the room when it empties. */
   chat: ChatMessage[];
+  /** A call between two people who rang each other: only their tickets open it, no knocking. */
+  private?: boolean;
 }
 
 /** How a newcomer may enter: their browser's id, and an admission ticket for a locked room. */
@@ -71,6 +73,11 @@ export function emptyRoom(id: string, capacity: number): Room {
   return { id, capacity, participants: [], hostPeerId: undefined, locked: false, lobby: [], tickets: [], removedClients: [], clientIds: [], chat: [] };
 }
 
+/** The room an accepted ring leads to: locked, private, open to the two tickets only. */
+export function privateRoom(id: string, tickets: [string, string]): Room {
+  return { ...emptyRoom(id, 2), locked: true, private: true, tickets: [...tickets] };
+}
+
 export function roomInfo(room: Room): RoomInfo {
   return { hostPeerId: room.hostPeerId, locked: room.locked, capacity: room.capacity };
 }
@@ -101,6 +108,7 @@ export function joinRoom(
   const removed = access.clientId !== undefined && current.removedClients.includes(access.clientId);
   if (current.locked && removed) return fail('removed', 'You were removed from this call');
   const ticketed = access.ticket !== undefined && current.tickets.includes(access.ticket);
+  if (current.private && !ticketed) return fail('room-locked', 'This is a private call');
   if (current.locked && !ticketed) return fail('room-locked', 'This call is locked: ask to join');
   if (current.participants.length >= current.capacity) {
     const n = current.capacity;

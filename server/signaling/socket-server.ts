@@ -46,6 +46,8 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     capacity: config.roomCapacity,
     log: deps.log,
     metrics: deps.metrics,
+    ringDirectory: config.ringDirectory,
+    ringTimeoutMs: config.ringTimeoutMs,
   });
   return io;
 }

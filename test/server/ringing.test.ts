@@ -1,0 +1,153 @@
+/** Ringing a person: the rules, then every outcome over real Socket.IO clients. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Ack, JoinedRoom, RingEnd } from '../../server/signaling/contract.js';
+import { becomeReachable, dropSocket, endRing, newRingState, normalizeHandle, setBusy, startRing } from '../../server/signaling/ringing.js';
+import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type TestServer } from '../helpers/server.js';
+
+const ring = (ringId: string, handle: string, callerSocket: string) => ({ ringId, handle, callerSocket, callerName: 'Caller', startedAt: 0 });
+const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
+
+describe('ringing rules', () => {
+  it('normalizes handles and keeps them unique among reachable people', () => {
+    assert.equal(normalizeHandle(' @Ada_1 '), 'ada_1');
+    assert.equal(normalizeHandle('a'), undefined);
+    assert.equal(normalizeHandle('has space'), undefined);
+    assert.equal(normalizeHandle('<script>'), undefined);
+    const state = newRingState();
+    assert.equal(code(becomeReachable(state, 'ada', 'Ada', 'device-a1', 's1')), 'ok');
+    assert.equal(code(becomeReachable(state, 'ada', 'Imposter', 'device-b1', 's2')), 'handle-taken');
+    // Another tab of the same browser shares the handle.
+    assert.equal(code(becomeReachable(state, 'ada', 'Ada', 'device-a1', 's3')), 'ok');
+    assert.deepEqual(state.reachable.get('ada')?.sockets, ['s1', 's3']);
+    dropSocket(state, 's1');
+    dropSocket(state, 's3');
+    assert.equal(state.reachable.has('ada'), false, 'the last tab closing frees the handle');
+  });
+
+  it('rings: not reachable, busy in a call, busy being rung, and only the right side may end a ring', () => {
+    const state = newRingState();
+    becomeReachable(state, 'bob', 'Bob', 'device-b1', 'b1');
+    assert.equal(code(startRing(state, ring('r0', 'nobody', 'c1'))), 'not-reachable');
+    assert.equal(code(startRing(state, ring('r1', 'bob', 'c1'))), 'ok');
+    assert.equal(code(startRing(state, ring('r2', 'bob', 'c2'))), 'busy', 'already being rung');
+    assert.equal(code(endRing(state, 'r1', { socketId: 'c2', role: 'caller' })), 'no-such-ring');
+    assert.equal(code(endRing(state, 'r1', { socketId: 'c1', role: 'callee' })), 'no-such-ring');
+    assert.equal(code(endRing(state, 'r1', { socketId: 'b1', role: 'callee' })), 'ok');
+    assert.equal(code(endRing(state, 'r1', { socketId: 'b1', role: 'callee' })), 'no-such-ring', 'answered once');
+    setBusy(state, 'b1', true);
+    assert.equal(code(startRing(state, ring('r3', 'bob', 'c1'))), 'busy');
+    setBusy(state, 'b1', false);
+    assert.equal(code(startRing(state, ring('r4', 'bob', 'b1'))), 'invalid-payload', 'no calling yourself');
+  });
+});
+
+describe('ringing over Socket.IO', () => {
+  let server: TestServer;
+  const sockets: ClientSocket[] = [];
+  const open = async () => {
+    const s = await connectSocket(server.url);
+    sockets.push(s);
+    return s;
+  };
+  const reachable = async (handle: string, name: string, deviceKey = `device-${handle}`) => {
+    const s = await open();
+    const ack = (await s.emitWithAck('become-reachable', handle, { name, deviceKey })) as Ack<{ handle: string }>;
+    assert.ok(ack.ok, JSON.stringify(ack));
+    return s;
+  };
+  before(async () => {
+    server = await startServer({ RING_TIMEOUT_SECONDS: '5', RATE_JOIN_BURST: '100' });
+  });
+  after(async () => {
+    sockets.forEach((s) => s.close());
+    await server.close();
+  });
+
+  it('accepted: both get the same private room, which only their tickets open', async () => {
+    const callee = await reachable('carol', 'Carol');
+    const otherTab = await open();
+    await otherTab.emitWithAck('become-reachable', 'carol', { name: 'Carol', deviceKey: 'device-carol' });
+    const caller = await open();
+    const incoming = once<[{ ringId: string; callerName: string }]>(callee, 'incoming-ring');
+    const otherTabRings = once<[{ ringId: string }]>(otherTab, 'incoming-ring');
+    const started = (await caller.emitWithAck('ring', 'Carol', { name: 'Dave' })) as Ack<{ ringId: string; calleeName: string }>;
+    assert.ok(started.ok && started.data.calleeName === 'Carol');
+    const [{ ringId, callerName }] = await incoming;
+    assert.equal(callerName, 'Dave');
+    await otherTabRings;
+    const callerHears = once<[RingEnd]>(caller, 'ring-ended');
+    const otherTabHears = once<[RingEnd]>(otherTab, 'ring-ended');
+    const answer = (await callee.emitWithAck('answer-ring', ringId, true)) as Ack<RingEnd>;
+    assert.ok(answer.ok && answer.data.outcome === 'accepted');
+    const [end] = await callerHears;
+    assert.equal(end.outcome, 'accepted');
+    assert.equal(end.roomId, answer.data.roomId);
+    assert.equal((await otherTabHears)[0].outcome, 'answered-elsewhere');
+
+    // Only the two tickets open the room; a third person can neither join nor knock.
+    const join = async (ticket?: string) => {
+      const s = await open();
+      const p = await connectPeer(server.url, uniqueId());
+      return (await s.emitWithAck('join-room', end.roomId!, p.id, { peerToken: p.token, ticket })) as Ack<JoinedRoom>;
+    };
+    assert.ok((await join(end.ticket)).ok);
+    const stranger = await join();
+    assert.equal(!stranger.ok && stranger.error.message, 'This is a private call');
+    assert.ok((await join(answer.data.ticket)).ok);
+    const knock = (await (await open()).emitWithAck('knock', end.roomId!, { name: 'Nosy' })) as Ack<unknown>;
+    assert.equal(knock.ok, false);
+  });
+
+  it('declined, busy, not reachable, taken handle', async () => {
+    const callee = await reachable('erin', 'Erin');
+    const caller = await open();
+    const incoming = once<[{ ringId: string }]>(callee, 'incoming-ring');
+    await caller.emitWithAck('ring', 'erin', { name: 'Fred' });
+    const ended = once<[RingEnd]>(caller, 'ring-ended');
+    await callee.emitWithAck('answer-ring', (await incoming)[0].ringId, false);
+    assert.equal((await ended)[0].outcome, 'declined');
+
+    callee.emit('set-busy', true);
+    await new Promise((r) => setTimeout(r, 50));
+    const busy = (await caller.emitWithAck('ring', 'erin', { name: 'Fred' })) as Ack<unknown>;
+    assert.equal(!busy.ok && busy.error.code, 'busy');
+    assert.match((!busy.ok && busy.error.message) || '', /Erin is in another call/);
+
+    const nobody = (await caller.emitWithAck('ring', 'nobody-here', {})) as Ack<unknown>;
+    assert.equal(!nobody.ok && nobody.error.code, 'not-reachable');
+    const taken = (await (await open()).emitWithAck('become-reachable', 'erin', { name: 'X', deviceKey: 'another-device' })) as Ack<unknown>;
+    assert.equal(!taken.ok && taken.error.code, 'handle-taken');
+  });
+
+  it('cancelled by the caller stops the ringing; no answer ends it after the timeout', async () => {
+    const callee = await reachable('gina', 'Gina');
+    const caller = await open();
+    const incoming = once<[{ ringId: string }]>(callee, 'incoming-ring');
+    const started = (await caller.emitWithAck('ring', 'gina', { name: 'Hank' })) as Ack<{ ringId: string }>;
+    await incoming;
+    const calleeHears = once<[RingEnd]>(callee, 'ring-ended');
+    assert.ok(started.ok);
+    await caller.emitWithAck('cancel-ring', started.data.ringId);
+    assert.equal((await calleeHears)[0].outcome, 'cancelled');
+
+    const second = once<[RingEnd]>(caller, 'ring-ended', 8000);
+    const calleeTimeout = once<[RingEnd]>(callee, 'ring-ended', 8000);
+    await caller.emitWithAck('ring', 'gina', { name: 'Hank' });
+    assert.equal((await second)[0].outcome, 'no-answer');
+    assert.equal((await calleeTimeout)[0].outcome, 'no-answer');
+  });
+
+  it('keeps the directory private unless the server turns it on', async () => {
+    const s = await open();
+    const off = (await s.emitWithAck('list-reachable')) as Ack<unknown>;
+    assert.equal(!off.ok && off.error.code, 'directory-off');
+    const listed = await startServer({ RING_DIRECTORY: 'on' });
+    const a = await connectSocket(listed.url);
+    await a.emitWithAck('become-reachable', 'ivy', { name: 'Ivy', deviceKey: 'device-ivy' });
+    const on = (await a.emitWithAck('list-reachable')) as Ack<Array<{ handle: string }>>;
+    assert.deepEqual(on.ok && on.data.map((d) => d.handle), ['ivy']);
+    a.close();
+    await listed.close();
+  });
+});
