@@ -108,12 +108,17 @@ export const callroomApp: FastifyPluginAsync<AppOptions> = async (app: FastifyIn
     },
   });
 
-  let shell: string | undefined;
+  let shellHtml: string | undefined;
+  const shell = async (reply: import('fastify').FastifyReply) => {
+    shellHtml ??= await readFile(path.join(webRoot, 'index.html'), 'utf8');
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(shellHtml);
+  };
   app.get<{ Params: { roomId: string } }>('/r/:roomId', async (request, reply) => {
     if (!isValidRoomId(request.params.roomId)) {
       return reply.code(404).type('text/html; charset=utf-8').send(INVALID_ROOM_PAGE);
     }
-    shell ??= await readFile(path.join(webRoot, 'index.html'), 'utf8');
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(shell);
+    return shell(reply);
   });
+  // Ringing a person: the app shell rings them (an unknown handle is answered in the page).
+  app.get('/call/:handle', async (_request, reply) => shell(reply));
 };

@@ -1,6 +1,7 @@
 /** The home screen: start a new call, or join one from a link or code. */
 import { LitElement, css, html } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
+import { emit } from './emit.js';
 import { ROOM_ID_PATTERN } from '../../server/signaling/contract.js';
 import { randomId } from '../rtc/emitter.js';
 
@@ -75,6 +76,27 @@ export class CallHome extends LitElement {
       color: #ffb4a8;
       font-size: 0.9rem;
     }
+    h2 {
+      margin: 0.75rem 0 0;
+      font-size: 1.1rem;
+    }
+    .quiet {
+      display: block;
+      margin-top: 0.5rem;
+      padding: 0.4rem 0.9rem;
+      background: #2d3343;
+      font-size: 0.9rem;
+    }
+    .directory {
+      margin: 0;
+      padding-left: 1.2rem;
+    }
+    a {
+      color: #8ab4ff;
+    }
+    [hidden] {
+      display: none !important;
+    }
     button:focus-visible,
     input:focus-visible {
       outline: 3px solid var(--app-focus, #8ab4ff);
@@ -83,6 +105,26 @@ export class CallHome extends LitElement {
   `;
 
   @state() private _error = '';
+
+  /** The handle this browser is reachable as, if any. */
+  @property() reachableAs = '';
+  /** Why becoming reachable failed (a taken handle, say). */
+  @property() reachError = '';
+  /** Reachable people, when the server's directory is on. */
+  @property({ attribute: false }) directory: Array<{ handle: string; name: string; busy: boolean }> | undefined;
+
+  private _becomeReachable(event: SubmitEvent) {
+    event.preventDefault();
+    const input = (event.target as HTMLFormElement).elements.namedItem('handle') as HTMLInputElement;
+    emit(this, 'become-reachable', { handle: input.value });
+  }
+
+  private _callPerson(event: SubmitEvent) {
+    event.preventDefault();
+    const input = (event.target as HTMLFormElement).elements.namedItem('callee') as HTMLInputElement;
+    const handle = input.value.trim().replace(/^@/, '').toLowerCase();
+    if (handle) location.assign(`/call/${encodeURIComponent(handle)}`);
+  }
 
   private _newCall() {
     location.assign(`/r/${newRoomId()}`);
@@ -110,6 +152,22 @@ export class CallHome extends LitElement {
           <button type="submit">Join</button>
         </form>
         <p class="error" role="alert" ?hidden=${!this._error}>${this._error}</p>
+
+        <h2>Ring a person</h2>
+        <p ?hidden=${!this.reachableAs}>You are reachable as <strong>@${this.reachableAs}</strong> while callroom is open.
+          <button type="button" class="quiet" @click=${() => emit(this, 'stop-reachable')}>Stop being reachable</button></p>
+        <form @submit=${this._becomeReachable} aria-label="Become reachable" ?hidden=${!!this.reachableAs}>
+          <input name="handle" aria-label="Your handle" placeholder="Choose a handle, e.g. ada" autocomplete="off" />
+          <button type="submit">Be reachable</button>
+        </form>
+        <p class="error" role="alert" ?hidden=${!this.reachError}>${this.reachError}</p>
+        <form @submit=${this._callPerson} aria-label="Call a person">
+          <input name="callee" aria-label="Handle to call" placeholder="Their handle" autocomplete="off" />
+          <button type="submit">Call</button>
+        </form>
+        <ul class="directory" aria-label="Reachable now" ?hidden=${!this.directory?.length}>
+          ${(this.directory ?? []).map((d) => html`<li><a href=${`/call/${encodeURIComponent(d.handle)}`}>${d.name} (@${d.handle})</a>${d.busy ? ' · in a call' : ''}</li>`)}
+        </ul>
       </main>
     `;
   }
@@ -118,5 +176,9 @@ export class CallHome extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'call-home': CallHome;
+  }
+  interface HTMLElementEventMap {
+    'become-reachable': CustomEvent<{ handle: string }>;
+    'stop-reachable': CustomEvent<undefined>;
   }
 }

@@ -77,6 +77,8 @@ export class CallRoom extends LitElement {
   @property() name = '';
   /** Origin of the callroom server; defaults to where this script came from. */
   @property() server = '';
+  /** An admission ticket for a private or locked room (from an accepted ring). */
+  @property() ticket = '';
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -126,7 +128,14 @@ export class CallRoom extends LitElement {
     }
     this._panel = undefined;
     this._chatSeen = 0;
-    await this.#call.join({ server: this._serverUrl, roomId: this.room, name, media: this.#media.media, clientId: clientId() });
+    await this.#call.join({
+      server: this._serverUrl,
+      roomId: this.room,
+      name,
+      media: this.#media.media,
+      clientId: clientId(),
+      ticket: this.ticket || undefined,
+    });
     if (this.#call.state.status === 'joined') emit(this, 'call-joined', { room: this.room });
     // Not in a call (full, unreachable): the camera must not stay on behind an error message.
     if (this.#call.state.status === 'failed') this.#media.media.stop();

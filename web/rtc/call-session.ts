@@ -65,6 +65,8 @@ export interface CallSessionOptions {
   media: LocalMedia;
   /** This browser's lasting random id (lets a host keep a removed person out). */
   clientId?: string;
+  /** Admission to a private or locked room. */
+  ticket?: string;
 }
 
 const REACTION_SHOWN_MS = 3500;
@@ -184,7 +186,7 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
 
       const audio = media.state.audioEnabled;
       const video = media.state.videoEnabled;
-      const options = { name, audio, video, peerToken: mesh.token, clientId: this.#options.clientId };
+      const options = { name, audio, video, peerToken: mesh.token, clientId: this.#options.clientId, ticket: this.#options.ticket };
       let joined: JoinedRoom;
       try {
         joined = await signaling.join(roomId, mesh.peerId, options);
