@@ -34,7 +34,7 @@ describe('room life in the browser', { concurrency: false }, () => {
   const closeAll = () => Promise.all(opened.splice(0).map((p) => p.context.close().catch(() => {})));
 
   before(async () => {
-    server = await startServer({ ROOM_CAPACITY: '6' });
+    server = await startServer({ ROOM_CAPACITY: '6', RATE_CHAT_BURST: '5' });
     browser = await launchBrowser();
     await mkdir(SCREENSHOTS, { recursive: true });
   });
@@ -81,11 +81,27 @@ describe('room life in the browser', { concurrency: false }, () => {
     await ada.page.getByText('Messages are at most 2000 characters').waitFor();
     assert.equal((await chatTexts(ada)).length, 3);
 
+    // A send that fails (here: over the chat rate limit) is marked on the message, with a Retry.
+    const box = bob.page.getByRole('textbox', { name: 'Message' });
+    for (let i = 0; i < 12; i++) {
+      await box.fill(`burst ${i}`);
+      await box.press('Enter');
+    }
+    const failed = bob.page.locator('chat-panel li.failed');
+    await failed.first().waitFor();
+    assert.match(await failed.first().innerText(), /Not sent: Too many requests/);
+    await new Promise((r) => setTimeout(r, 1500));
+    const failedCount = await failed.count();
+    await failed.first().getByRole('button', { name: 'Retry' }).click();
+    await eventually(async () => (await failed.count()) === failedCount - 1, 10_000, 'the retried message to be sent');
+    await eventually(async () => (await chatTexts(ada)).filter((t) => t.startsWith('burst')).length === 12 - failedCount + 1, 10_000, 'Ada gets the sent ones');
+
     const cy = await open(url, 'Cy');
     await clickJoin(cy);
     await inCall(cy);
     await cy.page.getByRole('button', { name: /^Chat/ }).click();
-    await eventually(async () => (await chatTexts(cy)).length === 3, 10_000, 'Cy gets the history');
+    const history = (await chatTexts(ada)).length;
+    await eventually(async () => (await chatTexts(cy)).length === history, 10_000, 'Cy gets the history');
 
     // People panel, hands, a reaction: a screenshot for the README with both panels' content.
     await bob.page.getByRole('button', { name: 'Raise hand' }).click();
