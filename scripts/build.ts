@@ -5,9 +5,9 @@
  */
 import { build } from 'esbuild';
 import { injectManifest } from 'workbox-build';
-import { cp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gzipSync, brotliCompressSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 
 const OUT = 'dist/web';
 
@@ -54,11 +54,22 @@ async function main() {
   if (warnings.length) throw new Error(`workbox: ${warnings.join('\n')}`);
   console.log(`service worker precaches ${count} files (${(size / 1024).toFixed(1)} KiB)`);
 
+  await precompress();
   await reportWeight();
 }
 
+/** Brotli and gzip copies beside each text asset; the server sends the one the browser accepts. */
+async function precompress() {
+  for (const file of await listFiles(OUT)) {
+    if (!/\.(js|css|html|webmanifest)$/.test(file)) continue;
+    const data = await readFile(file);
+    await writeFile(`${file}.br`, brotliCompressSync(data, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }));
+    await writeFile(`${file}.gz`, gzipSync(data, { level: 9 }));
+  }
+}
+
 async function reportWeight() {
-  const files = await listJs(OUT);
+  const files = (await listFiles(OUT)).filter((f) => f.endsWith('.js'));
   let raw = 0;
   let gz = 0;
   let br = 0;
@@ -73,12 +84,12 @@ async function reportWeight() {
   console.log(`web JS (app + call-room.js + chunks): ${kb(raw)} raw, ${kb(gz)} gzip, ${kb(br)} brotli`);
 }
 
-async function listJs(dir: string): Promise<string[]> {
+async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir)) {
     const full = path.join(dir, entry);
-    if ((await stat(full)).isDirectory()) out.push(...(await listJs(full)));
-    else if (entry.endsWith('.js')) out.push(full);
+    if ((await stat(full)).isDirectory()) out.push(...(await listFiles(full)));
+    else out.push(full);
   }
   return out;
 }

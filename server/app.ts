@@ -99,12 +99,17 @@ export const callroomApp: FastifyPluginAsync<AppOptions> = async (app: FastifyIn
     root: webRoot,
     index: ['index.html'],
     wildcard: true,
+    // dist/web holds .br and .gz copies of every text asset (scripts/build.ts).
+    preCompressed: true,
+    cacheControl: false,
     setHeaders(res, filePath) {
+      // Precompressed copies arrive here as name.js.br or name.js.gz.
+      const name = filePath.replace(/\.(br|gz)$/, '');
       // Module scripts load in CORS mode: embedding pages on other origins need this.
-      if (filePath.endsWith('.js')) res.setHeader('access-control-allow-origin', '*');
-      if (filePath.endsWith('sw.js') || filePath.endsWith('.html') || filePath.endsWith('.webmanifest')) {
-        res.setHeader('cache-control', 'no-cache');
-      }
+      if (name.endsWith('.js')) res.setHeader('access-control-allow-origin', '*');
+      // Chunks are named by content hash: cache them for good. Everything else revalidates.
+      const hashed = /[\\/]chunks[\\/][^\\/]+-[A-Z0-9]{8}\.js$/.test(name);
+      res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
 

@@ -1,23 +1,26 @@
 /**
  * The installable app: `/` is the home screen, `/r/<room>` a call, `/call/<handle>` rings a
- * person. It registers the service worker that keeps the shell available offline.
+ * person. A call link loads only what a call needs; the home screen and ringing load on demand.
+ * It registers the service worker that keeps the shell available offline.
  */
 import { ROOM_ID_PATTERN } from '../server/signaling/contract.js';
-import { startPresence, trackBusy, wireHome, wireOutgoing } from './app/ringing.js';
-import './components/call-home.js';
 import './components/call-room.js';
 
-function route(root: HTMLElement) {
+/** Whether this browser chose to be reachable (then every page listens for rings). */
+function isReachable(): boolean {
+  try {
+    return !!localStorage.getItem('callroom:handle');
+  } catch {
+    return false;
+  }
+}
+
+async function route(root: HTMLElement) {
   const path = location.pathname;
   const params = new URLSearchParams(location.search);
   const roomMatch = /^\/r\/([^/]*)\/?$/.exec(path);
   const callMatch = /^\/call\/([^/]+)\/?$/.exec(path);
-  if (path === '/' || path === '/index.html') {
-    document.title = 'callroom';
-    const home = document.createElement('call-home');
-    root.replaceChildren(home);
-    wireHome(home);
-  } else if (roomMatch) {
+  if (roomMatch) {
     const roomId = decodeURIComponent(roomMatch[1]!);
     const room = document.createElement('call-room');
     room.room = roomId;
@@ -27,26 +30,37 @@ function route(root: HTMLElement) {
     if (ticket) room.ticket = ticket;
     document.title = ROOM_ID_PATTERN.test(roomId) ? 'Call · callroom' : 'Not a call link · callroom';
     root.replaceChildren(room);
-    trackBusy(room);
+    if (isReachable()) {
+      const ringing = await import('./app/ringing.js');
+      ringing.startPresence();
+      ringing.trackBusy(room);
+    }
+  } else if (path === '/' || path === '/index.html') {
+    document.title = 'callroom';
+    const [ringing] = await Promise.all([import('./app/ringing.js'), import('./components/call-home.js')]);
+    const home = document.createElement('call-home');
+    root.replaceChildren(home);
+    ringing.startPresence();
+    ringing.wireHome(home);
   } else if (callMatch) {
     document.title = 'Calling · callroom';
+    const ringing = await import('./app/ringing.js');
     const page = document.createElement('outgoing-call');
     page.handle = decodeURIComponent(callMatch[1]!).toLowerCase();
     root.replaceChildren(page);
-    wireOutgoing(page);
+    ringing.startPresence();
+    ringing.wireOutgoing(page);
   } else {
     document.title = 'Not found · callroom';
     const message = document.createElement('p');
     message.className = 'not-found';
     message.append('There is nothing here. ');
-    const link = Object.assign(document.createElement('a'), { href: '/', textContent: 'Start a call' });
-    message.append(link);
+    message.append(Object.assign(document.createElement('a'), { href: '/', textContent: 'Start a call' }));
     root.replaceChildren(message);
   }
 }
 
-startPresence();
-route(document.getElementById('app')!);
+void route(document.getElementById('app')!);
 
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
   // The new version waits until every callroom tab is closed: never a reload mid-call.

@@ -35,6 +35,26 @@ describe('home screen and call links', () => {
     await page.close();
   });
 
+  it('serves scripts precompressed: Brotli when the browser accepts it, gzip otherwise', async () => {
+    const html = await (await fetch(`${server.url}/r/some-room`)).text();
+    const script = /src="(\/app\.js)"/.exec(html)![1]!;
+    const br = await fetch(`${server.url}${script}`, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(br.headers.get('content-encoding'), 'br');
+    // Embedding pages load it cross-origin, compressed or not.
+    assert.equal(br.headers.get('access-control-allow-origin'), '*');
+    const sw = await fetch(`${server.url}/sw.js`, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(sw.headers.get('cache-control'), 'no-cache');
+    const appCode = await (await fetch(`${server.url}${script}`)).text();
+    const chunk = /"\.\/(chunks\/[^"]+\.js)"/.exec(appCode)?.[1];
+    const cached = await fetch(`${server.url}/${chunk}`, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(cached.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    const gz = await fetch(`${server.url}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gz.headers.get('content-encoding'), 'gzip');
+    const plain = await fetch(`${server.url}${script}`, { headers: { 'accept-encoding': 'identity' } });
+    assert.equal(plain.headers.get('content-encoding'), null);
+    assert.match(await plain.text(), /call-room/);
+  });
+
   it('remembers the name on this device, and ?name= pre-fills it', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
