@@ -114,7 +114,9 @@ describe('room life in the browser', { concurrency: false }, () => {
     await eventually(() => ada.page.locator('video-tile[hand-raised]').count().then((n) => n === 2), 10_000, 'hands on the tiles');
     await bob.page.getByRole('button', { name: 'Reactions' }).click();
     await bob.page.getByRole('button', { name: 'Send 🎉' }).click();
-    await ada.page.getByRole('img', { name: 'Reaction 🎉' }).waitFor();
+    // It floats over Bob's own tile, for everyone.
+    await ada.page.locator('video-tile[data-peer-id]', { hasText: '<b>Bob</b>' }).getByRole('img', { name: 'Reaction 🎉' }).waitFor();
+    await cy.page.locator('video-tile[data-peer-id]', { hasText: '<b>Bob</b>' }).getByRole('img', { name: 'Reaction 🎉' }).waitFor();
     // Someone talking (the fake microphone beeps) is marked on their tile.
     await eventually(() => ada.page.locator('video-tile[speaking]').count().then((n) => n > 0), 15_000, 'a speaking indicator');
     await ada.page.getByRole('button', { name: /^Chat/ }).click();

@@ -41,9 +41,14 @@ describe('calls through a TURN relay (coturn)', () => {
   });
 
   it('connects two relay-only browsers through coturn with the server-issued credentials', async () => {
-    const server = await startServer({ TURN_SECRET: SECRET, TURN_URLS: coturn.url, ICE_TRANSPORT_POLICY: 'relay' });
+    // Credentials live 60 s (the shortest allowed): browsers must fetch fresh ones at 80%.
+    const server = await startServer({ TURN_SECRET: SECRET, TURN_URLS: coturn.url, ICE_TRANSPORT_POLICY: 'relay', TURN_TTL: '60' });
     const url = `${server.url}/r/${uniqueId('room')}`;
     const a = await openCall(browser, url, { name: 'Relay A' });
+    const iceFetches: number[] = [];
+    a.page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/ice') iceFetches.push(Date.now());
+    });
     await clickJoin(a);
     const b = await openCall(browser, url, { name: 'Relay B' });
     await clickJoin(b);
@@ -53,6 +58,11 @@ describe('calls through a TURN relay (coturn)', () => {
       const types = await selectedCandidateTypes(p);
       assert.ok(types.length > 0 && types.every((t) => t.startsWith('relay/')), `${p.name} route: ${types}`);
     }
+    // Before the first credentials expire, the browser has fetched new ones; the call goes on.
+    await eventually(() => iceFetches.length >= 2, 60_000, 'a credential refresh before expiry');
+    const lifetime = (iceFetches[1]! - iceFetches[0]!) / 1000;
+    assert.ok(lifetime >= 40 && lifetime < 60, `refreshed after ${lifetime} s of a 60 s lifetime`);
+    await eventually(async () => (await decodedFrames(a)).some((f) => f > 0), 10_000, 'media after the refresh');
     await a.context.close();
     await b.context.close();
     await server.close();

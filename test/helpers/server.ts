@@ -16,11 +16,12 @@ export interface TestServer {
 }
 
 /** The real app with `env` as its settings; PORT defaults to any free port. */
-export async function startServer(env: Record<string, string> = {}, webRoot?: string): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, webRoot?: string, logStream?: { write(line: string): void }): Promise<TestServer> {
   env = { PORT: '0', ...env };
   const config: Config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null;
-  const app = Fastify({ logger: { level: config.logLevel }, forceCloseConnections: true, https } as object) as unknown as FastifyInstance;
+  const logger = logStream ? { level: config.logLevel, stream: logStream } : { level: config.logLevel };
+  const app = Fastify({ logger, forceCloseConnections: true, https } as object) as unknown as FastifyInstance;
   await app.register(callroomApp, { config, webRoot });
   const address = await app.listen({ port: config.port, host: '127.0.0.1' });
   const port = Number(new URL(address).port);

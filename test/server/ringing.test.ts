@@ -1,6 +1,7 @@
 /** Ringing a person: the rules, then every outcome over real Socket.IO clients. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../server/config.js';
 import type { Ack, JoinedRoom, RingEnd } from '../../server/signaling/contract.js';
 import { becomeReachable, dropSocket, endRing, newRingState, normalizeHandle, setBusy, startRing } from '../../server/signaling/ringing.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type TestServer } from '../helpers/server.js';
@@ -9,6 +10,14 @@ const ring = (ringId: string, handle: string, callerSocket: string) => ({ ringId
 const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
 
 describe('ringing rules', () => {
+  it('rings for 30 s by default, and lists nobody unless the directory is turned on', () => {
+    const config = loadConfig({});
+    assert.equal(config.ringTimeoutMs, 30_000);
+    assert.equal(config.ringDirectory, false);
+    assert.equal(loadConfig({ RING_DIRECTORY: 'on' }).ringDirectory, true);
+    assert.throws(() => loadConfig({ RING_DIRECTORY: 'maybe' }), /RING_DIRECTORY/);
+  });
+
   it('normalizes handles and keeps them unique among reachable people', () => {
     assert.equal(normalizeHandle(' @Ada_1 '), 'ada_1');
     assert.equal(normalizeHandle('a'), undefined);

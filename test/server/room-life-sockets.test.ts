@@ -139,3 +139,29 @@ describe('room life over Socket.IO', () => {
     assert.equal((await newHostHears)[0].name, 'Waiting');
   });
 });
+
+describe('logs', () => {
+  it('are JSON lines with room and peer ids, and never message text or credentials', async () => {
+    const lines: string[] = [];
+    const server = await startServer({ LOG_LEVEL: 'info', TURN_SECRET: 'turn-secret-value', TURN_URLS: 'turn:127.0.0.1:3478', RATE_CHAT_BURST: '1' }, undefined, {
+      write: (line: string) => void lines.push(line),
+    });
+    const room = uniqueId('room');
+    const socket = await connectSocket(server.url);
+    const peer = await connectPeer(server.url, uniqueId());
+    await socket.emitWithAck('join-room', room, peer.id, { name: 'Logan', peerToken: peer.token });
+    await socket.emitWithAck('chat-message', 'my secret plan');
+    await socket.emitWithAck('chat-message', 'rate limited secret'); // refused: logged without its text
+    const ice = await (await fetch(`${server.url}/api/ice`)).json();
+    socket.close();
+    peer.close();
+    await new Promise((r) => setTimeout(r, 100));
+    await server.close();
+    const text = lines.join('');
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(entries.some((e) => e.room === room && e.peer === peer.id && e.msg === 'participant joined'));
+    for (const secret of ['my secret plan', 'rate limited secret', 'turn-secret-value', ice.iceServers[0].credential, peer.token]) {
+      assert.ok(!text.includes(secret), `logs must not contain ${secret}`);
+    }
+  });
+});
