@@ -6,7 +6,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, RingEnd, ServerToClientEvents } from '../../server/signaling/contract.js';
 import { Emitter, randomId } from './emitter.js';
-import { SignalingError } from './room-signaling.js';
+import { request } from './room-signaling.js';
 
 const HANDLE_KEY = 'callroom:handle';
 const DEVICE_KEY = 'callroom:device';
@@ -113,15 +113,8 @@ export class Presence extends Emitter<PresenceEvents> {
     return registered;
   }
 
-  async #request<T>(send: () => Promise<Ack<T>>): Promise<T> {
-    let response: Ack<T>;
-    try {
-      response = await send();
-    } catch {
-      throw new SignalingError('timeout', 'The call server did not answer in time');
-    }
-    if (!response.ok) throw new SignalingError(response.error.code, response.error.message);
-    return response.data;
+  #request<T>(send: () => Promise<Ack<T>>): Promise<T> {
+    return request(send);
   }
 }
 

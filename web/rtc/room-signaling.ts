@@ -188,14 +188,19 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
     }
   }
 
-  async #request<T>(send: () => Promise<Ack<T>>): Promise<T> {
-    let response: Ack<T>;
-    try {
-      response = await send();
-    } catch {
-      throw new SignalingError('timeout', 'The call server did not answer in time');
-    }
-    if (!response.ok) throw new SignalingError(response.error.code, response.error.message);
-    return response.data;
+  #request<T>(send: () => Promise<Ack<T>>): Promise<T> {
+    return request(send);
   }
+}
+
+/** Sends a request-like event and unwraps its ack: the data, or a SignalingError with the server's words. */
+export async function request<T>(send: () => Promise<Ack<T>>): Promise<T> {
+  let response: Ack<T>;
+  try {
+    response = await send();
+  } catch {
+    throw new SignalingError('timeout', 'The call server did not answer in time');
+  }
+  if (!response.ok) throw new SignalingError(response.error.code, response.error.message);
+  return response.data;
 }
