@@ -50,6 +50,9 @@ async function main() {
     globDirectory: OUT,
     globPatterns: ['index.html', 'app.css', 'manifest.webmanifest', '*.js', 'chunks/*.js', 'icons/*.png'],
     globIgnores: ['sw.js'],
+    // Chunks are named by content hash and served immutable: the HTTP cache copy from the first
+    // page load is the right one, so precaching need not fetch them a second time.
+    dontCacheBustURLsMatching: /-[A-Z0-9]{8}\.js$/,
   });
   if (warnings.length) throw new Error(`workbox: ${warnings.join('\n')}`);
   console.log(`service worker precaches ${count} files (${(size / 1024).toFixed(1)} KiB)`);
