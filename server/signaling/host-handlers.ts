@@ -4,7 +4,7 @@ import type { Knock } from './contract.js';
 import { answerKnock, knock, removeParticipant, setLocked, withdrawKnock } from './lobby.js';
 import { normalizeName } from './rooms.js';
 import { newSecret, type HandlerContext } from './room-handlers.js';
-import { isValidRoomId } from './validate.js';
+import { isValidRoomId, isValidSecret } from './validate.js';
 
 export function attachHostHandlers(ctx: HandlerContext): void {
   const { io, socket, registry, deps, now } = ctx;
@@ -30,7 +30,7 @@ export function attachHostHandlers(ctx: HandlerContext): void {
     ctx.serially('knock', ack, async () => {
       if (!isValidRoomId(roomId)) return ctx.reject(ack, 'knock', { code: 'invalid-room', message: 'Room ids are 1 to 64 letters, digits, "-" or "_"' });
       const opts = typeof options === 'object' && options !== null ? options : {};
-      const clientId = typeof opts.clientId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(opts.clientId) ? opts.clientId : undefined;
+      const clientId = isValidSecret(opts.clientId) ? opts.clientId : undefined;
       if (socket.data.knock) await withdraw();
       const entry: Knock = { knockId: randomUUID(), name: normalizeName(opts.name), at: now() };
       const result = await deps.store.update(roomId, (room) => knock(room, entry, clientId));

@@ -49,8 +49,25 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     ctx.succeed(ack, { handle });
   });
 
+  /** This tab is no longer reachable (it stopped, or closed): end the rings it was part of. */
+  function forgetSocket() {
+    for (const placed of dropSocket(state, socket.id)) {
+      clearTimer(placed.ringId);
+      const callee = state.reachable.get(placed.handle);
+      if (callee) toSockets(callee.sockets, { ringId: placed.ringId, outcome: 'cancelled' });
+    }
+    // Rings to a person whose last tab is gone end for the caller as "no answer".
+    for (const [ringId, r] of state.rings) {
+      if (!state.reachable.has(r.handle)) {
+        state.rings.delete(ringId);
+        clearTimer(ringId);
+        io.to(r.callerSocket).emit('ring-ended', { ringId, outcome: 'no-answer' });
+      }
+    }
+  }
+
   socket.on('stop-reachable', (ack) => {
-    for (const ended of dropSocket(state, socket.id)) cancelPlaced(ended.ringId);
+    forgetSocket();
     ctx.succeed(ack, null);
   });
 
@@ -77,16 +94,12 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     ctx.succeed(ack, { ringId: started.ringId, calleeName: callee.name });
   });
 
-  function cancelPlaced(ringId: string, calleeSockets?: string[]) {
-    clearTimer(ringId);
-    if (calleeSockets) toSockets(calleeSockets, { ringId, outcome: 'cancelled' });
-  }
-
   socket.on('cancel-ring', (ringId, ack) => {
     if (typeof ringId !== 'string') return ctx.reject(ack, 'cancel-ring', { code: 'invalid-payload', message: 'Name the ring' });
     const ended = endRing(state, ringId, { socketId: socket.id, role: 'caller' });
     if (!ended.ok) return ctx.reject(ack, 'cancel-ring', ended.error);
-    cancelPlaced(ringId, ended.value.callee?.sockets ?? []);
+    clearTimer(ringId);
+    toSockets(ended.value.callee?.sockets ?? [], { ringId, outcome: 'cancelled' });
     ctx.succeed(ack, null);
   });
 
@@ -122,19 +135,5 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     ctx.succeed(ack, directory(state));
   });
 
-  socket.on('disconnect', () => {
-    for (const placed of dropSocket(state, socket.id)) {
-      clearTimer(placed.ringId);
-      const callee = state.reachable.get(placed.handle);
-      if (callee) toSockets(callee.sockets, { ringId: placed.ringId, outcome: 'cancelled' });
-    }
-    // Rings to a person whose last tab closed end for the caller as "no answer".
-    for (const [ringId, r] of state.rings) {
-      if (!state.reachable.has(r.handle)) {
-        state.rings.delete(ringId);
-        clearTimer(ringId);
-        io.to(r.callerSocket).emit('ring-ended', { ringId, outcome: 'no-answer' });
-      }
-    }
-  });
+  socket.on('disconnect', forgetSocket);
 }

@@ -4,6 +4,7 @@
  * timers and the private room an accepted ring leads to.
  */
 import type { ErrorBody } from './contract.js';
+import { fail } from './rooms.js';
 
 export const HANDLE_PATTERN = /^[a-z0-9][a-z0-9_-]{1,31}$/;
 export const RING_TIMEOUT_MS = 30_000;
@@ -34,7 +35,6 @@ export interface RingState {
 
 export type RingResult<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 
-const fail = (code: ErrorBody['code'], message: string): { ok: false; error: ErrorBody } => ({ ok: false, error: { code, message } });
 
 export function newRingState(): RingState {
   return { reachable: new Map(), rings: new Map() };

@@ -4,16 +4,19 @@
  */
 import type { ErrorBody, JoinOptions, MediaState } from './contract.js';
 import { PEER_ID_MAX_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN } from './contract.js';
+import { fail } from './rooms.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 
 const TOKEN_PATTERN = /^[A-Za-z0-9]{1,64}$/;
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Client ids and admission tickets: URL-safe, at most 64 characters. */
+export function isValidSecret(value: unknown): value is string {
+  return typeof value === 'string' && SECRET_PATTERN.test(value);
+}
 const NAME_INPUT_MAX = 200; // longer input is rejected outright; normalizeName caps what is kept
 
-function fail(code: ErrorBody['code'], message: string): { ok: false; error: ErrorBody } {
-  return { ok: false, error: { code, message } };
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -53,10 +56,10 @@ export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown
   if (peerToken !== undefined && (typeof peerToken !== 'string' || !TOKEN_PATTERN.test(peerToken))) {
     return fail('invalid-payload', '"peerToken" must be the PeerJS token');
   }
-  if (clientId !== undefined && (typeof clientId !== 'string' || !SECRET_PATTERN.test(clientId))) {
+  if (clientId !== undefined && !isValidSecret(clientId)) {
     return fail('invalid-payload', '"clientId" is 1 to 64 letters, digits, "-" or "_"');
   }
-  if (ticket !== undefined && (typeof ticket !== 'string' || !SECRET_PATTERN.test(ticket))) {
+  if (ticket !== undefined && !isValidSecret(ticket)) {
     return fail('invalid-payload', '"ticket" is the admission ticket the host granted');
   }
   return { ok: true, value: { roomId, peerId, options: { name, audio, video, peerToken, clientId, ticket } } };

@@ -147,6 +147,19 @@ describe('ringing over Socket.IO', () => {
     assert.equal((await calleeTimeout)[0].outcome, 'no-answer');
   });
 
+  it('stopping being reachable while rung ends the ring for the caller, as closing the tab does', async () => {
+    const callee = await reachable('jill', 'Jill');
+    const caller = await open();
+    const incoming = once<[{ ringId: string }]>(callee, 'incoming-ring');
+    await caller.emitWithAck('ring', 'jill', { name: 'Kurt' });
+    await incoming;
+    const ended = once<[RingEnd]>(caller, 'ring-ended');
+    await callee.emitWithAck('stop-reachable');
+    assert.equal((await ended)[0].outcome, 'no-answer');
+    const again = (await caller.emitWithAck('ring', 'jill', {})) as Ack<unknown>;
+    assert.equal(!again.ok && again.error.code, 'not-reachable');
+  });
+
   it('keeps the directory private unless the server turns it on', async () => {
     const s = await open();
     const off = (await s.emitWithAck('list-reachable')) as Ack<unknown>;
