@@ -1,33 +1,12 @@
 /// <reference types="mocha" />
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { a11ySnapshot } from '@web/test-runner-commands';
+import { accessibilityTree, findAX } from '../testing/accessibility-tree.js';
 import type { CallRoom } from './call-room.js';
 import type { MediaControls } from './media-controls.js';
 import type { VideoTile } from './video-tile.js';
 import './call-room.js';
 
 /** A node of Chromium's accessibility tree, as Puppeteer serializes it. */
-interface AXNode {
-  role: string;
-  name?: string;
-  value?: string | number;
-  disabled?: boolean;
-  children?: AXNode[];
-}
-
-/** Chromium's accessibility tree of the whole page (it sees through shadow roots). */
-async function accessibilityTree(): Promise<AXNode> {
-  return (await a11ySnapshot({})) as unknown as AXNode;
-}
-
-function findAX(node: AXNode, role: string, name: string): AXNode | undefined {
-  if (node.role === role && node.name === name) return node;
-  for (const child of node.children ?? []) {
-    const found = findAX(child, role, name);
-    if (found) return found;
-  }
-  return undefined;
-}
 
 function isShown(element: Element): boolean {
   return element.getClientRects().length > 0 && getComputedStyle(element).visibility !== 'hidden';

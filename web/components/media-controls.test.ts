@@ -1,30 +1,10 @@
 /// <reference types="mocha" />
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { a11ySnapshot } from '@web/test-runner-commands';
+import { accessibilityTree, findAX } from '../testing/accessibility-tree.js';
 import type { MediaControls, ToggleDetail } from './media-controls.js';
 import './media-controls.js';
 
 /** A node of Chromium's accessibility tree, as Puppeteer serializes it. */
-interface AXNode {
-  role: string;
-  name?: string;
-  pressed?: boolean | 'mixed';
-  children?: AXNode[];
-}
-
-/** Chromium's accessibility tree of the whole page (it sees through shadow roots). */
-async function accessibilityTree(): Promise<AXNode> {
-  return (await a11ySnapshot({})) as unknown as AXNode;
-}
-
-function findAX(node: AXNode, role: string, name: string): AXNode | undefined {
-  if (node.role === role && node.name === name) return node;
-  for (const child of node.children ?? []) {
-    const found = findAX(child, role, name);
-    if (found) return found;
-  }
-  return undefined;
-}
 
 /** The button whose accessible name is `name` (its aria-label, else its text). */
 function button(el: MediaControls, name: string): HTMLButtonElement {
