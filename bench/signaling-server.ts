@@ -19,6 +19,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import Fastify from 'fastify';
 import { Server as SocketIOServer } from 'socket.io';
 import { registerRoomHandlers, type RoomServer } from '../server/signaling/room-handlers.js';
+import { Identities } from '../server/signaling/identities.js';
 import { MemoryRoomStore } from '../server/signaling/store.js';
 
 const mode = process.argv[2];
@@ -42,7 +43,9 @@ async function main() {
   if (mode === 'app') {
     registerRoomHandlers(io, {
       store: new MemoryRoomStore(),
-      peers: { waitForPeer: async () => true, tokenMatches: () => true },
+      // The bench's clients are peer-<i> with token tok<i>: a PeerServer that knows them all.
+      peers: { waitForPeer: async () => true, tokenOf: (peerId) => `tok${peerId.split("x").pop()}` },
+      identities: new Identities(),
       capacity: 6,
       log: silentLogger,
     });

@@ -15,7 +15,9 @@ import { originPolicy } from './http/origins.js';
 import { PERMISSIONS_POLICY, securityHeaders } from './http/security.js';
 import { routeUpgrades } from './http/upgrades.js';
 import { mountPeerServer } from './peer/peer-server.js';
-import type { RoomServer } from './signaling/room-handlers.js';
+import { bearerMatches } from './http/bearer.js';
+import { Identities } from './signaling/identities.js';
+import type { RoomServer, RoomSocket } from './signaling/room-handlers.js';
 import { SOCKET_IO_PATH, createSocketServer } from './signaling/socket-server.js';
 import { MemoryRoomStore, type RoomStore } from './signaling/store.js';
 import { isValidRoomId } from './signaling/validate.js';
@@ -50,17 +52,23 @@ export const callroomApp: FastifyPluginAsync<AppOptions> = async (app: FastifyIn
   const isOriginAllowed = originPolicy(config.allowedOrigins);
   let ready = false;
 
+  // One authority over who is who: the room signaling writes it, the PeerServer obeys it.
+  const identities = new Identities<RoomSocket>();
   const peerServer = mountPeerServer(app.server, {
     path: PEER_PATH,
     key: config.peerKey,
     maxPayload: config.maxMessageBytes,
+    limits: config.limits,
+    policy: identities,
     isOriginAllowed,
+    onDrop: (reason) => metrics.peerFrameDropped(reason),
+    onRefused: (reason) => metrics.signaling.rejected('peer-connection', reason),
     log: app.log,
   });
   const metrics = createMetrics({ sockets: () => io.engine.clientsCount, peers: () => peerServer.connectedCount(), store });
-  const io = createSocketServer(app.server, { config, store, peers: peerServer, metrics: metrics.signaling, log: app.log, isOriginAllowed });
+  const { io, handlers } = createSocketServer(app.server, { config, store, peers: peerServer, identities, metrics: metrics.signaling, log: app.log, isOriginAllowed });
   app.decorate('io', io);
-  routeUpgrades(app.server, SOCKET_IO_PATH, peerServer.handleUpgrade);
+  routeUpgrades(app.server, SOCKET_IO_PATH, { path: peerServer.wsPath, handle: peerServer.handleUpgrade });
 
   app.addHook('onReady', async () => {
     ready = true;
@@ -70,6 +78,7 @@ export const callroomApp: FastifyPluginAsync<AppOptions> = async (app: FastifyIn
     io.emit('server-shutdown');
     io.disconnectSockets(true);
     io.engine.close();
+    handlers.close();
     peerServer.close();
   });
 
@@ -90,7 +99,10 @@ export const callroomApp: FastifyPluginAsync<AppOptions> = async (app: FastifyIn
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_request, reply) => (ready ? { ready: true } : reply.code(503).send({ ready: false })));
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    if (config.metricsToken && !bearerMatches(request.headers.authorization, config.metricsToken)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'A bearer token is needed for /metrics' });
+    }
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });

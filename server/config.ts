@@ -26,6 +26,28 @@ export interface Config {
   ringTimeoutMs: number;
   /** Per-socket event budgets: a burst, refilled at `perSecond`. */
   rateLimits: { join: RateLimit; media: RateLimit; chat: RateLimit; any: RateLimit };
+  /** A dropped member keeps seat, host role and admission this long, waiting to come back. */
+  reconnectGraceMs: number;
+  limits: Limits;
+  /** Bearer token /metrics asks for; open when unset. */
+  metricsToken: string | undefined;
+}
+
+/** Bounds on what one client address or one slow client can make the server hold. */
+export interface Limits {
+  /** Open Socket.IO connections from one client address (and, separately, PeerServer ones). */
+  connectionsPerAddress: number;
+  /** Frames the PeerServer holds for one absent peer, and for all of them together. */
+  peerQueuePerPeer: number;
+  peerQueueTotal: number;
+  /** Outgoing bytes a client may leave unread before it is disconnected (both sockets). */
+  maxBufferedBytes: number;
+  /** The chat history a join's answer carries, newest first, in bytes of JSON. */
+  joinChatBytes: number;
+  /** TURN credentials handed to one client address: a burst, refilled per minute. */
+  icePerAddress: RateLimit;
+  /** Back-off before a caller may ring the same person again after a decline or no answer. */
+  ringRetryMs: number;
 }
 
 export interface TurnConfig {
@@ -109,7 +131,7 @@ function turn(env: Env): TurnConfig | undefined {
   if (!urls.length || !urls.every((u) => /^turns?:/.test(u))) {
     throw new ConfigError('TURN_URLS must list turn: or turns: URLs (comma-separated) when TURN_SECRET is set');
   }
-  return { secret, urls, ttlSeconds: integer(env, 'TURN_TTL', 3600, 60, 12 * 3600) };
+  return { secret, urls, ttlSeconds: integer(env, 'TURN_TTL', 600, 60, 12 * 3600) };
 }
 
 function flag(env: Env, name: string): boolean {
@@ -140,6 +162,13 @@ function rate(env: Env, name: string, burst: number, perSecond: number): RateLim
   };
 }
 
+function metricsToken(env: Env): string | undefined {
+  const token = env.METRICS_TOKEN;
+  if (!token) return undefined;
+  if (token.length < 16 || /\s/.test(token)) throw new ConfigError('METRICS_TOKEN must be at least 16 characters with no spaces');
+  return token;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const peerKey = env.PEER_KEY ?? 'peerjs';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(peerKey)) {
@@ -165,5 +194,19 @@ export function loadConfig(env: Env = process.env): Config {
       chat: rate(env, 'CHAT', 10, 2),
       any: rate(env, 'EVENTS', 60, 20),
     },
+    reconnectGraceMs: integer(env, 'RECONNECT_GRACE_SECONDS', 30, 0, 600) * 1000,
+    limits: {
+      connectionsPerAddress: integer(env, 'CONNECTIONS_PER_ADDRESS', 100, 1, 1_000_000),
+      peerQueuePerPeer: integer(env, 'PEER_QUEUE_PER_PEER', 100, 1, 10_000),
+      peerQueueTotal: integer(env, 'PEER_QUEUE_TOTAL', 10_000, 1, 1_000_000),
+      maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
+      joinChatBytes: integer(env, 'JOIN_CHAT_BYTES', 32 * 1024, 0, 1024 * 1024),
+      icePerAddress: {
+        burst: integer(env, 'ICE_PER_ADDRESS_BURST', 10, 1, 10_000),
+        perSecond: integer(env, 'ICE_PER_ADDRESS_PER_MINUTE', 30, 1, 100_000) / 60,
+      },
+      ringRetryMs: integer(env, 'RING_RETRY_SECONDS', 60, 1, 3600) * 1000,
+    },
+    metricsToken: metricsToken(env),
   };
 }

@@ -1,21 +1,13 @@
-/** The small JSON API browsers use before joining: PeerServer settings and ICE servers. */
+/**
+ * The small JSON API browsers use before joining: the PeerServer's settings. ICE servers and TURN
+ * credentials come over the signaling connection (`get-ice`), which checks the origin.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { iceAnswer } from './ice.js';
 
 export interface ClientConfig {
   peer: { path: string; key: string };
 }
-
-const iceServerSchema = {
-  type: 'object',
-  required: ['urls'],
-  properties: {
-    urls: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
-    username: { type: 'string' },
-    credential: { type: 'string' },
-  },
-} as const;
 
 export function registerApiRoutes(app: FastifyInstance, config: Config, peerPath: string): void {
   // Embedding pages on allowed origins call these cross-origin.
@@ -41,20 +33,4 @@ export function registerApiRoutes(app: FastifyInstance, config: Config, peerPath
       },
     },
   }, async (): Promise<ClientConfig> => ({ peer: { path: peerPath, key: config.peerKey } }));
-
-  app.get('/api/ice', {
-    schema: {
-      response: {
-        200: {
-          type: 'object',
-          required: ['iceServers', 'iceTransportPolicy'],
-          properties: {
-            iceServers: { type: 'array', items: iceServerSchema },
-            iceTransportPolicy: { type: 'string', enum: ['all', 'relay'] },
-            ttlSeconds: { type: 'integer' },
-          },
-        },
-      },
-    },
-  }, async () => iceAnswer(config));
 }

@@ -4,14 +4,10 @@
  * base64(HMAC-SHA1(secret, username)). Nothing long-lived ever reaches a browser.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Config, RTCIceServerConfig } from '../config.js';
+import type { Config } from '../config.js';
+import type { IceServers } from '../signaling/contract.js';
 
-export interface IceAnswer {
-  iceServers: RTCIceServerConfig[];
-  iceTransportPolicy: 'all' | 'relay';
-  /** Seconds until TURN credentials expire (clients refresh before); absent without TURN. */
-  ttlSeconds?: number;
-}
+export type IceAnswer = IceServers;
 
 export function turnCredentials(secret: string, ttlSeconds: number, nowMs: number): { username: string; credential: string } {
   const expiry = Math.floor(nowMs / 1000) + ttlSeconds;

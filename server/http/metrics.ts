@@ -9,6 +9,7 @@ export const KNOWN_EVENTS = new Set([
   'join-room', 'leave-room', 'update-media', 'chat-message', 'raise-hand', 'reaction',
   'lock-room', 'knock', 'cancel-knock', 'answer-knock', 'remove-participant', 'handshake',
   'become-reachable', 'stop-reachable', 'set-busy', 'ring', 'cancel-ring', 'answer-ring', 'list-reachable',
+  'get-ice', 'peer-connection', 'slow-reader',
 ]);
 
 export interface SignalingMetrics {
@@ -20,6 +21,8 @@ export interface SignalingMetrics {
 export interface AppMetrics {
   registry: Registry;
   signaling: SignalingMetrics;
+  /** A PeerServer frame that was not relayed, by why (another room, a full queue, …). */
+  peerFrameDropped(reason: string): void;
 }
 
 export function createMetrics(sources: { sockets: () => number; peers: () => number; store: RoomStore }): AppMetrics {
@@ -59,8 +62,16 @@ export function createMetrics(sources: { sockets: () => number; peers: () => num
     registers: [registry],
   });
 
+  const droppedFrames = new Counter({
+    name: 'callroom_peer_frames_dropped_total',
+    help: 'PeerServer frames not relayed, by reason (other-room, recipient-not-in-room, queue-full, …)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+
   return {
     registry,
+    peerFrameDropped: (reason) => droppedFrames.inc({ reason }),
     signaling: {
       joined: () => joins.inc(),
       rejected: (event, reason) => rejected.inc({ event: eventLabel(event), reason }),

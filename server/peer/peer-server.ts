@@ -1,21 +1,37 @@
 /**
- * The PeerJS PeerServer (`peer` package), mounted on our own HTTP server. PeerServer normally
- * attaches its WebSocketServer to the HTTP server, where it answers 400 to every upgrade it does
- * not own (breaking Socket.IO's websocket transport). We hand it a `noServer` WebSocketServer
- * instead and route upgrades by path ourselves (see server/http/upgrades.ts).
+ * The PeerJS PeerServer (`peer` package), mounted on our own HTTP server and made to obey the
+ * rooms. PeerServer on its own lets any client take any free id and relays any frame to any id;
+ * here a frame reaches its recipient only when both are members of one room, an id bound to a
+ * member can be registered only with that member's token, and nothing a client sends can make us
+ * hold memory without bound.
+ *
+ * PeerServer normally attaches its WebSocketServer to the HTTP server, where it answers 400 to
+ * every upgrade it does not own (breaking Socket.IO's websocket transport). We hand it a
+ * `noServer` WebSocketServer instead and route upgrades ourselves (server/http/upgrades.ts).
  */
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
-import { WebSocketServer } from 'ws';
-import type { RateLimit } from '../config.js';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Limits, RateLimit } from '../config.js';
+import { ConnectionCounter, clientAddress } from '../http/per-address.js';
+import type { PeerPolicy } from '../signaling/identities.js';
 import { isValidPeerId } from '../signaling/validate.js';
 import { TokenBucket } from '../signaling/rate-limit.js';
 import type { Logger, PeerDirectory } from '../signaling/room-handlers.js';
 
 /** Signaling messages (offers, answers, ICE candidates) a peer may send: generous bursts. */
 const PEER_MESSAGE_LIMIT: RateLimit = { burst: 200, perSecond: 50 };
+/** Frames PeerServer relays between peers; it answers HEARTBEAT itself. */
+const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE', 'EXPIRE']);
+/** PeerServer drops a queue nobody read for 5 s, checking every second. */
+const QUEUE_LIFETIME_MS = 6000;
+const TOKEN_PATTERN = /^[A-Za-z0-9]{1,64}$/;
+const KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Why a frame was not relayed (a label of callroom_peer_frames_dropped_total). */
+export type DropReason = 'rate-limited' | 'malformed' | 'unknown-type' | 'no-recipient' | 'sender-not-in-room' | 'recipient-not-in-room' | 'other-room' | 'queue-full' | 'slow-reader';
 
 /** What PeerServer's realm tells us about each connected peer. */
 interface PeerClient {
@@ -28,23 +44,92 @@ export interface PeerServerOptions {
   path: string;
   key: string;
   maxPayload: number;
+  limits: Pick<Limits, 'connectionsPerAddress' | 'peerQueuePerPeer' | 'peerQueueTotal' | 'maxBufferedBytes'>;
+  /** Who may register which id, and who may signal whom: the rooms decide. */
+  policy: PeerPolicy;
   isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
+  onDrop?: (reason: DropReason) => void;
+  onRefused?: (reason: string) => void;
   log?: Pick<Logger, 'warn'>;
 }
 
 export interface MountedPeerServer extends PeerDirectory {
+  /** The path of the PeerServer's WebSocket endpoint. */
+  readonly wsPath: string;
   /** Handles `/peerjs/...` HTTP requests (the id and info endpoints). */
   handleHttp(req: IncomingMessage, res: ServerResponse): void;
-  /** Takes the upgrade if its path belongs to the PeerServer; returns false otherwise. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Takes an upgrade whose path is `wsPath`. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   connectedCount(): number;
   close(): void;
 }
 
+/** Frames held for absent recipients, counted the way PeerServer holds them. */
+class QueueAccount {
+  readonly #byPeer = new Map<string, { count: number; since: number }>();
+  #total = 0;
+  readonly #sweeper: ReturnType<typeof setInterval>;
+
+  constructor(private readonly perPeer: number, private readonly total: number) {
+    this.#sweeper = setInterval(() => this.#sweep(Date.now()), 2000);
+    this.#sweeper.unref();
+  }
+
+  /** Counts one more frame for `peerId`, or returns false when its queue or all queues are full. */
+  tryQueue(peerId: string, now: number): boolean {
+    let entry = this.#byPeer.get(peerId);
+    if (entry && now - entry.since > QUEUE_LIFETIME_MS) {
+      this.forget(peerId);
+      entry = undefined;
+    }
+    if (this.#total >= this.total || (entry?.count ?? 0) >= this.perPeer) return false;
+    if (!entry) this.#byPeer.set(peerId, (entry = { count: 0, since: now }));
+    entry.count += 1;
+    this.#total += 1;
+    return true;
+  }
+
+  /** The peer connected (PeerServer delivered its queue) or its queue expired. */
+  forget(peerId: string): void {
+    const entry = this.#byPeer.get(peerId);
+    if (!entry) return;
+    this.#total -= entry.count;
+    this.#byPeer.delete(peerId);
+  }
+
+  #sweep(now: number) {
+    for (const [peerId, entry] of this.#byPeer) if (now - entry.since > QUEUE_LIFETIME_MS) this.forget(peerId);
+  }
+
+  close() {
+    clearInterval(this.#sweeper);
+  }
+}
+
+/**
+ * The query as PeerServer reads it (`Object.fromEntries`, so the last of a repeated name wins),
+ * checked before PeerServer sees it: one of each, and each of the shape PeerJS sends.
+ */
+export function parsePeerQuery(url: string | undefined): { id: string; token: string; key: string } | undefined {
+  const { searchParams } = new URL(url ?? '', 'https://peerjs');
+  for (const name of ['id', 'token', 'key']) if (searchParams.getAll(name).length !== 1) return undefined;
+  const { id, token, key } = Object.fromEntries(searchParams.entries()) as Record<string, string>;
+  if (!isValidPeerId(id) || !TOKEN_PATTERN.test(token!) || !KEY_PATTERN.test(key!)) return undefined;
+  return { id, token: token!, key: key! };
+}
+
+function refuseUpgrade(socket: Duplex, status: string) {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
 export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptions): MountedPeerServer {
+  const { limits, policy } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
   const clients = new Map<string, PeerClient>();
   const waiting = new Map<string, Set<() => void>>();
+  const connections = new ConnectionCounter(limits.connectionsPerAddress);
+  const queues = new QueueAccount(limits.peerQueuePerPeer, limits.peerQueueTotal);
+  const drop = (reason: DropReason) => options.onDrop?.(reason);
 
   const peerApp = ExpressPeerServer(httpServer, {
     path: options.path,
@@ -57,13 +142,20 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
         callback(null, options.isOriginAllowed(origin, undefined)),
     },
   } as Parameters<typeof ExpressPeerServer>[1]);
+  peerApp.disable('x-powered-by');
   // ExpressPeerServer builds its routes and WebSocket server when mounted into an Express app.
   const host = express();
   host.disable('x-powered-by');
+  host.set('env', 'production');
   host.use(peerApp);
+  // Express's own error page shows stack traces outside production: answer plainly instead.
+  host.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(400).type('text/plain').send('Bad request');
+  });
 
   peerApp.on('connection', (client: PeerClient) => {
     clients.set(client.getId(), client);
+    queues.forget(client.getId()); // PeerServer just delivered what it held for this peer
     const resolvers = waiting.get(client.getId());
     waiting.delete(client.getId());
     resolvers?.forEach((resolve) => resolve());
@@ -74,29 +166,88 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
   // A malformed frame must not take the process down; PeerServer re-emits socket errors here.
   peerApp.on('error', () => {});
 
+  /** Decides each frame before PeerServer sees it: relayed only inside a room, queued within bounds. */
+  function admitFrame(srcId: string, bucket: TokenBucket, data: unknown): boolean {
+    const now = Date.now();
+    if (!bucket.take(now)) return drop('rate-limited'), false;
+    let frame: unknown;
+    try {
+      frame = JSON.parse(String(data));
+    } catch {
+      return drop('malformed'), false;
+    }
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return drop('malformed'), false;
+    const { type, dst } = frame as { type?: unknown; dst?: unknown };
+    if (type === 'HEARTBEAT') return true;
+    if (typeof type !== 'string' || !RELAYED.has(type)) return drop('unknown-type'), false;
+    // A LEAVE with no recipient is a peer leaving the PeerServer itself.
+    if (dst === undefined || dst === null || dst === '') return type === 'LEAVE' ? true : (drop('no-recipient'), false);
+    if (typeof dst !== 'string') return drop('malformed'), false;
+    const refusal = policy.relayRefusal(srcId, dst);
+    if (refusal) return drop(refusal), false;
+    if (!clients.has(dst) && type !== 'LEAVE' && type !== 'EXPIRE' && !queues.tryQueue(dst, now)) return drop('queue-full'), false;
+    return true;
+  }
+
+  function guard(ws: WebSocket, srcId: string) {
+    const bucket = new TokenBucket(PEER_MESSAGE_LIMIT, Date.now());
+    let warned = false;
+    const emit = ws.emit.bind(ws);
+    ws.emit = ((event: string, ...args: unknown[]) => {
+      if (event === 'message' && !admitFrame(srcId, bucket, args[0])) {
+        if (!warned) options.log?.warn({ peer: srcId }, 'PeerServer frame dropped');
+        warned = true;
+        return false;
+      }
+      return emit(event, ...args);
+    }) as typeof ws.emit;
+    // A peer that stops reading is cut off before its unread frames pile up here.
+    const send = ws.send.bind(ws);
+    ws.send = ((...args: Parameters<WebSocket['send']>) => {
+      if (ws.bufferedAmount > limits.maxBufferedBytes) {
+        drop('slow-reader');
+        ws.terminate();
+        return;
+      }
+      send(...args);
+    }) as WebSocket['send'];
+  }
+
   const wsPath = `${options.path.replace(/\/$/, '')}/peerjs`;
 
   return {
+    wsPath,
     handleHttp: (req, res) => host(req, res),
 
     handleUpgrade(req, socket, head) {
-      const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-      if (pathname !== wsPath) return false;
       if (!options.isOriginAllowed(req.headers.origin, req.headers.host)) {
-        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-        return true;
+        options.onRefused?.('origin');
+        return refuseUpgrade(socket, '403 Forbidden');
       }
-      // PeerServer accepts any id; ours are PeerJS-shaped and short, so ids cannot grow memory.
-      const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id');
-      if (id !== null && !isValidPeerId(id)) {
-        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-        return true;
+      // PeerServer accepts any id and token; ours are PeerJS-shaped and short, so neither can
+      // grow memory, and each is read exactly as PeerServer will read it.
+      const query = parsePeerQuery(req.url);
+      if (!query) {
+        options.onRefused?.('invalid-query');
+        return refuseUpgrade(socket, '400 Bad Request');
       }
+      const address = clientAddress(req);
+      if (!connections.tryOpen(address)) {
+        options.onRefused?.('too-many-connections');
+        return refuseUpgrade(socket, '429 Too Many Requests');
+      }
+      socket.once('close', () => connections.close(address));
       wss.handleUpgrade(req, socket, head, (ws) => {
-        limitMessages(ws, options.log);
+        // An id bound to a member belongs to that member's token, even while its link is down.
+        if (!policy.mayRegister(query.id, query.token)) {
+          options.onRefused?.('id-taken');
+          ws.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
+          ws.close();
+          return;
+        }
+        guard(ws, query.id);
         wss.emit('connection', ws, req);
       });
-      return true;
     },
 
     waitForPeer(peerId, ms) {
@@ -115,30 +266,13 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
       });
     },
 
-    tokenMatches: (peerId, token) => clients.get(peerId)?.getToken() === token,
+    tokenOf: (peerId) => clients.get(peerId)?.getToken(),
     connectedCount: () => clients.size,
 
     close() {
+      queues.close();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },
   };
-}
-
-/**
- * PeerServer relays every frame it gets, and queues frames for peers that are not connected.
- * A peer over its budget has the extra frames dropped before PeerServer sees them.
- */
-function limitMessages(ws: import('ws').WebSocket, log: Pick<Logger, 'warn'> | undefined) {
-  const bucket = new TokenBucket(PEER_MESSAGE_LIMIT, Date.now());
-  let warned = false;
-  const emit = ws.emit.bind(ws);
-  ws.emit = ((event: string, ...args: unknown[]) => {
-    if (event === 'message' && !bucket.take(Date.now())) {
-      if (!warned) log?.warn({}, 'PeerServer client rate limited');
-      warned = true;
-      return false;
-    }
-    return emit(event, ...args);
-  }) as typeof ws.emit;
 }

@@ -112,6 +112,21 @@ export interface RingEnd {
   ticket?: string;
 }
 
+/** The host's answer to a knock. `reason: 'ended'`: the room emptied, so the call is over. */
+export interface KnockAnswer {
+  admitted: boolean;
+  ticket?: string;
+  reason?: 'ended';
+}
+
+/** ICE servers for RTCConfiguration, with short-lived TURN credentials when the server has TURN. */
+export interface IceServers {
+  iceServers: Array<{ urls: string | string[]; username?: string; credential?: string }>;
+  iceTransportPolicy: 'all' | 'relay';
+  /** Seconds until the TURN credentials expire (clients refresh before); absent without TURN. */
+  ttlSeconds?: number;
+}
+
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
@@ -149,6 +164,8 @@ export interface ClientToServerEvents {
   ring: (handle: string, options: { name?: string }, ack?: AckCallback<{ ringId: string; calleeName: string }>) => void;
   'cancel-ring': (ringId: string, ack?: AckCallback<null>) => void;
   'answer-ring': (ringId: string, accept: boolean, ack?: AckCallback<RingEnd>) => void;
+  /** ICE servers and TURN credentials: only over a live connection from an allowed origin. */
+  'get-ice': (ack: AckCallback<IceServers>) => void;
   /** Only when the server's directory is on. */
   'list-reachable': (ack: AckCallback<Array<{ handle: string; name: string; busy: boolean }>>) => void;
 }
@@ -165,7 +182,7 @@ export interface ServerToClientEvents {
   /** To the host: that knock is no longer waiting (answered, cancelled, gone). */
   'knock-withdrawn': (knockId: string) => void;
   /** To the one who knocked. With `ticket`, join with it; `admitted` false means denied. */
-  'knock-answered': (answer: { admitted: boolean; ticket?: string }) => void;
+  'knock-answered': (answer: KnockAnswer) => void;
   /** To a participant the host removed. */
   removed: () => void;
   /** To every tab of the one being called. */

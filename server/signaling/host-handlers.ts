@@ -9,7 +9,7 @@ import { isValidRoomId, isValidSecret } from './validate.js';
 export function attachHostHandlers(ctx: HandlerContext): void {
   const { io, socket, registry, deps, now } = ctx;
   const notInRoom = { code: 'not-in-room', message: 'Join the room first' } as const;
-  const hostSocket = (hostPeerId: string | undefined) => (hostPeerId ? registry.claims.get(hostPeerId) : undefined);
+  const hostSocket = (hostPeerId: string | undefined) => registry.identities.socketOf(hostPeerId);
 
   socket.on('lock-room', (locked, ack) => {
     ctx.serially('lock-room', ack, async () => {
@@ -86,12 +86,15 @@ export function attachHostHandlers(ctx: HandlerContext): void {
       if (!member) return ctx.reject(ack, 'remove-participant', notInRoom);
       const result = await deps.store.update(member.roomId, (room) => removeParticipant(room, member.peerId, peerId));
       if (!result.ok) return ctx.reject(ack, 'remove-participant', result.error);
-      const removed = registry.claims.get(peerId);
+      // The removed person's binding ends with their seat: their id and token open nothing here.
+      const removed = registry.identities.socketOf(peerId);
+      registry.identities.release(peerId, member.roomId);
+      clearTimeout(registry.graceTimers.get(peerId));
+      registry.graceTimers.delete(peerId);
       if (removed) {
         // Their socket leaves the room quietly; the room hears it as a departure.
         removed.data.roomId = undefined;
         removed.data.peerId = undefined;
-        registry.claims.delete(peerId);
         void removed.leave(member.roomId);
         removed.emit('removed');
       }

@@ -81,13 +81,14 @@ export function removeParticipant(room: Room | undefined, byPeerId: string, targ
   const current = room!;
   if (targetPeerId === byPeerId) return fail('no-such-participant', 'Use Leave to leave the call yourself');
   if (!current.participants.some((p) => p.peerId === targetPeerId)) return fail('no-such-participant', 'That person is not in this call');
-  const clientId = current.clientIds.find(([p]) => p === targetPeerId)?.[1];
+  const clientId = current.credentials.find((c) => c.peerId === targetPeerId)?.clientId;
   return {
     ok: true,
     room: {
       ...current,
       participants: current.participants.filter((p) => p.peerId !== targetPeerId),
-      clientIds: current.clientIds.filter(([p]) => p !== targetPeerId),
+      credentials: current.credentials.filter((c) => c.peerId !== targetPeerId),
+      away: current.away.filter(([p]) => p !== targetPeerId),
       removedClients: clientId ? [...current.removedClients, clientId].slice(-MAX_REMOVED_CLIENTS) : current.removedClients,
     },
     value: targetPeerId,

@@ -1,9 +1,10 @@
 /**
  * Socket.IO handlers for ringing a person: reachability by handle, rings with a 30 s timeout,
- * and the private room an accepted ring opens for the two of them.
+ * a back-off before ringing someone again who declined or did not answer, and the private room
+ * an accepted ring opens for the two of them.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { RingEnd } from './contract.js';
+import type { RingEnd, RingOutcome } from './contract.js';
 import { privateRoom, normalizeName } from './rooms.js';
 import { newSecret, type HandlerContext } from './room-handlers.js';
 import {
@@ -13,8 +14,10 @@ import {
   dropSocket,
   endRing,
   normalizeHandle,
+  noteRingOutcome,
   setBusy,
   startRing,
+  type Ring,
   type RingState,
 } from './ringing.js';
 
@@ -24,6 +27,11 @@ export interface RingDeps {
   directoryOn: boolean;
   /** How long an unanswered ring rings (30 s; shorter in tests). */
   timeoutMs?: number;
+  /**
+   * The first wait before the same caller address may ring the same handle again after a
+   * declined or unanswered ring (doubling each further time, capped at an hour); 60 s by default.
+   */
+  retryBaseMs?: number;
 }
 
 const DEVICE_KEY = /^[A-Za-z0-9_-]{8,64}$/;
@@ -38,6 +46,15 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     clearTimeout(ring.timers.get(ringId));
     ring.timers.delete(ringId);
   };
+  const note = (ended: Ring, outcome: RingOutcome) => noteRingOutcome(state, ended, outcome, ctx.now(), ring.retryBaseMs);
+  /** Rings to a person whose last tab is gone end for the caller as "no answer". */
+  const endOrphaned = (orphaned: Ring[]) => {
+    for (const r of orphaned) {
+      clearTimer(r.ringId);
+      note(r, 'no-answer');
+      io.to(r.callerSocket).emit('ring-ended', { ringId: r.ringId, outcome: 'no-answer' });
+    }
+  };
 
   socket.on('become-reachable', (rawHandle, options, ack) => {
     const handle = normalizeHandle(rawHandle);
@@ -46,24 +63,19 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     if (!deviceKey) return ctx.reject(ack, 'become-reachable', { code: 'invalid-payload', message: 'A device key is needed' });
     const result = becomeReachable(state, handle, normalizeName(options.name), deviceKey, socket.id);
     if (!result.ok) return ctx.reject(ack, 'become-reachable', result.error);
+    endOrphaned(result.value.orphaned); // this tab was the last one of another handle
     ctx.succeed(ack, { handle });
   });
 
   /** This tab is no longer reachable (it stopped, or closed): end the rings it was part of. */
   function forgetSocket() {
-    for (const placed of dropSocket(state, socket.id)) {
-      clearTimer(placed.ringId);
-      const callee = state.reachable.get(placed.handle);
-      if (callee) toSockets(callee.sockets, { ringId: placed.ringId, outcome: 'cancelled' });
+    const { placed, orphaned } = dropSocket(state, socket.id);
+    for (const r of placed) {
+      clearTimer(r.ringId);
+      const callee = state.reachable.get(r.handle);
+      if (callee) toSockets(callee.sockets, { ringId: r.ringId, outcome: 'cancelled' });
     }
-    // Rings to a person whose last tab is gone end for the caller as "no answer".
-    for (const [ringId, r] of state.rings) {
-      if (!state.reachable.has(r.handle)) {
-        state.rings.delete(ringId);
-        clearTimer(ringId);
-        io.to(r.callerSocket).emit('ring-ended', { ringId, outcome: 'no-answer' });
-      }
-    }
+    endOrphaned(orphaned);
   }
 
   socket.on('stop-reachable', (ack) => {
@@ -79,7 +91,10 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     const handle = normalizeHandle(rawHandle);
     if (!handle) return ctx.reject(ack, 'ring', { code: 'invalid-handle', message: 'That is not a handle' });
     const callerName = normalizeName(options?.name);
-    const result = startRing(state, { ringId: randomUUID(), handle, callerSocket: socket.id, callerName, startedAt: ctx.now() });
+    // The back-off is keyed by the client's address, so a new connection does not escape it.
+    // Behind a reverse proxy this is the proxy's address, shared by every caller (see README).
+    const callerAddress = socket.handshake.address;
+    const result = startRing(state, { ringId: randomUUID(), handle, callerSocket: socket.id, callerName, startedAt: ctx.now(), callerAddress });
     if (!result.ok) return ctx.reject(ack, 'ring', result.error);
     const { ring: started, callee } = result.value;
     callee.sockets.forEach((id) => io.to(id).emit('incoming-ring', { ringId: started.ringId, callerName }));
@@ -87,6 +102,7 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
       ring.timers.delete(started.ringId);
       const ended = endRing(state, started.ringId, 'timeout');
       if (!ended.ok) return;
+      note(ended.value.ring, 'no-answer');
       const end: RingEnd = { ringId: started.ringId, outcome: 'no-answer' };
       toSockets([started.callerSocket, ...(ended.value.callee?.sockets ?? [])], end);
     }, ring.timeoutMs ?? RING_TIMEOUT_MS));
@@ -112,6 +128,7 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
       if (!ended.ok) return ctx.reject(ack, 'answer-ring', ended.error);
       clearTimer(ringId);
       const { ring: answered, callee } = ended.value;
+      note(answered, accept ? 'accepted' : 'declined');
       const otherTabs = (callee?.sockets ?? []).filter((id) => id !== socket.id);
       toSockets(otherTabs, { ringId, outcome: 'answered-elsewhere' });
       if (!accept) {

@@ -19,16 +19,32 @@ export interface Room {
   tickets: string[];
   /** Browsers (client ids) the host removed: kept out while the room is locked. */
   removedClients: string[];
-  /** Each participant's client id: private to the server, never sent to anyone. */
-  clientIds: Array<[peerId: string, clientId: string]>;
+  /**
+   * Who each participant is, private to the server and never sent to anyone: the digest of the
+   * PeerJS token that proved the peer id (only that token may use the id again), and the
+   * browser's client id (what a removal keeps out).
+   */
+  credentials: Credential[];
+  /** Participants whose connection dropped, since when: they keep everything for the grace. */
+  away: Array<[peerId: string, since: number]>;
   /** The last messages, oldest first; dropped with the room when it empties. */
   chat: ChatMessage[];
   /** A call between two people who rang each other: only their tickets open it, no knocking. */
   private?: boolean;
 }
 
-/** How a newcomer may enter: their browser's id, and an admission ticket for a locked room. */
+export interface Credential {
+  peerId: string;
+  tokenDigest: string;
+  clientId?: string;
+}
+
+/**
+ * How a newcomer may enter: the digest of the token that proved its peer id, their browser's id,
+ * and an admission ticket for a locked room.
+ */
 export interface Access {
+  tokenDigest: string;
   clientId?: string;
   ticket?: string;
 }
@@ -70,7 +86,7 @@ export function newParticipant(peerId: string, options: JoinOptions, now: number
 export const MAX_REMOVED_CLIENTS = 100;
 
 export function emptyRoom(id: string, capacity: number): Room {
-  return { id, capacity, participants: [], hostPeerId: undefined, locked: false, lobby: [], tickets: [], removedClients: [], clientIds: [], chat: [] };
+  return { id, capacity, participants: [], hostPeerId: undefined, locked: false, lobby: [], tickets: [], removedClients: [], credentials: [], away: [], chat: [] };
 }
 
 /** The room an accepted ring leads to: locked, private, open to the two tickets only. */
@@ -91,17 +107,21 @@ export function joinRoom(
   roomId: string,
   candidate: Participant,
   capacity: number,
-  access: Access = {},
+  access: Access,
 ): RuleResult<Joined> {
   const current: Room = room ?? emptyRoom(roomId, capacity);
   const existing = current.participants.find((p) => p.peerId === candidate.peerId);
   if (existing) {
-    // A reconnect keeps the original place in the room (and a raised hand).
+    // Only the token that first proved this id may come back as it; anyone else is an impostor.
+    const owner = current.credentials.find((c) => c.peerId === candidate.peerId);
+    if (!owner || owner.tokenDigest !== access.tokenDigest) return fail('peer-taken', 'That peer id is already in this call');
+    // A reconnect keeps the original place in the room, the host role and a raised hand, and
+    // needs no ticket: the admission still holds.
     const self = { ...candidate, joinedAt: existing.joinedAt, handRaisedAt: existing.handRaisedAt };
     const participants = current.participants.map((p) => (p.peerId === self.peerId ? self : p));
     return {
       ok: true,
-      room: { ...current, participants },
+      room: { ...current, participants, away: current.away.filter(([p]) => p !== self.peerId) },
       value: { self, others: participants.filter((p) => p !== self), rejoined: true },
     };
   }
@@ -114,6 +134,7 @@ export function joinRoom(
     const n = current.capacity;
     return fail('room-full', `This call is full (${n} of ${n})`);
   }
+  const credential: Credential = { peerId: candidate.peerId, tokenDigest: access.tokenDigest, clientId: access.clientId };
   return {
     ok: true,
     room: {
@@ -122,17 +143,31 @@ export function joinRoom(
       // The first one in is the host.
       hostPeerId: current.hostPeerId ?? candidate.peerId,
       tickets: ticketed ? current.tickets.filter((t) => t !== access.ticket) : current.tickets,
-      clientIds: access.clientId ? [...current.clientIds, [candidate.peerId, access.clientId]] : current.clientIds,
+      credentials: [...current.credentials, credential],
     },
     value: { self: candidate, others: current.participants, rejoined: false },
   };
+}
+
+/** A participant's connection dropped: they keep their seat, role and admission for the grace. */
+export function markAway(room: Room | undefined, peerId: string, now: number): RuleResult<boolean> {
+  if (!room || !room.participants.some((p) => p.peerId === peerId)) return { ok: true, room, value: false };
+  const away = room.away.filter(([p]) => p !== peerId);
+  return { ok: true, room: { ...room, away: [...away, [peerId, now]] }, value: true };
+}
+
+/** The grace is over: a participant still away since `since` or earlier leaves for good. */
+export function expireAway(room: Room | undefined, peerId: string, since: number): RuleResult<Left | undefined> {
+  const entry = room?.away.find(([p]) => p === peerId);
+  if (!room || !entry || entry[1] > since) return { ok: true, room, value: undefined };
+  return leaveRoom(room, peerId);
 }
 
 export interface Left {
   participant: Participant;
   /** Set when the host left and someone else became host. */
   newHost: string | undefined;
-  /** Set when the room emptied while people waited in its lobby: they may simply join now. */
+  /** Set when the room emptied while people waited in its lobby: the call they knocked on ended. */
   orphanedKnocks: Knock[];
 }
 
@@ -143,15 +178,17 @@ export function leaveRoom(room: Room | undefined, peerId: string): RuleResult<Le
   if (!participants.length) {
     return { ok: true, room: undefined, value: { participant: leaving, newHost: undefined, orphanedKnocks: room.lobby } };
   }
-  // The host's seat goes to whoever has been here longest.
-  const newHost = room.hostPeerId === peerId ? participants[0]!.peerId : undefined;
+  // The host's seat goes to whoever has been here longest, preferring someone who is connected.
+  const present = participants.find((p) => !room.away.some(([a]) => a === p.peerId)) ?? participants[0]!;
+  const newHost = room.hostPeerId === peerId ? present.peerId : undefined;
   return {
     ok: true,
     room: {
       ...room,
       participants,
       hostPeerId: newHost ?? room.hostPeerId,
-      clientIds: room.clientIds.filter(([p]) => p !== peerId),
+      credentials: room.credentials.filter((c) => c.peerId !== peerId),
+      away: room.away.filter(([p]) => p !== peerId),
     },
     value: { participant: leaving, newHost, orphanedKnocks: [] },
   };

@@ -6,8 +6,11 @@ import type { Server as HttpServer } from 'node:http';
 import { Server as SocketIOServer } from 'socket.io';
 import type { Config } from '../config.js';
 import type { SignalingMetrics } from '../http/metrics.js';
+import { iceAnswer } from '../http/ice.js';
+import { AddressRateLimit, ConnectionCounter, clientAddress } from '../http/per-address.js';
 import { guardEvents } from './event-guard.js';
-import { registerRoomHandlers, type Logger, type PeerDirectory, type RoomServer } from './room-handlers.js';
+import type { Identities } from './identities.js';
+import { registerRoomHandlers, type Logger, type PeerDirectory, type RoomHandlers, type RoomServer, type RoomSocket } from './room-handlers.js';
 import type { RoomStore } from './store.js';
 
 export const SOCKET_IO_PATH = '/socket.io/';
@@ -16,13 +19,39 @@ export interface SocketServerDeps {
   config: Config;
   store: RoomStore;
   peers: PeerDirectory;
+  identities: Identities<RoomSocket>;
   metrics: SignalingMetrics;
   log: Logger;
   isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
 }
 
-export function createSocketServer(httpServer: HttpServer, deps: SocketServerDeps): RoomServer {
+export interface SocketServer {
+  io: RoomServer;
+  handlers: RoomHandlers;
+}
+
+/** The parts of engine.io's socket we read to see how much is waiting to go out. */
+interface EngineSocket {
+  request: import('node:http').IncomingMessage;
+  writeBuffer: Array<{ data?: unknown }>;
+  transport: { socket?: { bufferedAmount?: number; terminate?: () => void } };
+  on(event: 'packetCreate' | 'close', listener: () => void): void;
+  close(discard?: boolean): void;
+}
+
+/** Bytes accepted for this client that it has not read yet: engine.io's queue plus the socket's. */
+function unreadBytes(engine: EngineSocket): number {
+  let bytes = engine.transport.socket?.bufferedAmount ?? 0;
+  for (const packet of engine.writeBuffer) {
+    if (typeof packet.data === 'string') bytes += packet.data.length;
+    else if (packet.data instanceof Buffer) bytes += packet.data.length;
+  }
+  return bytes;
+}
+
+export function createSocketServer(httpServer: HttpServer, deps: SocketServerDeps): SocketServer {
   const { config, isOriginAllowed } = deps;
+  const connections = new ConnectionCounter(config.limits.connectionsPerAddress);
   const io: RoomServer = new SocketIOServer(httpServer, {
     path: SOCKET_IO_PATH,
     maxHttpBufferSize: config.maxMessageBytes,
@@ -34,20 +63,53 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       origin: (origin, callback) => callback(null, origin !== undefined && config.allowedOrigins.includes(origin)),
     },
     allowRequest: (req, callback) => {
-      const allowed = isOriginAllowed(req.headers.origin, req.headers.host);
-      if (!allowed) deps.metrics.rejected('handshake', 'origin');
-      callback(allowed ? null : 'origin not allowed', allowed);
+      if (!isOriginAllowed(req.headers.origin, req.headers.host)) {
+        deps.metrics.rejected('handshake', 'origin');
+        return callback('origin not allowed', false);
+      }
+      if (connections.count(clientAddress(req)) >= connections.perAddress) {
+        deps.metrics.rejected('handshake', 'too-many-connections');
+        return callback('too many connections from this address', false);
+      }
+      callback(null, true);
     },
   });
+  io.engine.on('connection', (engine: EngineSocket) => {
+    const address = clientAddress(engine.request);
+    if (!connections.tryOpen(address)) {
+      // Two handshakes raced past allowRequest: the later one goes.
+      deps.metrics.rejected('handshake', 'too-many-connections');
+      engine.close();
+      return;
+    }
+    engine.on('close', () => connections.close(address));
+    // A client that stops reading must not make us hold its messages without end.
+    let cutOff = false;
+    engine.on('packetCreate', () => {
+      if (cutOff || unreadBytes(engine) <= config.limits.maxBufferedBytes) return;
+      cutOff = true;
+      deps.metrics.rejected('slow-reader', 'buffer-full');
+      deps.log.warn({ address }, 'disconnected a client that stopped reading');
+      // No closing handshake: it would wait on the very reader that stopped reading.
+      const ws = engine.transport.socket;
+      if (ws?.terminate) ws.terminate();
+      else engine.close(true);
+    });
+  });
   io.on('connection', (socket) => guardEvents(socket, { limits: config.rateLimits, metrics: deps.metrics, log: deps.log }));
-  registerRoomHandlers(io, {
+  const handlers = registerRoomHandlers(io, {
     store: deps.store,
     peers: deps.peers,
+    identities: deps.identities,
     capacity: config.roomCapacity,
     log: deps.log,
     metrics: deps.metrics,
+    reconnectGraceMs: config.reconnectGraceMs,
+    joinChatBytes: config.limits.joinChatBytes,
     ringDirectory: config.ringDirectory,
     ringTimeoutMs: config.ringTimeoutMs,
+    ringRetryMs: config.limits.ringRetryMs,
+    ice: { answer: () => iceAnswer(config), limit: new AddressRateLimit(config.limits.icePerAddress) },
   });
-  return io;
+  return { io, handlers };
 }

@@ -12,7 +12,7 @@ describe('ringing a person', { concurrency: false }, () => {
   const closeAll = () => Promise.all(opened.splice(0).map((p) => p.context.close().catch(() => {})));
 
   before(async () => {
-    server = await startServer({ RING_TIMEOUT_SECONDS: '5' });
+    server = await startServer({ RING_TIMEOUT_SECONDS: '5', RING_RETRY_SECONDS: '1' });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -81,13 +81,19 @@ describe('ringing a person', { concurrency: false }, () => {
     await c1.page.getByText('Bo Callee declined the call').waitFor();
     assert.equal(await callee.page.locator('incoming-call').count(), 0);
 
+    // Ringing again at once is refused: a declined caller backs off (1 s here, 60 s by default, doubling).
+    await c1.page.getByRole('button', { name: 'Call again' }).click();
+    await c1.page.getByText('You can call Bo Callee again in').waitFor();
+    await new Promise((r) => setTimeout(r, 1200));
+
     // No answer (the server's ring timeout is 5 s here, 30 s by default).
     await c1.page.getByRole('button', { name: 'Call again' }).click();
     await callee.page.getByText('Dee is calling').waitFor();
     await c1.page.getByText('Bo Callee did not answer').waitFor({ timeout: 10_000 });
     await callee.page.locator('incoming-call').waitFor({ state: 'detached' });
 
-    // Cancelled by the caller: the ringing stops on the other side.
+    // Cancelled by the caller (after the doubled back-off): the ringing stops on the other side.
+    await new Promise((r) => setTimeout(r, 2200));
     await c1.page.getByRole('button', { name: 'Call again' }).click();
     await callee.page.getByText('Dee is calling').waitFor();
     await c1.page.getByRole('button', { name: 'Cancel' }).click();

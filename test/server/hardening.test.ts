@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { loadConfig } from '../../server/config.js';
-import type { Ack, JoinedRoom } from '../../server/signaling/contract.js';
+import type { Ack, IceServers, JoinedRoom } from '../../server/signaling/contract.js';
 import { connectPeer, connectSocket, startServer, uniqueId, type TestServer } from '../helpers/server.js';
 
 describe('security headers', () => {
@@ -20,7 +20,7 @@ describe('security headers', () => {
   after(() => server.close());
 
   it('sends a CSP without inline script, a Permissions-Policy for devices, and no HSTS over plain HTTP', async () => {
-    for (const pathname of ['/', '/r/some-room', '/api/ice']) {
+    for (const pathname of ['/', '/r/some-room', '/api/config']) {
       const response = await fetch(`${server.url}${pathname}`);
       const csp = response.headers.get('content-security-policy') ?? '';
       assert.match(csp, /script-src 'self'/, pathname);
@@ -116,33 +116,44 @@ describe('limits', () => {
 });
 
 describe('ICE servers and TURN credentials', () => {
-  it('hands out the configured ICE servers, and none by default', async () => {
+  const getIce = async (url: string) => {
+    const socket = await connectSocket(url, { extraHeaders: { origin: url } });
+    try {
+      const answer = (await socket.emitWithAck('get-ice')) as Ack<IceServers>;
+      assert.ok(answer.ok, JSON.stringify(answer));
+      return answer.data;
+    } finally {
+      socket.close();
+    }
+  };
+
+  it('hands out the configured ICE servers over the signaling connection, and none by default', async () => {
     const plain = await startServer();
-    assert.deepEqual(await (await fetch(`${plain.url}/api/ice`)).json(), { iceServers: [], iceTransportPolicy: 'all' });
+    assert.deepEqual(await getIce(plain.url), { iceServers: [], iceTransportPolicy: 'all' });
     await plain.close();
     const stun = await startServer({ ICE_SERVERS: '[{"urls":"stun:stun.example.org:3478"}]' });
-    assert.deepEqual((await (await fetch(`${stun.url}/api/ice`)).json()).iceServers, [{ urls: 'stun:stun.example.org:3478' }]);
+    assert.deepEqual((await getIce(stun.url)).iceServers, [{ urls: 'stun:stun.example.org:3478' }]);
     await stun.close();
   });
 
   it('issues short-lived TURN credentials coturn can check (expiry:id, HMAC-SHA1 of it)', async () => {
     const server = await startServer({ TURN_SECRET: 's3cret', TURN_URLS: 'turn:127.0.0.1:3478', TURN_TTL: '600', ICE_TRANSPORT_POLICY: 'relay' });
-    const answer = await (await fetch(`${server.url}/api/ice`)).json();
+    const answer = await getIce(server.url);
     assert.equal(answer.iceTransportPolicy, 'relay');
     assert.equal(answer.ttlSeconds, 600);
-    const turn = answer.iceServers[0];
+    const turn = answer.iceServers[0]!;
     assert.deepEqual(turn.urls, ['turn:127.0.0.1:3478']);
-    const [expiry] = turn.username.split(':');
+    const [expiry] = turn.username!.split(':');
     const lifetime = Number(expiry) - Date.now() / 1000;
     assert.ok(lifetime > 590 && lifetime <= 600, `lifetime ${lifetime}`);
-    assert.equal(turn.credential, createHmac('sha1', 's3cret').update(turn.username).digest('base64'));
-    const again = await (await fetch(`${server.url}/api/ice`)).json();
-    assert.notEqual(again.iceServers[0].username, turn.username, 'fresh credentials each time');
+    assert.equal(turn.credential, createHmac('sha1', 's3cret').update(turn.username!).digest('base64'));
+    const again = await getIce(server.url);
+    assert.notEqual(again.iceServers[0]!.username, turn.username, 'fresh credentials each time');
     await server.close();
   });
 
-  it('defaults TURN credentials to 1 h and refuses more than 12 h or a missing URL', () => {
-    assert.equal(loadConfig({ TURN_SECRET: 'x', TURN_URLS: 'turn:h:3478' }).turn?.ttlSeconds, 3600);
+  it('defaults TURN credentials to 10 minutes and refuses more than 12 h or a missing URL', () => {
+    assert.equal(loadConfig({ TURN_SECRET: 'x', TURN_URLS: 'turn:h:3478' }).turn?.ttlSeconds, 600);
     assert.throws(() => loadConfig({ TURN_SECRET: 'x', TURN_URLS: 'turn:h', TURN_TTL: String(13 * 3600) }), /TURN_TTL/);
     assert.throws(() => loadConfig({ TURN_SECRET: 'x' }), /TURN_URLS/);
     assert.throws(() => loadConfig({ TLS_CERT: 'a.pem' }), /TLS_CERT and TLS_KEY/);

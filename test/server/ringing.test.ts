@@ -1,8 +1,13 @@
 /** Ringing a person: the rules, then every outcome over real Socket.IO clients. */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { Server } from 'socket.io';
 import { loadConfig } from '../../server/config.js';
-import type { Ack, JoinedRoom, RingEnd } from '../../server/signaling/contract.js';
+import type { Ack, ErrorBody, JoinedRoom, RingEnd } from '../../server/signaling/contract.js';
+import { attachRingHandlers, type RingDeps } from '../../server/signaling/ring-handlers.js';
+import type { HandlerContext, RoomServer } from '../../server/signaling/room-handlers.js';
 import { becomeReachable, dropSocket, endRing, newRingState, normalizeHandle, setBusy, startRing } from '../../server/signaling/ringing.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type TestServer } from '../helpers/server.js';
 
@@ -160,6 +165,29 @@ describe('ringing over Socket.IO', () => {
     assert.equal(!again.ok && again.error.code, 'not-reachable');
   });
 
+  it('after a decline, ringing the same person again is refused for a while, even from a new connection', async () => {
+    const callee = await reachable('nell', 'Nell');
+    const caller = await open();
+    const incoming = once<[{ ringId: string }]>(callee, 'incoming-ring');
+    await caller.emitWithAck('ring', 'nell', { name: 'Otto' });
+    const ended = once<[RingEnd]>(caller, 'ring-ended');
+    await callee.emitWithAck('answer-ring', (await incoming)[0].ringId, false);
+    assert.equal((await ended)[0].outcome, 'declined');
+
+    let rung = 0;
+    callee.on('incoming-ring', () => (rung += 1));
+    const again = (await caller.emitWithAck('ring', 'nell', { name: 'Otto' })) as Ack<unknown>;
+    assert.equal(!again.ok && again.error.code, 'rate-limited');
+    // The server's default back-off (60 s; RING_RETRY_SECONDS is not set here).
+    assert.match((!again.ok && again.error.message) || '', /You can call Nell again in 1 minute\b/);
+    caller.close();
+    const reconnected = await open();
+    const fromNewSocket = (await reconnected.emitWithAck('ring', '@Nell', { name: 'Otto' })) as Ack<unknown>;
+    assert.equal(!fromNewSocket.ok && fromNewSocket.error.code, 'rate-limited', 'reconnecting does not escape it');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(rung, 0, 'Nell was not rung again');
+  });
+
   it('keeps the directory private unless the server turns it on', async () => {
     const s = await open();
     const off = (await s.emitWithAck('list-reachable')) as Ack<unknown>;
@@ -171,5 +199,72 @@ describe('ringing over Socket.IO', () => {
     assert.deepEqual(on.ok && on.data.map((d) => d.handle), ['ivy']);
     a.close();
     await listed.close();
+  });
+});
+
+describe('ring handlers with a back-off from their deps', () => {
+  // The ring handlers alone, on a bare Socket.IO server with a clock the test moves.
+  let io: RoomServer;
+  let url: string;
+  let clock = 1_000_000;
+  const sockets: ClientSocket[] = [];
+  const ringDeps: RingDeps = { state: newRingState(), timers: new Map(), directoryOn: false, retryBaseMs: 200 };
+  before(async () => {
+    const http = createServer();
+    io = new Server(http) as RoomServer;
+    const log = { info() {}, warn() {} };
+    io.on('connection', (socket) => {
+      const ctx = {
+        io,
+        socket,
+        deps: { log },
+        now: () => clock,
+        serially: (_event: string, _ack: unknown, work: () => Promise<unknown>) => void work(),
+        reject: (ack: unknown, _event: string, error: ErrorBody) => typeof ack === 'function' && ack({ ok: false, error }),
+        succeed: (ack: unknown, data: unknown) => typeof ack === 'function' && ack({ ok: true, data }),
+      };
+      attachRingHandlers(ctx as unknown as HandlerContext, ringDeps);
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    sockets.forEach((s) => s.close());
+    ringDeps.timers.forEach((t) => clearTimeout(t));
+    await io.close();
+  });
+  const open = async () => {
+    const s = await connectSocket(url);
+    sockets.push(s);
+    return s;
+  };
+
+  it('waits retryBaseMs after a decline, then twice that after a second one, keyed by the client address', async () => {
+    const callee = await open();
+    assert.ok(((await callee.emitWithAck('become-reachable', 'pia', { name: 'Pia', deviceKey: 'device-pia' })) as Ack<unknown>).ok);
+    const decline = async (caller: ClientSocket) => {
+      const incoming = once<[{ ringId: string }]>(callee, 'incoming-ring');
+      const started = (await caller.emitWithAck('ring', 'pia', { name: 'Quin' })) as Ack<unknown>;
+      assert.ok(started.ok, JSON.stringify(started));
+      await callee.emitWithAck('answer-ring', (await incoming)[0].ringId, false);
+    };
+    const ringCode = async (caller: ClientSocket) => {
+      const ack = (await caller.emitWithAck('ring', 'pia', { name: 'Quin' })) as Ack<{ ringId: string }>;
+      if (ack.ok) await caller.emitWithAck('cancel-ring', ack.data.ringId);
+      return ack.ok ? 'ok' : ack.error.code;
+    };
+    await decline(await open());
+    const [address] = [...ringDeps.state.retries.keys()];
+    assert.match(address ?? '', /127\.0\.0\.1 pia$/, 'keyed by the handshake address and the handle');
+    clock += 199;
+    assert.equal(await ringCode(await open()), 'rate-limited');
+    clock += 1;
+    const caller = await open();
+    assert.equal(await ringCode(caller), 'ok', 'a cancel does not count');
+    await decline(caller);
+    clock += 399;
+    assert.equal(await ringCode(caller), 'rate-limited');
+    clock += 1;
+    assert.equal(await ringCode(caller), 'ok');
   });
 });

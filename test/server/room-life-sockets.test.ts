@@ -1,7 +1,7 @@
 /** Room life over real Socket.IO clients: chat stays in its room, host powers are checked by the server. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Ack, ChatMessage, JoinedRoom, JoinOptions, Knock } from '../../server/signaling/contract.js';
+import type { Ack, ChatMessage, IceServers, JoinedRoom, JoinOptions, Knock } from '../../server/signaling/contract.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type RawPeer, type TestServer } from '../helpers/server.js';
 
 describe('room life over Socket.IO', () => {
@@ -147,12 +147,14 @@ describe('logs', () => {
       write: (line: string) => void lines.push(line),
     });
     const room = uniqueId('room');
-    const socket = await connectSocket(server.url);
+    const socket = await connectSocket(server.url, { extraHeaders: { origin: server.url } });
     const peer = await connectPeer(server.url, uniqueId());
     await socket.emitWithAck('join-room', room, peer.id, { name: 'Logan', peerToken: peer.token });
     await socket.emitWithAck('chat-message', 'my secret plan');
     await socket.emitWithAck('chat-message', 'rate limited secret'); // refused: logged without its text
-    const ice = await (await fetch(`${server.url}/api/ice`)).json();
+    const answer = (await socket.emitWithAck('get-ice')) as Ack<IceServers>;
+    assert.ok(answer.ok);
+    const ice = answer.data;
     socket.close();
     peer.close();
     await new Promise((r) => setTimeout(r, 100));
@@ -160,7 +162,7 @@ describe('logs', () => {
     const text = lines.join('');
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.ok(entries.some((e) => e.room === room && e.peer === peer.id && e.msg === 'participant joined'));
-    for (const secret of ['my secret plan', 'rate limited secret', 'turn-secret-value', ice.iceServers[0].credential, peer.token]) {
+    for (const secret of ['my secret plan', 'rate limited secret', 'turn-secret-value', ice.iceServers[0]!.credential!, peer.token]) {
       assert.ok(!text.includes(secret), `logs must not contain ${secret}`);
     }
   });

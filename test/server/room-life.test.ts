@@ -1,10 +1,15 @@
 /** Unit tests of the room-life rules: host, lock, lobby, removal, chat, hands; with their races. */
 import assert from 'node:assert/strict';
+import type { Participant } from '../../server/signaling/contract.js';
 import { describe, it } from 'node:test';
 import { addChatMessage, isReaction, raiseHand, raisedHands } from '../../server/signaling/chat.js';
 import { LOBBY_MAX, answerKnock, knock, removeParticipant, setLocked, withdrawKnock } from '../../server/signaling/lobby.js';
-import { joinRoom, leaveRoom, newParticipant, type Room } from '../../server/signaling/rooms.js';
+import { joinRoom, leaveRoom, newParticipant, type Access, type Room } from '../../server/signaling/rooms.js';
 import { MemoryRoomStore } from '../../server/signaling/store.js';
+
+/** Joins as the owner of the peer id: each peer proves itself with its own token. */
+const join = (room: Room | undefined, roomId: string, candidate: Participant, capacity: number, access: Partial<Access> = {}) =>
+  joinRoom(room, roomId, candidate, capacity, { tokenDigest: `token-${candidate.peerId}`, ...access });
 
 let ticketCount = 0;
 const ticket = () => `t${++ticketCount}`;
@@ -20,9 +25,9 @@ function code(result: { ok: boolean; error?: { code: string } }) {
 
 /** A room with a (host, 1), b (2), c (3); a's browser is "ca", b's "cb", c's "cc". */
 function roomOfThree(): Room {
-  let room = ok(joinRoom(undefined, 'r', person('a', 1), 6, { clientId: 'ca' })).room;
-  room = ok(joinRoom(room, 'r', person('b', 2), 6, { clientId: 'cb' })).room;
-  return ok(joinRoom(room, 'r', person('c', 3), 6, { clientId: 'cc' })).room!;
+  let room = ok(join(undefined, 'r', person('a', 1), 6, { clientId: 'ca' })).room;
+  room = ok(join(room, 'r', person('b', 2), 6, { clientId: 'cb' })).room;
+  return ok(join(room, 'r', person('c', 3), 6, { clientId: 'cc' })).room!;
 }
 
 describe('host', () => {
@@ -52,17 +57,17 @@ describe('host', () => {
 describe('lock and lobby', () => {
   it('a locked room refuses newcomers; a knock admitted gives a one-time ticket', () => {
     const locked = ok(setLocked(roomOfThree(), 'a', true, ticket)).room!;
-    assert.equal(code(joinRoom(locked, 'r', person('d', 4), 6, { clientId: 'cd' })), 'room-locked');
+    assert.equal(code(join(locked, 'r', person('d', 4), 6, { clientId: 'cd' })), 'room-locked');
     const knocked = ok(knock(locked, { knockId: 'k1', name: 'Dee', at: 4 }, 'cd')).room!;
     assert.deepEqual(knocked.lobby.map((k) => k.knockId), ['k1']);
     const admitted = ok(answerKnock(knocked, 'a', 'k1', true, ticket));
     const pass = admitted.value.ticket!;
     assert.ok(pass);
     assert.deepEqual(admitted.room?.lobby, []);
-    const joined = ok(joinRoom(admitted.room, 'r', person('d', 5), 6, { clientId: 'cd', ticket: pass }));
+    const joined = ok(join(admitted.room, 'r', person('d', 5), 6, { clientId: 'cd', ticket: pass }));
     assert.equal(joined.room?.participants.length, 4);
     // The ticket is spent: it does not let a second person in.
-    assert.equal(code(joinRoom(joined.room, 'r', person('e', 6), 6, { ticket: pass })), 'room-locked');
+    assert.equal(code(join(joined.room, 'r', person('e', 6), 6, { ticket: pass })), 'room-locked');
   });
 
   it('a denied knock gets no ticket; a second answer to one knock finds nothing (two admits)', () => {
@@ -97,7 +102,7 @@ describe('lock and lobby', () => {
   });
 
   it('the last one leaving a locked room frees whoever was knocking', () => {
-    let room = ok(joinRoom(undefined, 'r', person('a', 1), 6)).room;
+    let room = ok(join(undefined, 'r', person('a', 1), 6)).room;
     room = ok(setLocked(room, 'a', true, ticket)).room;
     room = ok(knock(room, { knockId: 'k1', name: 'Dee', at: 2 }, undefined)).room;
     const left = ok(leaveRoom(room, 'a'));
@@ -126,15 +131,15 @@ describe('lock and lobby', () => {
     const removed = ok(removeParticipant(room, 'a', 'c'));
     assert.deepEqual(removed.room?.participants.map((p) => p.peerId), ['a', 'b']);
     const locked = ok(setLocked(removed.room, 'a', true, ticket)).room!;
-    assert.equal(code(joinRoom(locked, 'r', person('c2', 9), 6, { clientId: 'cc' })), 'removed');
+    assert.equal(code(join(locked, 'r', person('c2', 9), 6, { clientId: 'cc' })), 'removed');
     assert.equal(code(knock(locked, { knockId: 'k9', name: 'C', at: 9 }, 'cc')), 'removed');
     // Even with a ticket meant for someone else.
     const other = ok(knock(locked, { knockId: 'k8', name: 'D', at: 9 }, 'cd')).room!;
     const pass = ok(answerKnock(other, 'a', 'k8', true, ticket));
-    assert.equal(code(joinRoom(pass.room, 'r', person('c3', 10), 6, { clientId: 'cc', ticket: pass.value.ticket })), 'removed');
+    assert.equal(code(join(pass.room, 'r', person('c3', 10), 6, { clientId: 'cc', ticket: pass.value.ticket })), 'removed');
     // Unlocked, they may come back.
     const open = ok(setLocked(locked, 'a', false, ticket)).room!;
-    assert.equal(code(joinRoom(open, 'r', person('c4', 11), 6, { clientId: 'cc' })), 'ok');
+    assert.equal(code(join(open, 'r', person('c4', 11), 6, { clientId: 'cc' })), 'ok');
   });
 });
 
@@ -154,10 +159,10 @@ describe('chat, hands and reactions', () => {
   });
 
   it('a room\'s history is dropped when it empties', () => {
-    let room: Room | undefined = ok(joinRoom(undefined, 'r', person('a', 1), 6)).room;
+    let room: Room | undefined = ok(join(undefined, 'r', person('a', 1), 6)).room;
     room = ok(addChatMessage(room, 'a', 'hello', 'm1', 2)).room;
     assert.equal(ok(leaveRoom(room, 'a')).room, undefined);
-    const fresh = ok(joinRoom(undefined, 'r', person('b', 3), 6));
+    const fresh = ok(join(undefined, 'r', person('b', 3), 6));
     assert.deepEqual(fresh.room?.chat, []);
   });
 

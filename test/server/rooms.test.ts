@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
+import type { Participant } from '../../server/signaling/contract.js';
 import { describe, it } from 'node:test';
-import { joinRoom, leaveRoom, newParticipant, normalizeName, updateMedia, type Room } from '../../server/signaling/rooms.js';
+import { joinRoom, leaveRoom, newParticipant, type Access, normalizeName, updateMedia, type Room } from '../../server/signaling/rooms.js';
 import { MemoryRoomStore } from '../../server/signaling/store.js';
 import { parseJoinArgs, parseMediaState } from '../../server/signaling/validate.js';
+
+/** Joins as the owner of the peer id: each peer proves itself with its own token. */
+const join = (room: Room | undefined, roomId: string, candidate: Participant, capacity: number, access: Partial<Access> = {}) =>
+  joinRoom(room, roomId, candidate, capacity, { tokenDigest: `token-${candidate.peerId}`, ...access });
 
 const person = (peerId: string, at = 1, name = peerId) => newParticipant(peerId, { name }, at);
 
 function joined(room: Room | undefined, peerId: string, capacity = 6, at = 1): Room {
-  const result = joinRoom(room, 'r', person(peerId, at), capacity);
+  const result = join(room, 'r', person(peerId, at), capacity);
   assert.ok(result.ok && result.room);
   return result.room;
 }
@@ -16,7 +21,7 @@ describe('room rules', () => {
   it('creates a room on first join and lists others oldest first', () => {
     let room = joined(undefined, 'a', 6, 1);
     room = joined(room, 'b', 6, 2);
-    const third = joinRoom(room, 'r', person('c', 3), 6);
+    const third = join(room, 'r', person('c', 3), 6);
     assert.ok(third.ok);
     assert.deepEqual(third.value.others.map((p) => p.peerId), ['a', 'b']);
     assert.equal(third.value.rejoined, false);
@@ -26,7 +31,7 @@ describe('room rules', () => {
   it('treats a second join of the same peer as a rejoin that keeps its place', () => {
     let room = joined(undefined, 'a', 6, 1);
     room = joined(room, 'b', 6, 2);
-    const again = joinRoom(room, 'r', newParticipant('a', { name: 'Ada', video: false }, 99), 6);
+    const again = join(room, 'r', newParticipant('a', { name: 'Ada', video: false }, 99), 6);
     assert.ok(again.ok);
     assert.equal(again.value.rejoined, true);
     assert.equal(again.value.self.joinedAt, 1);
@@ -36,19 +41,19 @@ describe('room rules', () => {
 
   it('answers "full" at capacity and leaves the room untouched', () => {
     const room = joined(joined(undefined, 'a', 2), 'b', 2);
-    const refused = joinRoom(room, 'r', person('c'), 2);
+    const refused = join(room, 'r', person('c'), 2);
     assert.equal(refused.ok, false);
     assert.deepEqual(!refused.ok && refused.error, { code: 'room-full', message: 'This call is full (2 of 2)' });
     // A member rejoining a full room is not refused.
-    assert.ok(joinRoom(room, 'r', person('a'), 2).ok);
+    assert.ok(join(room, 'r', person('a'), 2).ok);
   });
 
   it('gives exactly one of two racers the last seat through the store', async () => {
     const store = new MemoryRoomStore();
-    await store.update('r', (room) => joinRoom(room, 'r', person('a'), 2));
+    await store.update('r', (room) => join(room, 'r', person('a'), 2));
     const [x, y] = await Promise.all([
-      store.update('r', (room) => joinRoom(room, 'r', person('x'), 2)),
-      store.update('r', (room) => joinRoom(room, 'r', person('y'), 2)),
+      store.update('r', (room) => join(room, 'r', person('x'), 2)),
+      store.update('r', (room) => join(room, 'r', person('y'), 2)),
     ]);
     assert.deepEqual([x.ok, y.ok].sort(), [false, true]);
     assert.equal((await store.get('r'))?.participants.length, 2);
@@ -56,7 +61,7 @@ describe('room rules', () => {
 
   it('drops an empty room, and leaving twice is harmless', async () => {
     const store = new MemoryRoomStore();
-    await store.update('r', (room) => joinRoom(room, 'r', person('a'), 6));
+    await store.update('r', (room) => join(room, 'r', person('a'), 6));
     const left = await store.update('r', (room) => leaveRoom(room, 'a'));
     assert.ok(left.ok && left.value?.participant.peerId === 'a');
     assert.equal(await store.get('r'), undefined);
@@ -68,7 +73,7 @@ describe('room rules', () => {
   it('keeps rooms apart, even rooms named like Object.prototype members', async () => {
     const store = new MemoryRoomStore();
     for (const id of ['__proto__', 'constructor', 'toString']) {
-      await store.update(id, (room) => joinRoom(room, id, person('p' + id.length), 6));
+      await store.update(id, (room) => join(room, id, person('p' + id.length), 6));
     }
     assert.deepEqual(await store.counts(), { rooms: 3, participants: 3 });
     assert.equal(({} as Record<string, unknown>).polluted, undefined);

@@ -7,7 +7,7 @@
  * a newcomer only has to be reachable before it joins. If a call has not arrived a few seconds
  * after joining, the newcomer calls instead.
  */
-import type { ChatMessage, JoinedRoom, Knock, MediaState, Participant, Reaction, RoomInfo } from '../../server/signaling/contract.js';
+import type { ChatMessage, JoinedRoom, Knock, KnockAnswer, MediaState, Participant, Reaction, RoomInfo } from '../../server/signaling/contract.js';
 import { Emitter } from './emitter.js';
 import type { LocalMedia } from './local-media.js';
 import { PeerMesh, type ConnectionState } from './peer-mesh.js';
@@ -52,12 +52,6 @@ export interface ServerConfig {
   peer: { path: string; key: string };
 }
 
-export interface IceConfig {
-  iceServers: RTCIceServer[];
-  iceTransportPolicy: RTCIceTransportPolicy;
-  ttlSeconds?: number;
-}
-
 export interface CallSessionOptions {
   server: URL;
   roomId: string;
@@ -90,7 +84,6 @@ async function getJson<T>(url: URL): Promise<T> {
 }
 
 export const fetchServerConfig = (server: URL) => getJson<ServerConfig>(new URL('/api/config', server));
-export const fetchIceConfig = (server: URL) => getJson<IceConfig>(new URL('/api/ice', server));
 
 export class CallSession extends Emitter<{ change: [SessionState] }> {
   #options: CallSessionOptions;
@@ -103,7 +96,7 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
   #lobby: Knock[] = [];
   #reactions: FloatingReaction[] = [];
   #reactionCount = 0;
-  #knockAnswer: ((answer: { admitted: boolean; ticket?: string }) => void) | undefined;
+  #knockAnswer: ((answer: KnockAnswer) => void) | undefined;
   #participants = new Map<string, RemoteParticipant>();
   #signaling: RoomSignaling | undefined;
   #mesh: PeerMesh | undefined;
@@ -133,7 +126,11 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
     const { server, roomId, name, media } = this.#options;
     this.#setStatus('joining');
     try {
-      const [config, ice] = await Promise.all([fetchServerConfig(server), fetchIceConfig(server)]);
+      // The signaling connection opens while the config loads: ICE servers and TURN credentials
+      // come over it (the server hands them only to a live connection from an allowed page).
+      const signaling = new RoomSignaling(server);
+      this.#signaling = signaling;
+      const [config, ice] = await Promise.all([fetchServerConfig(server), signaling.iceServers()]);
       const mesh = new PeerMesh({
         server,
         peerPath: config.peer.path,
@@ -154,8 +151,6 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
       // The PeerServer must know our id before anyone in the room tries to call it.
       await mesh.open();
 
-      const signaling = new RoomSignaling(server);
-      this.#signaling = signaling;
       signaling.on('user-connected', (p) => this.#onUserConnected(p));
       signaling.on('user-disconnected', (peerId, reason) => this.#onUserDisconnected(peerId, reason));
       signaling.on('participant-updated', (p) => this.#patch(p.peerId, p));
@@ -180,6 +175,11 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
       });
       signaling.on('knock-answered', (answer) => this.#knockAnswer?.(answer));
       signaling.on('removed', () => void this.#end('removed'));
+      // Back online but no longer a member (the grace ran out in a locked room, say): say why.
+      signaling.on('rejoin-failed', (code, message) => {
+        this.#error = { code, message };
+        void this.#end('failed');
+      });
       signaling.on('connection', (connected) => {
         if (this.#status === 'joined' || this.#status === 'reconnecting') this.#setStatus(connected ? 'joined' : 'reconnecting');
       });
@@ -276,7 +276,7 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
   /** Knocks and waits; resolves with the ticket, or undefined when denied or cancelled. */
   async #knock(): Promise<string | undefined> {
     const { roomId, name } = this.#options;
-    const answered = new Promise<{ admitted: boolean; ticket?: string }>((resolve) => (this.#knockAnswer = resolve));
+    const answered = new Promise<KnockAnswer>((resolve) => (this.#knockAnswer = resolve));
     try {
       await this.#signaling!.knock(roomId, { name, clientId: this.#options.clientId });
     } catch (error) {
@@ -288,6 +288,12 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
     const answer = await answered;
     this.#knockAnswer = undefined;
     if (this.#status !== 'knocking') return undefined; // cancelled
+    if (answer.reason === 'ended') {
+      // Everyone left while we waited: the lock went with them, and nobody inherits the lobby.
+      this.#error = { code: 'ended', message: 'The call ended before anyone let you in' };
+      await this.#end('failed');
+      return undefined;
+    }
     if (!answer.admitted) {
       await this.#end('denied');
       return undefined;
@@ -308,7 +314,7 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
     this.#timers.add(timer);
   }
 
-  async #end(status: 'left' | 'denied' | 'removed') {
+  async #end(status: 'left' | 'denied' | 'removed' | 'failed') {
     const signaling = this.#signaling;
     this.#signaling = undefined;
     this.#teardown();
@@ -381,7 +387,8 @@ export class CallSession extends Emitter<{ change: [SessionState] }> {
     const timer = setTimeout(async () => {
       this.#timers.delete(timer);
       try {
-        const ice = await fetchIceConfig(this.#options.server);
+        if (!this.#signaling) return;
+        const ice = await this.#signaling.iceServers();
         this.#mesh?.setIceServers(ice.iceServers);
         this.#scheduleIceRefresh(ice.ttlSeconds);
       } catch {

@@ -6,10 +6,12 @@ import { io, type Socket } from 'socket.io-client';
 import type {
   Ack,
   ChatMessage,
+  IceServers,
   ClientToServerEvents,
   JoinedRoom,
   JoinOptions,
   Knock,
+  KnockAnswer,
   MediaState,
   Participant,
   Reaction,
@@ -30,9 +32,14 @@ export interface SignalingEvents extends Record<string, unknown[]> {
   reaction: [peerId: string, emoji: Reaction];
   knocking: [Knock];
   'knock-withdrawn': [knockId: string];
-  'knock-answered': [{ admitted: boolean; ticket?: string }];
+  'knock-answered': [KnockAnswer];
   removed: [];
+  /** Back online, the server would not take us back (the grace ran out, say): the call is over. */
+  'rejoin-failed': [code: string, message: string];
 }
+
+/** Answers to a rejoin that no retry will change. */
+const FINAL_REJOIN_CODES = new Set(['room-full', 'invalid-room', 'room-locked', 'removed', 'peer-taken', 'invalid-peer']);
 
 export class SignalingError extends Error {
   constructor(readonly code: string, message: string) {
@@ -124,6 +131,12 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
     return this.#request<null>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('remove-participant', peerId) as Promise<Ack<null>>);
   }
 
+  /** ICE servers, with fresh TURN credentials when the server has TURN. */
+  async iceServers(): Promise<IceServers> {
+    await this.#whenConnected();
+    return this.#request<IceServers>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('get-ice') as Promise<Ack<IceServers>>);
+  }
+
   /** Waits in the lobby of a locked room; resolves with the host's answer. */
   async knock(roomId: string, options: { name?: string; clientId?: string }): Promise<void> {
     await this.#whenConnected();
@@ -182,7 +195,11 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
       } catch (error) {
         // Our peer may not have reached the restarted PeerServer yet: wait and try again.
         const code = error instanceof SignalingError ? error.code : '';
-        if (code === 'room-full' || code === 'invalid-room') return;
+        if (FINAL_REJOIN_CODES.has(code)) {
+          this.#joinArgs = undefined;
+          this.emit('rejoin-failed', code, (error as Error).message);
+          return;
+        }
         await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 4000)));
       }
     }

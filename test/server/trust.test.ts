@@ -1,0 +1,317 @@
+/**
+ * The trust model, tried as an attacker would against the real server on loopback: one test per
+ * hole that was found (ghost seats, id takeover, frames across rooms, odd upgrade paths, repeated
+ * PeerServer query parameters, reconnects in locked and private rooms).
+ */
+import assert from 'node:assert/strict';
+import { connect as tcpConnect } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import type { Ack, JoinedRoom, JoinOptions, KnockAnswer, Participant } from '../../server/signaling/contract.js';
+import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type RawPeer, type TestServer } from '../helpers/server.js';
+
+interface Member {
+  socket: ClientSocket;
+  peer: RawPeer;
+  joined: JoinedRoom;
+}
+
+const join = async (socket: ClientSocket, roomId: string, peerId: string, options: JoinOptions = {}) =>
+  (await socket.timeout(5000).emitWithAck('join-room', roomId, peerId, options)) as Ack<JoinedRoom>;
+
+async function member(server: TestServer, roomId: string, name: string, extra: JoinOptions = {}): Promise<Member> {
+  const peer = await connectPeer(server.url, uniqueId(name));
+  const socket = await connectSocket(server.url);
+  const answer = await join(socket, roomId, peer.id, { name, peerToken: peer.token, ...extra });
+  assert.ok(answer.ok, `${name} joins: ${JSON.stringify(answer)}`);
+  return { socket, peer, joined: answer.data };
+}
+
+/** Collects what a socket hears, to assert later that something never arrived. */
+function record(socket: ClientSocket) {
+  const heard: Array<[string, unknown[]]> = [];
+  socket.onAny((event: string, ...args: unknown[]) => heard.push([event, args]));
+  return heard;
+}
+
+/** A raw HTTP upgrade; resolves with the status line and whether the server closed the socket. */
+function rawUpgrade(port: number, path: string): Promise<{ status: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect(port, '127.0.0.1');
+    let data = '';
+    const finish = (closed: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ status: data.split('\r\n')[0] ?? '', closed });
+    };
+    // Not a timing assertion: a socket that hangs open for 3 s is one that would hang for ever.
+    const timer = setTimeout(() => finish(false), 3000);
+    socket.on('data', (chunk) => {
+      data += chunk;
+      if (data.startsWith('HTTP/1.1 101')) finish(true);
+    });
+    socket.on('close', () => finish(true));
+    socket.on('error', () => finish(true));
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+  });
+}
+
+/** Drops a socket's connection the way a network change does: no goodbye, the transport just closes. */
+function dropConnection(socket: ClientSocket) {
+  (socket.io.engine as unknown as { close(): void }).close();
+}
+
+describe('one identity, one room', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ ROOM_CAPACITY: '6', RECONNECT_GRACE_SECONDS: '30' });
+  });
+  after(() => server.close());
+
+  it('1. ghost seats: moving a peer id to another room is a proper leave of the old one', async () => {
+    const roomX = uniqueId('x');
+    const roomY = uniqueId('y');
+    // The attacker is first in X (so host), an honest person joins after.
+    const attacker = await member(server, roomX, 'Mallory');
+    const honest = await member(server, roomX, 'Ada');
+    const heard = record(honest.socket);
+    const left = once<[string]>(honest.socket, 'user-disconnected');
+    const hostChange = once<[{ hostPeerId: string }]>(honest.socket, 'room-updated');
+    // From a second socket, with its own token, the attacker takes its id to room Y.
+    const second = await connectSocket(server.url);
+    const moved = await join(second, roomY, attacker.peer.id, { peerToken: attacker.peer.token });
+    assert.ok(moved.ok);
+    assert.equal((await left)[0], attacker.peer.id, 'X is told the attacker left');
+    assert.equal((await hostChange)[0].hostPeerId, honest.peer.id, 'the host role passed on');
+    assert.ok(!heard.some(([e]) => e === 'user-connected'));
+
+    // Five more moves cannot fill X: every seat freed is a seat an honest newcomer gets.
+    for (let i = 0; i < 5; i++) {
+      const ghost = await member(server, roomX, `Ghost${i}`);
+      const away = await connectSocket(server.url);
+      assert.ok((await join(away, roomY, ghost.peer.id, { peerToken: ghost.peer.token })).ok);
+    }
+    for (let i = 0; i < 5; i++) await member(server, roomX, `Newcomer${i}`);
+  });
+
+  it('2. id takeover: while the owner\'s PeerServer link blips, nobody else can register or join with its id', async () => {
+    const roomId = uniqueId('room');
+    const owner = await member(server, roomId, 'Olive');
+    const other = await member(server, roomId, 'Bob');
+    const heard = record(other.socket);
+    // The blip: the owner's PeerServer connection goes away.
+    owner.peer.close();
+    await new Promise((r) => owner.peer.ws.once('close', r));
+    // Mallory knows the id (every co-participant does) and registers it with her own token.
+    await assert.rejects(connectPeer(server.url, owner.peer.id, 'mallorytoken'), /ID-TAKEN/);
+    const mallory = await connectSocket(server.url);
+    const withToken = await join(mallory, roomId, owner.peer.id, { name: 'Mallory', peerToken: 'mallorytoken' });
+    assert.equal(!withToken.ok && withToken.error.code, 'peer-taken');
+    const classic = await join(mallory, roomId, owner.peer.id, { name: 'Mallory' });
+    assert.equal(!classic.ok && classic.error.code, 'peer-taken');
+    // The owner comes back with its own token, and nobody ever heard of "Mallory".
+    const back = await connectPeer(server.url, owner.peer.id, owner.peer.token);
+    assert.ok(owner.socket.connected, 'the owner keeps its signaling connection');
+    assert.ok(!heard.some(([, args]) => JSON.stringify(args).includes('Mallory')));
+    back.close();
+  });
+
+  it('2b. a removed person cannot come back into a locked room through its old id', async () => {
+    const roomId = uniqueId('room');
+    const host = await member(server, roomId, 'Host');
+    const removed = await member(server, roomId, 'Rex', { clientId: 'rex-browser-1' });
+    assert.ok(((await host.socket.emitWithAck('lock-room', true)) as Ack<unknown>).ok);
+    assert.ok(((await host.socket.emitWithAck('remove-participant', removed.peer.id)) as Ack<unknown>).ok);
+    const again = await connectSocket(server.url);
+    const answer = await join(again, roomId, removed.peer.id, { peerToken: removed.peer.token, clientId: 'another-browser' });
+    assert.equal(!answer.ok && answer.error.code, 'room-locked');
+  });
+
+  it('2c. a classic client (no token) may only take an id that no membership holds', async () => {
+    const roomId = uniqueId('room');
+    const owner = await member(server, roomId, 'Olive');
+    const classic = await connectSocket(server.url);
+    const answer = await join(classic, roomId, owner.peer.id);
+    assert.equal(!answer.ok && answer.error.code, 'peer-taken');
+    // Its own fresh id works as the classic protocol always did.
+    const own = await connectPeer(server.url, uniqueId('classic'));
+    const connected = once<[string]>(owner.socket, 'user-connected');
+    classic.emit('join-room', roomId, own.id);
+    assert.equal((await connected)[0], own.id);
+  });
+
+  it('3. frames from outside the room never reach a member', async () => {
+    const roomId = uniqueId('room');
+    const alice = await member(server, roomId, 'Alice');
+    const bob = await member(server, roomId, 'Bob');
+    const stranger = await connectPeer(server.url, uniqueId('stranger'));
+    const elsewhere = await member(server, uniqueId('other'), 'Eve');
+    for (const sender of [stranger, elsewhere.peer]) {
+      sender.ws.send(JSON.stringify({ type: 'OFFER', dst: alice.peer.id, payload: { sdp: { type: 'offer', sdp: 'v=0' }, type: 'data', connectionId: 'dc_x' } }));
+      sender.ws.send(JSON.stringify({ type: 'CANDIDATE', dst: alice.peer.id, payload: { candidate: {}, type: 'data', connectionId: 'dc_x' } }));
+    }
+    // A frame from a member of the room, sent after, arrives: so the strangers' had their chance.
+    const arrived = new Promise<void>((resolve) =>
+      alice.peer.ws.on('message', (data) => JSON.parse(String(data)).src === bob.peer.id && resolve()),
+    );
+    bob.peer.ws.send(JSON.stringify({ type: 'CANDIDATE', dst: alice.peer.id, payload: { candidate: {}, type: 'media', connectionId: 'mc_y' } }));
+    await arrived;
+    const relayed = alice.peer.messages.filter((m) => m.src === stranger.id || m.src === elsewhere.peer.id);
+    assert.deepEqual(relayed, [], 'nothing from outside the room was relayed');
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /callroom_peer_frames_dropped_total\{reason="sender-not-in-room"\} [1-9]/);
+    assert.match(metrics, /callroom_peer_frames_dropped_total\{reason="other-room"\} [1-9]/);
+  });
+
+  it('4. upgrades on paths that normalize differently are refused with 400 and closed', async () => {
+    for (const path of [
+      '/./socket.io/?EIO=4&transport=websocket',
+      '/peerjs/../socket.io/?EIO=4&transport=websocket',
+      '/%2e/socket.io/?EIO=4&transport=websocket',
+      '/socket.io/../peerjs/peerjs?key=peerjs&id=abc&token=def',
+    ]) {
+      const answer = await rawUpgrade(server.port, path);
+      assert.equal(answer.status, 'HTTP/1.1 400 Bad Request', path);
+      assert.ok(answer.closed, `${path} is closed, not left hanging`);
+    }
+    for (const path of ['/nowhere', '/peerjs//peerjs?key=peerjs&id=abc&token=def']) {
+      const unknown = await rawUpgrade(server.port, path);
+      assert.equal(unknown.status, 'HTTP/1.1 404 Not Found', path);
+      assert.ok(unknown.closed, path);
+    }
+    // The real paths still upgrade.
+    assert.equal((await rawUpgrade(server.port, '/socket.io/?EIO=4&transport=websocket')).status, 'HTTP/1.1 101 Switching Protocols');
+    assert.equal((await rawUpgrade(server.port, '/peerjs/peerjs?key=peerjs&id=abc1&token=def')).status, 'HTTP/1.1 101 Switching Protocols');
+  });
+
+  it('5. PeerServer query parameters are checked as PeerServer reads them (repeated ones refused)', async () => {
+    const status = (query: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${server.url.replace('http', 'ws')}/peerjs/peerjs?${query}`);
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.on('error', () => undefined);
+      });
+    const long = 'z'.repeat(300);
+    assert.equal(await status(`key=peerjs&id=good1&id=${long}&token=t`), 400, 'a second id');
+    assert.equal(await status(`key=peerjs&id=good2&token=t&token=u`), 400, 'a second token');
+    assert.equal(await status(`key=peerjs&id=good3&token=${long}`), 400, 'a 300-character token');
+    assert.equal(await status(`key=peerjs&key=peerjs&id=good4&token=t`), 400, 'a second key');
+    assert.equal(await status(`key=peerjs&id=good5&token=t`), 101);
+  });
+
+  it('errors show no stack traces and no framework headers', async () => {
+    const response = await fetch(`${server.url}/peerjs/%E0%A4%A/id`);
+    const body = await response.text();
+    assert.doesNotMatch(body, /\bat \S+ \(|node_modules|Error:/);
+    assert.equal(response.headers.get('x-powered-by'), null);
+    const info = await fetch(`${server.url}/peerjs/`);
+    assert.equal(info.headers.get('x-powered-by'), null);
+  });
+});
+
+describe('reconnect grace', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ RECONNECT_GRACE_SECONDS: '2' });
+  });
+  after(() => server.close());
+
+  async function lockedRoomWithGuest() {
+    const roomId = uniqueId('room');
+    const host = await member(server, roomId, 'Host');
+    assert.ok(((await host.socket.emitWithAck('lock-room', true)) as Ack<unknown>).ok);
+    const guestPeer = await connectPeer(server.url, uniqueId('guest'));
+    const guestSocket = await connectSocket(server.url);
+    const knocking = once<[{ knockId: string }]>(host.socket, 'knocking');
+    const knock = (await guestSocket.emitWithAck('knock', roomId, { name: 'Guest' })) as Ack<{ knockId: string }>;
+    assert.ok(knock.ok);
+    const answer = once<[KnockAnswer]>(guestSocket, 'knock-answered');
+    await host.socket.emitWithAck('answer-knock', (await knocking)[0].knockId, true);
+    const { ticket } = (await answer)[0];
+    const joined = await join(guestSocket, roomId, guestPeer.id, { name: 'Guest', peerToken: guestPeer.token, ticket });
+    assert.ok(joined.ok);
+    return { roomId, host, guest: { socket: guestSocket, peer: guestPeer } };
+  }
+
+  it('6a. a guest of a locked room who drops comes back with its token: no ticket, no knock, no leave seen', async () => {
+    const { roomId, host, guest } = await lockedRoomWithGuest();
+    const heard = record(host.socket);
+    dropConnection(guest.socket);
+    const back = await connectSocket(server.url);
+    const updated = once<[Participant]>(host.socket, 'participant-updated');
+    const answer = await join(back, roomId, guest.peer.id, { name: 'Guest', peerToken: guest.peer.token });
+    assert.ok(answer.ok, JSON.stringify(answer));
+    assert.equal((await updated)[0].peerId, guest.peer.id);
+    assert.ok(!heard.some(([e]) => e === 'user-disconnected' || e === 'user-connected'), 'others never saw a leave and a join');
+  });
+
+  it('6b. the host keeps its role and its lobby while it is away; a knock waits for it', async () => {
+    const roomId = uniqueId('room');
+    const host = await member(server, roomId, 'Host');
+    assert.ok(((await host.socket.emitWithAck('lock-room', true)) as Ack<unknown>).ok);
+    dropConnection(host.socket);
+    const knocker = await connectSocket(server.url);
+    const heard = record(knocker);
+    const knock = (await knocker.emitWithAck('knock', roomId, { name: 'Kim' })) as Ack<{ knockId: string }>;
+    assert.ok(knock.ok, 'the room is still locked: the knock waits');
+    const back = await connectSocket(server.url);
+    const answer = await join(back, roomId, host.peer.id, { peerToken: host.peer.token });
+    assert.ok(answer.ok);
+    assert.equal(answer.data.room.hostPeerId, host.peer.id, 'still the host');
+    assert.ok(answer.data.room.locked, 'still locked');
+    assert.deepEqual(answer.data.lobby.map((k) => k.knockId), [knock.data.knockId], 'the knock waits for the host');
+    assert.ok(!heard.some(([e]) => e === 'knock-answered'), 'the knocker was not let into the room');
+  });
+
+  it('6c. after the grace the leave is announced, and knockers on the emptied room are told it ended', async () => {
+    const { roomId, host, guest } = await lockedRoomWithGuest();
+    const left = once<[string, string]>(host.socket, 'user-disconnected', 10_000);
+    dropConnection(guest.socket);
+    assert.deepEqual(await left, [guest.peer.id, 'disconnected']);
+    const knocker = await connectSocket(server.url);
+    assert.ok(((await knocker.emitWithAck('knock', roomId, { name: 'Kim' })) as Ack<unknown>).ok);
+    const told = once<[KnockAnswer]>(knocker, 'knock-answered', 10_000);
+    dropConnection(host.socket);
+    assert.deepEqual((await told)[0], { admitted: false, reason: 'ended' });
+    // The guest's old token opens nothing any more: the room is gone with its lock.
+    const late = await connectSocket(server.url);
+    const answer = await join(late, roomId, guest.peer.id, { peerToken: guest.peer.token });
+    assert.ok(answer.ok && !answer.data.room.locked, 'a fresh, unlocked room: nothing was inherited');
+  });
+
+  it('6d. the host of a private ring room drops and comes back in without a ticket', async () => {
+    const reach = async (handle: string) => {
+      const socket = await connectSocket(server.url);
+      assert.ok(((await socket.emitWithAck('become-reachable', handle, { name: handle, deviceKey: `device-${handle}` })) as Ack<unknown>).ok);
+      return socket;
+    };
+    const handle = uniqueId('h').toLowerCase().slice(0, 30);
+    const callee = await reach(handle);
+    const caller = await connectSocket(server.url);
+    const incoming = once<[{ ringId: string }]>(callee, 'incoming-ring');
+    const ended = once<[{ roomId: string; ticket: string }]>(caller, 'ring-ended');
+    assert.ok(((await caller.emitWithAck('ring', handle, { name: 'Caller' })) as Ack<unknown>).ok);
+    const accepted = (await callee.emitWithAck('answer-ring', (await incoming)[0].ringId, true)) as Ack<{ roomId: string; ticket: string }>;
+    assert.ok(accepted.ok);
+    const { roomId, ticket } = (await ended)[0];
+    const callerPeer = await connectPeer(server.url, uniqueId('caller'));
+    assert.ok((await join(caller, roomId, callerPeer.id, { peerToken: callerPeer.token, ticket })).ok);
+    const calleePeer = await connectPeer(server.url, uniqueId('callee'));
+    const calleeSocket = await connectSocket(server.url);
+    assert.ok((await join(calleeSocket, roomId, calleePeer.id, { peerToken: calleePeer.token, ticket: accepted.data.ticket })).ok);
+    const heard = record(calleeSocket);
+    dropConnection(caller);
+    const back = await connectSocket(server.url);
+    const answer = await join(back, roomId, callerPeer.id, { peerToken: callerPeer.token });
+    assert.ok(answer.ok, JSON.stringify(answer));
+    assert.equal(answer.data.room.hostPeerId, callerPeer.id);
+    assert.ok(!heard.some(([e]) => e === 'user-disconnected'));
+  });
+});
