@@ -6,20 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { clickJoin, decodedFrames, eventually, launchBrowser, openCall, remoteNames, type Participant } from '../helpers/browser.js';
+import { clickJoin, decodedFrames, eventually, launchBrowser, mediaFlowing, openCall, remoteNames, type Participant } from '../helpers/browser.js';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process.js';
 import { uniqueId } from '../helpers/server.js';
 
 /** Sum of video frames decoded from every live connection. */
 const frames = async (p: Participant) => (await decodedFrames(p)).reduce((a, b) => a + b, 0);
-
-/** True when `p` decodes new frames from each of its `n` connections within a short window. */
-async function mediaFlowing(p: Participant, n: number): Promise<boolean> {
-  const before = await decodedFrames(p);
-  await new Promise((r) => setTimeout(r, 600));
-  const after = await decodedFrames(p);
-  return after.length === n && before.length === n && after.every((f, i) => f > before[i]!);
-}
 
 describe('faults during a call', { concurrency: false }, () => {
   let browser: Browser;

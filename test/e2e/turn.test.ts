@@ -46,8 +46,11 @@ describe('calls through a TURN relay (coturn)', () => {
     const url = `${server.url}/r/${uniqueId('room')}`;
     const a = await openCall(browser, url, { name: 'Relay A' });
     const iceFetches: number[] = [];
-    a.page.on('request', (request) => {
-      if (new URL(request.url()).pathname === '/api/ice') iceFetches.push(Date.now());
+    // Credentials come over the signaling socket (`get-ice`), never from a plain HTTP endpoint.
+    a.page.on('websocket', (ws) => {
+      ws.on('framesent', (frame) => {
+        if (typeof frame.payload === 'string' && frame.payload.includes('"get-ice"')) iceFetches.push(Date.now());
+      });
     });
     await clickJoin(a);
     const b = await openCall(browser, url, { name: 'Relay B' });

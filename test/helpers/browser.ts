@@ -103,6 +103,14 @@ export async function clickJoin(p: Participant): Promise<void> {
   await p.page.getByRole('button', { name: 'Join', exact: true }).click();
 }
 
+/** True when `p` decodes new frames from each of its `n` connections within a short window. */
+export async function mediaFlowing(p: Participant, n: number): Promise<boolean> {
+  const before = await decodedFrames(p);
+  await new Promise((r) => setTimeout(r, 600));
+  const after = await decodedFrames(p);
+  return after.length === n && before.length === n && after.every((f, i) => f > before[i]!);
+}
+
 /** Remote tiles shown in the grid (the own tile has no peer id). */
 export function remoteTiles(p: Participant) {
   return p.page.locator('call-room video-tile[data-peer-id]');

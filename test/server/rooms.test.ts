@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Participant } from '../../server/signaling/contract.js';
 import { describe, it } from 'node:test';
-import { joinRoom, leaveRoom, newParticipant, type Access, normalizeName, updateMedia, type Room } from '../../server/signaling/rooms.js';
+import { expireAway, joinRoom, leaveRoom, markAway, newParticipant, type Access, normalizeName, updateMedia, type Room } from '../../server/signaling/rooms.js';
+import { Identities, digestToken } from '../../server/signaling/identities.js';
+import { recentChat } from '../../server/signaling/room-handlers.js';
 import { MemoryRoomStore } from '../../server/signaling/store.js';
 import { parseJoinArgs, parseMediaState } from '../../server/signaling/validate.js';
 
@@ -123,5 +125,81 @@ describe('payload validation', () => {
     assert.equal(parseMediaState({ audio: true }).ok, false);
     assert.equal(parseMediaState('on').ok, false);
     assert.ok(parseMediaState({ audio: true, video: false, extra: 1 }).ok);
+  });
+});
+
+function awayNow(room: Room | undefined, peerId: string, at: number): Room | undefined {
+  const result = markAway(room, peerId, at);
+  assert.ok(result.ok);
+  return result.room;
+}
+
+describe('identity and the reconnect grace (rules)', () => {
+  it('lets only the token that proved a peer id come back as it', () => {
+    const room = joined(undefined, 'a');
+    const impostor = joinRoom(room, 'r', person('a'), 6, { tokenDigest: 'someone-else' });
+    assert.equal(!impostor.ok && impostor.error.code, 'peer-taken');
+    const owner = joinRoom(room, 'r', person('a'), 6, { tokenDigest: 'token-a' });
+    assert.ok(owner.ok && owner.value.rejoined);
+  });
+
+  it('keeps an away member seated until the grace ends, and a rejoin cancels the expiry', () => {
+    let room = joined(joined(undefined, 'a', 2, 1), 'b', 2, 2);
+    const away = markAway(room, 'a', 100);
+    assert.ok(away.ok && away.value);
+    room = away.room!;
+    // Seat kept: the room is still full.
+    assert.equal(!joinRoom(room, 'r', person('c'), 2, { tokenDigest: 'token-c' }).ok && 'full', 'full');
+    // Back before the grace ends: the expiry that was scheduled finds nothing to do.
+    const back = joinRoom(room, 'r', person('a'), 2, { tokenDigest: 'token-a' });
+    assert.ok(back.ok);
+    const expired = expireAway(back.room, 'a', 100);
+    assert.ok(expired.ok && expired.value === undefined);
+    assert.equal(expired.room?.participants.length, 2);
+    // Away again and not back: the expiry is a leave, and the host role passes to someone present.
+    const gone = expireAway(awayNow(back.room, 'a', 200), 'a', 200);
+    assert.ok(gone.ok && gone.value?.newHost === 'b');
+  });
+
+  it('passes the host role to a present member before one who is away', () => {
+    let room = joined(joined(joined(undefined, 'h', 6, 1), 'b', 6, 2), 'c', 6, 3);
+    room = awayNow(room, 'b', 10)!;
+    const left = leaveRoom(room, 'h');
+    assert.ok(left.ok && left.value?.newHost === 'c');
+  });
+});
+
+describe('the chat in a join answer', () => {
+  it('carries the newest messages that fit in the byte budget, oldest first', () => {
+    const chat = Array.from({ length: 50 }, (_, i) => ({ id: `m${i}`, peerId: 'p', name: 'P', text: '汉'.repeat(2000), sentAt: i }));
+    const recent = recentChat(chat, 32 * 1024);
+    const bytes = recent.reduce((n, m) => n + Buffer.byteLength(JSON.stringify(m)), 0);
+    assert.ok(bytes <= 32 * 1024 && recent.length === 5, `${recent.length} messages, ${bytes} bytes`);
+    assert.deepEqual(recent.map((m) => m.id), ['m45', 'm46', 'm47', 'm48', 'm49']);
+    assert.deepEqual(recentChat(chat.slice(0, 3).map((m) => ({ ...m, text: 'hi' })), 32 * 1024).length, 3);
+    assert.deepEqual(recentChat(chat, 0), []);
+  });
+});
+
+describe('identities', () => {
+  it('binds an id to one token and relays only within one room', () => {
+    const ids = new Identities<string>();
+    ids.bind({ peerId: 'a', roomId: 'r1', tokenDigest: digestToken('ta'), socket: 's1' });
+    ids.bind({ peerId: 'b', roomId: 'r1', tokenDigest: digestToken('tb'), socket: 's2' });
+    ids.bind({ peerId: 'c', roomId: 'r2', tokenDigest: digestToken('tc'), socket: undefined });
+    assert.ok(ids.mayRegister('a', 'ta'));
+    assert.ok(!ids.mayRegister('a', 'tx'));
+    assert.ok(ids.mayRegister('free', 'anything'));
+    assert.equal(ids.relayRefusal('a', 'b'), undefined);
+    assert.equal(ids.relayRefusal('a', 'c'), 'other-room');
+    assert.equal(ids.relayRefusal('x', 'a'), 'sender-not-in-room');
+    assert.equal(ids.relayRefusal('a', 'x'), 'recipient-not-in-room');
+    // Releasing for a room the id has moved on from keeps the newer binding.
+    ids.bind({ peerId: 'a', roomId: 'r2', tokenDigest: digestToken('ta'), socket: 's3' });
+    ids.release('a', 'r1');
+    assert.equal(ids.get('a')?.roomId, 'r2');
+    ids.release('a', 'r2');
+    assert.equal(ids.get('a'), undefined);
+    assert.ok(ids.mayRegister('__proto__', 't') && ids.relayRefusal('__proto__', 'constructor') === 'sender-not-in-room');
   });
 });
