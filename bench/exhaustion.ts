@@ -30,6 +30,8 @@ export interface ExhaustionResult {
   /** An honest join's ack, during or right after the attack (ms). */
   honestJoinMs: number;
   honestJoined: boolean;
+  /** The same join on the same server before the attack: the reference for the ratio. */
+  quietJoinMs: number;
   notes: string;
 }
 
@@ -161,6 +163,8 @@ export function peerServerSlowReader(): Promise<ExhaustionResult> {
     const reader = await joinRoom(server.url, roomId, 'Reader');
     (reader.peer.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const candidate = 'c'.repeat(60_000);
+    await honestJoin(server.url); // warm-up: the first join on a fresh process pays for JIT
+    const quiet = await honestJoin(server.url);
     const { before, peak, value } = await watchMemory(server.url, async () => {
       // The sender's whole burst (200 frames, 12 MB), then the steady rate for 4 s more.
       for (let i = 0; i < 400; i++) {
@@ -172,7 +176,7 @@ export function peerServerSlowReader(): Promise<ExhaustionResult> {
     });
     const m = await metrics(server.url);
     sender.socket.close();
-    return result('PeerServer reader that never reads', before, peak, counters(m, 'callroom_peer_frames_dropped_total'), value, '400 frames of 60 KB (24 MB) sent to a reader that reads nothing; MAX_BUFFERED_BYTES 256 KiB');
+    return result('PeerServer reader that never reads', before, peak, quiet, counters(m, 'callroom_peer_frames_dropped_total'), value, '400 frames of 60 KB (24 MB) sent to a reader that reads nothing; MAX_BUFFERED_BYTES 256 KiB');
   });
 }
 
@@ -186,6 +190,8 @@ export function socketIoSlowReader(): Promise<ExhaustionResult> {
     const transport = reader.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } };
     transport.ws._socket.pause();
     const text = '汉'.repeat(2000); // 6 KB of UTF-8 per message
+    await honestJoin(server.url); // warm-up: the first join on a fresh process pays for JIT
+    const quiet = await honestJoin(server.url);
     const { before, peak, value } = await watchMemory(server.url, async () => {
       for (let batch = 0; batch < 300; batch++) {
         await Promise.all(Array.from({ length: 10 }, () => sender.socket.timeout(10_000).emitWithAck('chat-message', text).catch(() => null)));
@@ -195,7 +201,7 @@ export function socketIoSlowReader(): Promise<ExhaustionResult> {
     });
     const m = await metrics(server.url);
     sender.socket.close();
-    return result('Socket.IO reader that never reads', before, peak, counters(m, 'callroom_rejected_events_total{event="slow-reader"'), value, '3,000 chat messages of 6 KB (18 MB) to a room with a reader that reads nothing; MAX_BUFFERED_BYTES 256 KiB');
+    return result('Socket.IO reader that never reads', before, peak, quiet, counters(m, 'callroom_rejected_events_total{event="slow-reader"'), value, '3,000 chat messages of 6 KB (18 MB) to a room with a reader that reads nothing; MAX_BUFFERED_BYTES 256 KiB');
   });
 }
 
@@ -206,6 +212,8 @@ export function manyConnections(): Promise<ExhaustionResult> {
     const peers: RawPeer[] = [];
     let refusedSockets = 0;
     let refusedPeers = 0;
+    await honestJoin(server.url); // warm-up: the first join on a fresh process pays for JIT
+    const quiet = await honestJoin(server.url);
     const { before, peak, value } = await watchMemory(server.url, async () => {
       for (let batch = 0; batch < 10; batch++) {
         await Promise.all(
@@ -219,7 +227,7 @@ export function manyConnections(): Promise<ExhaustionResult> {
     });
     sockets.forEach((s) => s.close());
     peers.forEach((p) => p.ws.close());
-    return result('200 connections from one address', before, peak, { 'socket.io accepted': sockets.length, 'socket.io refused': refusedSockets, 'peerserver accepted': peers.length, 'peerserver refused': refusedPeers }, value, '200 Socket.IO and 200 PeerServer connections from 127.0.0.1; CONNECTIONS_PER_ADDRESS 100 (the default)');
+    return result('200 connections from one address', before, peak, quiet, { 'socket.io accepted': sockets.length, 'socket.io refused': refusedSockets, 'peerserver accepted': peers.length, 'peerserver refused': refusedPeers }, value, '200 Socket.IO and 200 PeerServer connections from 127.0.0.1; CONNECTIONS_PER_ADDRESS 100 (the default)');
   });
 }
 
@@ -235,6 +243,8 @@ export function reachableHandles(): Promise<ExhaustionResult> {
       if (!answer.ok) throw new Error(answer.error.message);
       return socket;
     };
+    await honestJoin(server.url); // warm-up: the first join on a fresh process pays for JIT
+    const quiet = await honestJoin(server.url);
     const { before, peak, value } = await watchMemory(server.url, async () => {
       for (let round = 0; round < 2; round++) {
         const next: ClientSocket[] = [];
@@ -257,11 +267,11 @@ export function reachableHandles(): Promise<ExhaustionResult> {
       return honestJoin(server.url);
     });
     sockets.forEach((s) => s.close());
-    return result('1,000 reachable handles re-registering', before, peak, { 'honest ring rang': ringOk ? 1 : 0 }, value, '1,000 handles registered, then all re-registered from new sockets, 50 at a time');
+    return result('1,000 reachable handles re-registering', before, peak, quiet, { 'honest ring rang': ringOk ? 1 : 0 }, value, '1,000 handles registered, then all re-registered from new sockets, 50 at a time');
   });
 }
 
-function result(scenario: string, before: { heap: number; rss: number }, peak: { heap: number; rss: number }, cutOff: Record<string, number>, join: { ms: number; ok: boolean }, notes: string): ExhaustionResult {
+function result(scenario: string, before: { heap: number; rss: number }, peak: { heap: number; rss: number }, quiet: { ms: number }, cutOff: Record<string, number>, join: { ms: number; ok: boolean }, notes: string): ExhaustionResult {
   return {
     scenario,
     heapBeforeMiB: mib(before.heap),
@@ -271,6 +281,7 @@ function result(scenario: string, before: { heap: number; rss: number }, peak: {
     cutOff,
     honestJoinMs: Math.round(join.ms * 10) / 10,
     honestJoined: join.ok,
+    quietJoinMs: Math.round(quiet.ms * 10) / 10,
     notes,
   };
 }
@@ -285,7 +296,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     results.push(r);
     console.log(`\n${r.scenario} (${r.notes})`);
     console.log(`  heap ${r.heapBeforeMiB} → peak ${r.heapPeakMiB} MiB; RSS ${r.rssBeforeMiB} → peak ${r.rssPeakMiB} MiB`);
-    console.log(`  honest join: ${r.honestJoined ? 'ok' : 'FAILED'} in ${r.honestJoinMs} ms`);
+    console.log(`  honest join: ${r.honestJoined ? 'ok' : 'FAILED'} in ${r.honestJoinMs} ms (${(r.honestJoinMs / r.quietJoinMs).toFixed(2)}× the same join before the attack, ${r.quietJoinMs} ms)`);
     console.log(`  ${JSON.stringify(r.cutOff)}`);
   }
   await writeResult('exhaustion', { results });

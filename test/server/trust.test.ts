@@ -59,6 +59,14 @@ function rawUpgrade(port: number, path: string): Promise<{ status: string; close
   });
 }
 
+/** Waits (at most 5 s: a guard against hanging, not a timing) until `check` holds. */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 50 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(await check(), 'condition never held');
+}
+
+const eventuallyMatches = (url: string, pattern: RegExp) => until(async () => pattern.test(await (await fetch(`${url}/metrics`)).text()));
+
 /** Drops a socket's connection the way a network change does: no goodbye, the transport just closes. */
 function dropConnection(socket: ClientSocket) {
   (socket.io.engine as unknown as { close(): void }).close();
@@ -313,5 +321,81 @@ describe('reconnect grace', () => {
     assert.ok(answer.ok, JSON.stringify(answer));
     assert.equal(answer.data.room.hostPeerId, callerPeer.id);
     assert.ok(!heard.some(([e]) => e === 'user-disconnected'));
+  });
+});
+
+describe('limits on what a client can make the server hold or hand out', () => {
+  it('7a. frames for a member who is away are held within PEER_QUEUE_PER_PEER, the rest dropped', async () => {
+    const server = await startServer({ PEER_QUEUE_PER_PEER: '20' });
+    try {
+      const roomId = uniqueId('room');
+      const alice = await member(server, roomId, 'Alice');
+      const bob = await member(server, roomId, 'Bob');
+      // Bob's PeerServer link drops; he is still a member (his socket is up), so frames are held.
+      bob.peer.close();
+      await new Promise((r) => bob.peer.ws.once('close', r));
+      for (let i = 0; i < 50; i++) alice.peer.ws.send(JSON.stringify({ type: 'CANDIDATE', dst: bob.peer.id, payload: { candidate: { i } } }));
+      await eventuallyMatches(server.url, /callroom_peer_frames_dropped_total\{reason="queue-full"\} 30\b/);
+      // Bob comes back and gets the 20 that were held.
+      const back = await connectPeer(server.url, bob.peer.id, bob.peer.token);
+      await until(() => back.messages.filter((m) => m.type === 'CANDIDATE').length >= 20);
+      await new Promise((r) => setTimeout(r, 200)); // no more than the 20 held ones follow
+      assert.equal(back.messages.filter((m) => m.type === 'CANDIDATE').length, 20);
+      back.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('7b. TURN credentials: only over a live connection from a page, rate-limited per address, never over plain HTTP', async () => {
+    const server = await startServer({ TURN_SECRET: 's3cret', TURN_URLS: 'turn:127.0.0.1:3478', ICE_PER_ADDRESS_BURST: '3' });
+    try {
+      assert.equal((await fetch(`${server.url}/api/ice`)).status, 404, 'no HTTP endpoint hands them out');
+      const noOrigin = await connectSocket(server.url);
+      const refused = (await noOrigin.emitWithAck('get-ice')) as Ack<unknown>;
+      assert.equal(!refused.ok && refused.error.code, 'invalid-payload', 'a client that shows no Origin gets none');
+      const page = await connectSocket(server.url, { extraHeaders: { origin: server.url } });
+      const codes = [];
+      for (let i = 0; i < 5; i++) {
+        const answer = (await page.emitWithAck('get-ice')) as Ack<unknown>;
+        codes.push(answer.ok ? 'ok' : answer.error.code);
+      }
+      assert.deepEqual(codes, ['ok', 'ok', 'ok', 'rate-limited', 'rate-limited']);
+      // Another connection from the same address shares the budget.
+      const another = await connectSocket(server.url, { extraHeaders: { origin: server.url } });
+      const again = (await another.emitWithAck('get-ice')) as Ack<unknown>;
+      assert.equal(!again.ok && again.error.code, 'rate-limited');
+      // A page of another origin cannot even connect.
+      await assert.rejects(connectSocket(server.url, { extraHeaders: { origin: 'https://evil.example' } }));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('7c. /metrics can be protected with a bearer token', async () => {
+    const server = await startServer({ METRICS_TOKEN: 'a-long-scrape-token-123' });
+    try {
+      assert.equal((await fetch(`${server.url}/metrics`)).status, 401);
+      assert.equal((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status, 401);
+      const ok = await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer a-long-scrape-token-123' } });
+      assert.equal(ok.status, 200);
+      assert.match(await ok.text(), /callroom_sockets/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('7d. a join answer carries at most JOIN_CHAT_BYTES of chat history', async () => {
+    const server = await startServer({ JOIN_CHAT_BYTES: '16384', RATE_CHAT_BURST: '100' });
+    try {
+      const roomId = uniqueId('room');
+      const talker = await member(server, roomId, 'Talker');
+      for (let i = 0; i < 50; i++) await talker.socket.emitWithAck('chat-message', '汉'.repeat(2000));
+      const late = await member(server, roomId, 'Late');
+      const bytes = late.joined.chat.reduce((n, m) => n + Buffer.byteLength(JSON.stringify(m)), 0);
+      assert.ok(late.joined.chat.length > 0 && bytes <= 16384, `${late.joined.chat.length} messages, ${bytes} bytes`);
+    } finally {
+      await server.close();
+    }
   });
 });
