@@ -44,7 +44,7 @@ async function main() {
     registerRoomHandlers(io, {
       store: new MemoryRoomStore(),
       // The bench's clients are peer-<i> with token tok<i>: a PeerServer that knows them all.
-      peers: { waitForPeer: async () => true, tokenOf: (peerId) => `tok${peerId.split("x").pop()}` },
+      peers: { waitForPeer: async () => true, tokenOf: (peerId) => `tok${peerId.split('x').pop()}`, addressOf: () => undefined },
       identities: new Identities(),
       capacity: 6,
       log: silentLogger,

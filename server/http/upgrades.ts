@@ -16,7 +16,7 @@ export interface UpgradeRoute {
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
-function refuse(socket: Duplex, status: string) {
+export function refuseUpgrade(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
@@ -34,11 +34,15 @@ export function rawPath(url: string | undefined): string | undefined {
 
 export function routeUpgrades(server: HttpServer, socketIoPath: string, ...routes: UpgradeRoute[]): void {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // An upgrading socket has no error listener of its own: a client resetting it mid-refusal
+    // would otherwise be an uncaught exception.
+    socket.on('error', () => socket.destroy());
+    // engine.io's own listener takes every raw URL under its path, whatever follows.
+    if ((req.url ?? '').startsWith(socketIoPath)) return;
     const pathname = rawPath(req.url);
-    if (pathname === undefined) return refuse(socket, '400 Bad Request');
-    if (pathname.startsWith(socketIoPath)) return; // engine.io's own upgrade listener takes it
+    if (pathname === undefined) return refuseUpgrade(socket, '400 Bad Request');
     const route = routes.find((r) => r.path === pathname);
     if (route) return route.handle(req, socket, head);
-    refuse(socket, '404 Not Found');
+    refuseUpgrade(socket, '404 Not Found');
   });
 }

@@ -16,15 +16,16 @@ import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Limits, RateLimit } from '../config.js';
 import { ConnectionCounter, clientAddress } from '../http/per-address.js';
-import type { PeerPolicy } from '../signaling/identities.js';
+import { refuseUpgrade } from '../http/upgrades.js';
+import { digestToken, type PeerPolicy } from '../signaling/identities.js';
 import { isValidPeerId } from '../signaling/validate.js';
 import { TokenBucket } from '../signaling/rate-limit.js';
 import type { Logger, PeerDirectory } from '../signaling/room-handlers.js';
 
 /** Signaling messages (offers, answers, ICE candidates) a peer may send: generous bursts. */
 const PEER_MESSAGE_LIMIT: RateLimit = { burst: 200, perSecond: 50 };
-/** Frames PeerServer relays between peers; it answers HEARTBEAT itself. */
-const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE', 'EXPIRE']);
+/** Frames PeerServer relays between peers (EXPIRE is the server's own: no client sends it). */
+const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
 /** PeerServer drops a queue nobody read for 5 s, checking every second. */
 const QUEUE_LIFETIME_MS = 6000;
 const TOKEN_PATTERN = /^[A-Za-z0-9]{1,64}$/;
@@ -37,6 +38,7 @@ export type DropReason = 'rate-limited' | 'malformed' | 'unknown-type' | 'no-rec
 interface PeerClient {
   getId(): string;
   getToken(): string;
+  getSocket(): object | null;
 }
 
 export interface PeerServerOptions {
@@ -118,15 +120,14 @@ export function parsePeerQuery(url: string | undefined): { id: string; token: st
   return { id, token: token!, key: key! };
 }
 
-function refuseUpgrade(socket: Duplex, status: string) {
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
 export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptions): MountedPeerServer {
   const { limits, policy } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
   const clients = new Map<string, PeerClient>();
   const waiting = new Map<string, Set<() => void>>();
+  /** The client address of each connected peer id (a classic join must come from it). */
+  const addresses = new Map<string, string>();
+  const socketAddresses = new WeakMap<object, string>();
   const connections = new ConnectionCounter(limits.connectionsPerAddress);
   const queues = new QueueAccount(limits.peerQueuePerPeer, limits.peerQueueTotal);
   const drop = (reason: DropReason) => options.onDrop?.(reason);
@@ -155,19 +156,24 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
 
   peerApp.on('connection', (client: PeerClient) => {
     clients.set(client.getId(), client);
+    // Only once PeerServer accepted it: an ID-TAKEN attempt must not record its address.
+    const address = socketAddresses.get(client.getSocket() ?? {});
+    if (address) addresses.set(client.getId(), address);
     queues.forget(client.getId()); // PeerServer just delivered what it held for this peer
     const resolvers = waiting.get(client.getId());
     waiting.delete(client.getId());
     resolvers?.forEach((resolve) => resolve());
   });
   peerApp.on('disconnect', (client: PeerClient) => {
-    if (clients.get(client.getId()) === client) clients.delete(client.getId());
+    if (clients.get(client.getId()) !== client) return;
+    clients.delete(client.getId());
+    addresses.delete(client.getId());
   });
   // A malformed frame must not take the process down; PeerServer re-emits socket errors here.
   peerApp.on('error', () => {});
 
   /** Decides each frame before PeerServer sees it: relayed only inside a room, queued within bounds. */
-  function admitFrame(srcId: string, bucket: TokenBucket, data: unknown): boolean {
+  function admitFrame(ws: WebSocket, srcId: string, srcDigest: string, bucket: TokenBucket, data: unknown): boolean {
     const now = Date.now();
     if (!bucket.take(now)) return drop('rate-limited'), false;
     let frame: unknown;
@@ -180,21 +186,27 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
     const { type, dst } = frame as { type?: unknown; dst?: unknown };
     if (type === 'HEARTBEAT') return true;
     if (typeof type !== 'string' || !RELAYED.has(type)) return drop('unknown-type'), false;
-    // A LEAVE with no recipient is a peer leaving the PeerServer itself.
-    if (dst === undefined || dst === null || dst === '') return type === 'LEAVE' ? true : (drop('no-recipient'), false);
+    if (dst === undefined || dst === null || dst === '') {
+      // A LEAVE with no recipient is a peer leaving the PeerServer: it closes, so no open socket
+      // is left behind to speak for an id someone else registers next.
+      if (type === 'LEAVE') ws.close();
+      return drop('no-recipient'), false;
+    }
     if (typeof dst !== 'string') return drop('malformed'), false;
-    const refusal = policy.relayRefusal(srcId, dst);
+    // Checked on every frame, not only at the upgrade: a socket PeerServer has forgotten must not
+    // speak for an id that another token now holds.
+    const refusal = policy.relayRefusal(srcId, srcDigest, dst);
     if (refusal) return drop(refusal), false;
-    if (!clients.has(dst) && type !== 'LEAVE' && type !== 'EXPIRE' && !queues.tryQueue(dst, now)) return drop('queue-full'), false;
+    if (!clients.has(dst) && type !== 'LEAVE' && !queues.tryQueue(dst, now)) return drop('queue-full'), false;
     return true;
   }
 
-  function guard(ws: WebSocket, srcId: string) {
+  function guard(ws: WebSocket, srcId: string, srcDigest: string) {
     const bucket = new TokenBucket(PEER_MESSAGE_LIMIT, Date.now());
     let warned = false;
     const emit = ws.emit.bind(ws);
     ws.emit = ((event: string, ...args: unknown[]) => {
-      if (event === 'message' && !admitFrame(srcId, bucket, args[0])) {
+      if (event === 'message' && !admitFrame(ws, srcId, srcDigest, bucket, args[0])) {
         if (!warned) options.log?.warn({ peer: srcId }, 'PeerServer frame dropped');
         warned = true;
         return false;
@@ -245,7 +257,8 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
           ws.close();
           return;
         }
-        guard(ws, query.id);
+        guard(ws, query.id, digestToken(query.token));
+        socketAddresses.set(ws, address);
         wss.emit('connection', ws, req);
       });
     },
@@ -267,6 +280,7 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
     },
 
     tokenOf: (peerId) => clients.get(peerId)?.getToken(),
+    addressOf: (peerId) => (clients.has(peerId) ? addresses.get(peerId) : undefined),
     connectedCount: () => clients.size,
 
     close() {

@@ -26,8 +26,8 @@ export type RelayRefusal = 'sender-not-in-room' | 'recipient-not-in-room' | 'oth
 export interface PeerPolicy {
   /** May a PeerServer client register `peerId` with `token`? Only its owner's token, while bound. */
   mayRegister(peerId: string, token: string): boolean;
-  /** May `src` send signaling frames to `dst`? Only between members of one room. */
-  relayRefusal(src: string, dst: string): RelayRefusal | undefined;
+  /** May `src`, connected with the token of digest `srcDigest`, signal `dst`? Only within one room. */
+  relayRefusal(src: string, srcDigest: string, dst: string): RelayRefusal | undefined;
 }
 
 export const digestToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
@@ -63,9 +63,9 @@ export class Identities<S> implements PeerPolicy {
     return !bound || bound.tokenDigest === digestToken(token);
   }
 
-  relayRefusal(src: string, dst: string): RelayRefusal | undefined {
+  relayRefusal(src: string, srcDigest: string, dst: string): RelayRefusal | undefined {
     const from = this.#byPeer.get(src);
-    if (!from) return 'sender-not-in-room';
+    if (!from || from.tokenDigest !== srcDigest) return 'sender-not-in-room';
     const to = this.#byPeer.get(dst);
     if (!to) return 'recipient-not-in-room';
     return from.roomId === to.roomId ? undefined : 'other-room';

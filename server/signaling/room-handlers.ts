@@ -34,6 +34,8 @@ export interface PeerDirectory {
   waitForPeer(peerId: string, ms: number): Promise<boolean>;
   /** The token `peerId` is connected to the PeerServer with, if it is connected. */
   tokenOf(peerId: string): string | undefined;
+  /** The client address `peerId` is connected to the PeerServer from, if it is connected. */
+  addressOf(peerId: string): string | undefined;
 }
 
 export interface Logger {
@@ -252,7 +254,9 @@ function attachMembershipHandlers(ctx: HandlerContext) {
       const bound = identities.get(peerId); // again: the wait let other events run
       let token = joinOptions.peerToken;
       if (token === undefined) {
-        if (bound) return ctx.reject(ack, 'join-room', taken);
+        // A classic client proves nothing but where it connects from: it takes on the token of a
+        // PeerServer connection only if that connection comes from its own address.
+        if (bound || peers.addressOf(peerId) !== socket.handshake.address) return ctx.reject(ack, 'join-room', taken);
         token = peers.tokenOf(peerId);
       } else if (peers.tokenOf(peerId) !== token) {
         return ctx.reject(ack, 'join-room', { code: 'invalid-peer', message: 'That peer id belongs to someone else' });
@@ -334,8 +338,12 @@ function attachMembershipHandlers(ctx: HandlerContext) {
       detach(socket, member.roomId);
       const since = now();
       const away = await store.update(member.roomId, (room) => markAway(room, member.peerId, since));
-      if (!away.ok || !away.value) return;
       const binding = identities.get(member.peerId);
+      if (!away.ok || !away.value) {
+        // No seat to keep (removed meanwhile): nothing is bound to this socket any more.
+        if (binding?.socket === socket) identities.release(member.peerId, member.roomId);
+        return;
+      }
       if (binding?.socket === socket) binding.socket = undefined;
       log.info({ room: member.roomId, peer: member.peerId, reason }, 'participant away');
       clearTimeout(registry.graceTimers.get(member.peerId));

@@ -190,16 +190,17 @@ describe('identities', () => {
     assert.ok(ids.mayRegister('a', 'ta'));
     assert.ok(!ids.mayRegister('a', 'tx'));
     assert.ok(ids.mayRegister('free', 'anything'));
-    assert.equal(ids.relayRefusal('a', 'b'), undefined);
-    assert.equal(ids.relayRefusal('a', 'c'), 'other-room');
-    assert.equal(ids.relayRefusal('x', 'a'), 'sender-not-in-room');
-    assert.equal(ids.relayRefusal('a', 'x'), 'recipient-not-in-room');
+    assert.equal(ids.relayRefusal('a', digestToken('ta'), 'b'), undefined);
+    assert.equal(ids.relayRefusal('a', digestToken('ta'), 'c'), 'other-room');
+    assert.equal(ids.relayRefusal('x', digestToken('tx'), 'a'), 'sender-not-in-room');
+    assert.equal(ids.relayRefusal('a', digestToken('ta'), 'x'), 'recipient-not-in-room');
+    assert.equal(ids.relayRefusal('a', digestToken('an-old-socket'), 'b'), 'sender-not-in-room', 'only the bound token speaks for the id');
     // Releasing for a room the id has moved on from keeps the newer binding.
     ids.bind({ peerId: 'a', roomId: 'r2', tokenDigest: digestToken('ta'), socket: 's3' });
     ids.release('a', 'r1');
     assert.equal(ids.get('a')?.roomId, 'r2');
     ids.release('a', 'r2');
     assert.equal(ids.get('a'), undefined);
-    assert.ok(ids.mayRegister('__proto__', 't') && ids.relayRefusal('__proto__', 'constructor') === 'sender-not-in-room');
+    assert.ok(ids.mayRegister('__proto__', 't') && ids.relayRefusal('__proto__', digestToken('t'), 'constructor') === 'sender-not-in-room');
   });
 });

@@ -8,6 +8,7 @@ import { connect as tcpConnect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import type { Ack, JoinedRoom, JoinOptions, KnockAnswer, Participant } from '../../server/signaling/contract.js';
+import { freePort, spawnServer } from '../helpers/process.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type RawPeer, type TestServer } from '../helpers/server.js';
 
 interface Member {
@@ -212,6 +213,56 @@ describe('one identity, one room', () => {
     assert.equal(await status(`key=peerjs&id=good3&token=${long}`), 400, 'a 300-character token');
     assert.equal(await status(`key=peerjs&key=peerjs&id=good4&token=t`), 400, 'a second key');
     assert.equal(await status(`key=peerjs&id=good5&token=t`), 101);
+  });
+
+  it('3b. a PeerServer socket that left cannot speak for the id someone else registers next', async () => {
+    const roomId = uniqueId('room');
+    const member1 = await member(server, roomId, 'Mia');
+    const id = uniqueId('victim');
+    const attacker = await connectPeer(server.url, id, 'attackertoken');
+    attacker.ws.send(JSON.stringify({ type: 'LEAVE' })); // PeerServer forgets the id; the socket stayed open
+    await new Promise((r) => setTimeout(r, 200));
+    const victimPeer = await connectPeer(server.url, id, 'victimtoken');
+    const victim = await connectSocket(server.url);
+    assert.ok((await join(victim, roomId, id, { peerToken: victimPeer.token })).ok);
+    if (attacker.ws.readyState === WebSocket.OPEN) {
+      attacker.ws.send(JSON.stringify({ type: 'OFFER', dst: member1.peer.id, payload: { sdp: { type: 'offer', sdp: 'v=0' }, type: 'data', connectionId: 'dc_evil' } }));
+    }
+    const arrived = new Promise<void>((resolve) => member1.peer.ws.on('message', (data) => JSON.parse(String(data)).type === 'CANDIDATE' && resolve()));
+    victimPeer.ws.send(JSON.stringify({ type: 'CANDIDATE', dst: member1.peer.id, payload: { candidate: {}, type: 'media', connectionId: 'mc_ok' } }));
+    await arrived;
+    assert.deepEqual(member1.peer.messages.filter((m) => m.type === 'OFFER'), [], 'no frame from the old socket');
+  });
+
+  it('2d. a classic join cannot adopt the PeerServer connection of someone at another address', async () => {
+    const victim = await connectPeer(server.url, uniqueId('notyetjoined'));
+    const elsewhere = await connectSocket(server.url, { localAddress: '127.0.0.2' } as object);
+    const answer = await join(elsewhere, uniqueId('room'), victim.id);
+    assert.equal(!answer.ok && answer.error.code, 'peer-taken');
+    // The victim itself still joins with its token.
+    const own = await connectSocket(server.url);
+    assert.ok((await join(own, uniqueId('room'), victim.id, { peerToken: victim.token })).ok);
+  });
+
+  it('a client that resets the connection during a refused upgrade does not take the server down', async () => {
+    // Its own process, so that a crash is seen as a crash (an exit), not as a test-runner warning.
+    const child = await spawnServer(await freePort());
+    try {
+      const port = Number(new URL(child.url).port);
+      for (let i = 0; i < 10; i++) {
+        for (const path of ['/nowhere', '/./socket.io/?EIO=4&transport=websocket', '/peerjs/peerjs?key=peerjs&id=a&id=b&token=t']) {
+          const socket = tcpConnect(port, '127.0.0.1');
+          await new Promise((r) => socket.once('connect', r));
+          socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+          socket.resetAndDestroy();
+        }
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(child.child.exitCode, null, 'the server is still running');
+      assert.equal((await fetch(`${child.url}/healthz`)).status, 200);
+    } finally {
+      await child.kill();
+    }
   });
 
   it('errors show no stack traces and no framework headers', async () => {
