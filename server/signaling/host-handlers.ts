@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knock } from './contract.js';
 import { answerKnock, knock, removeParticipant, setLocked, withdrawKnock } from './lobby.js';
 import { normalizeName } from './rooms.js';
-import { newSecret, type HandlerContext } from './room-handlers.js';
+import { clearGrace, newSecret, type HandlerContext } from './room-handlers.js';
 import { isValidRoomId, isValidSecret } from './validate.js';
 
 export function attachHostHandlers(ctx: HandlerContext): void {
@@ -89,8 +89,7 @@ export function attachHostHandlers(ctx: HandlerContext): void {
       // The removed person's binding ends with their seat: their id and token open nothing here.
       const removed = registry.identities.socketOf(peerId);
       registry.identities.release(peerId, member.roomId);
-      clearTimeout(registry.graceTimers.get(peerId));
-      registry.graceTimers.delete(peerId);
+      clearGrace(registry, peerId);
       if (removed) {
         // Their socket leaves the room quietly; the room hears it as a departure.
         removed.data.roomId = undefined;

@@ -82,6 +82,12 @@ export interface Registry {
   graceTimers: Map<string, ReturnType<typeof setTimeout>>;
 }
 
+/** The member is back, or gone for good: its grace timer, if any, is off. */
+export function clearGrace(registry: Registry, peerId: string): void {
+  clearTimeout(registry.graceTimers.get(peerId));
+  registry.graceTimers.delete(peerId);
+}
+
 /** What one socket's handlers share. */
 export interface HandlerContext {
   io: RoomServer;
@@ -139,8 +145,7 @@ async function depart(io: RoomServer, registry: Registry, deps: RoomHandlerDeps,
   const result = await deps.store.update(roomId, rule);
   if (!result.ok || !result.value) return;
   registry.identities.release(peerId, roomId);
-  clearTimeout(registry.graceTimers.get(peerId));
-  registry.graceTimers.delete(peerId);
+  clearGrace(registry, peerId);
   io.to(roomId).emit('user-disconnected', peerId, reason);
   deps.log.info({ room: roomId, peer: peerId, reason }, 'participant left');
   if (result.value.newHost && result.room) {
@@ -286,8 +291,7 @@ function attachMembershipHandlers(ctx: HandlerContext) {
       if (!result.ok) return ctx.reject(ack, 'join-room', result.error);
       const room = result.room!;
       const { self, others, rejoined } = result.value;
-      clearTimeout(registry.graceTimers.get(peerId));
-      registry.graceTimers.delete(peerId);
+      clearGrace(registry, peerId);
       // Bound before anyone hears of it, so their calls to this peer are relayed at once.
       identities.bind({ peerId, roomId, tokenDigest, socket });
       socket.data.roomId = roomId;
@@ -346,7 +350,7 @@ function attachMembershipHandlers(ctx: HandlerContext) {
       }
       if (binding?.socket === socket) binding.socket = undefined;
       log.info({ room: member.roomId, peer: member.peerId, reason }, 'participant away');
-      clearTimeout(registry.graceTimers.get(member.peerId));
+      clearGrace(registry, member.peerId);
       const timer = setTimeout(() => {
         registry.graceTimers.delete(member.peerId);
         void depart(io, registry, deps, member.roomId, member.peerId, 'disconnected', (room) => expireAway(room, member.peerId, since))
