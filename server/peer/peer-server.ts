@@ -125,8 +125,7 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
   const clients = new Map<string, PeerClient>();
   const waiting = new Map<string, Set<() => void>>();
-  /** The client address of each connected peer id (a classic join must come from it). */
-  const addresses = new Map<string, string>();
+  /** The client address of each PeerServer socket (a classic join must come from its peer's). */
   const socketAddresses = new WeakMap<object, string>();
   const connections = new ConnectionCounter(limits.connectionsPerAddress);
   const queues = new QueueAccount(limits.peerQueuePerPeer, limits.peerQueueTotal);
@@ -156,18 +155,13 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
 
   peerApp.on('connection', (client: PeerClient) => {
     clients.set(client.getId(), client);
-    // Only once PeerServer accepted it: an ID-TAKEN attempt must not record its address.
-    const address = socketAddresses.get(client.getSocket() ?? {});
-    if (address) addresses.set(client.getId(), address);
     queues.forget(client.getId()); // PeerServer just delivered what it held for this peer
     const resolvers = waiting.get(client.getId());
     waiting.delete(client.getId());
     resolvers?.forEach((resolve) => resolve());
   });
   peerApp.on('disconnect', (client: PeerClient) => {
-    if (clients.get(client.getId()) !== client) return;
-    clients.delete(client.getId());
-    addresses.delete(client.getId());
+    if (clients.get(client.getId()) === client) clients.delete(client.getId());
   });
   // A malformed frame must not take the process down; PeerServer re-emits socket errors here.
   peerApp.on('error', () => {});
@@ -251,13 +245,14 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
       socket.once('close', () => connections.close(address));
       wss.handleUpgrade(req, socket, head, (ws) => {
         // An id bound to a member belongs to that member's token, even while its link is down.
-        if (!policy.mayRegister(query.id, query.token)) {
+        const tokenDigest = digestToken(query.token);
+        if (!policy.mayRegister(query.id, tokenDigest)) {
           options.onRefused?.('id-taken');
           ws.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
           ws.close();
           return;
         }
-        guard(ws, query.id, digestToken(query.token));
+        guard(ws, query.id, tokenDigest);
         socketAddresses.set(ws, address);
         wss.emit('connection', ws, req);
       });
@@ -280,7 +275,8 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
     },
 
     tokenOf: (peerId) => clients.get(peerId)?.getToken(),
-    addressOf: (peerId) => (clients.has(peerId) ? addresses.get(peerId) : undefined),
+    // The socket PeerServer holds for the id now: an ID-TAKEN attempt's socket is never it.
+    addressOf: (peerId) => socketAddresses.get(clients.get(peerId)?.getSocket() ?? {}),
     connectedCount: () => clients.size,
 
     close() {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knock } from './contract.js';
 import { answerKnock, knock, removeParticipant, setLocked, withdrawKnock } from './lobby.js';
 import { normalizeName } from './rooms.js';
-import { clearGrace, newSecret, type HandlerContext } from './room-handlers.js';
+import { clearGrace, detach, newSecret, type HandlerContext } from './room-handlers.js';
 import { isValidRoomId, isValidSecret } from './validate.js';
 
 export function attachHostHandlers(ctx: HandlerContext): void {
@@ -92,9 +92,7 @@ export function attachHostHandlers(ctx: HandlerContext): void {
       clearGrace(registry, peerId);
       if (removed) {
         // Their socket leaves the room quietly; the room hears it as a departure.
-        removed.data.roomId = undefined;
-        removed.data.peerId = undefined;
-        void removed.leave(member.roomId);
+        detach(removed, member.roomId);
         removed.emit('removed');
       }
       io.to(member.roomId).emit('user-disconnected', peerId, 'left');

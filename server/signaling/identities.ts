@@ -24,8 +24,8 @@ export type RelayRefusal = 'sender-not-in-room' | 'recipient-not-in-room' | 'oth
 
 /** What the PeerServer asks of the identity authority. */
 export interface PeerPolicy {
-  /** May a PeerServer client register `peerId` with `token`? Only its owner's token, while bound. */
-  mayRegister(peerId: string, token: string): boolean;
+  /** May a PeerServer client register `peerId` with the token of digest `tokenDigest`? Only its owner's, while bound. */
+  mayRegister(peerId: string, tokenDigest: string): boolean;
   /** May `src`, connected with the token of digest `srcDigest`, signal `dst`? Only within one room. */
   relayRefusal(src: string, srcDigest: string, dst: string): RelayRefusal | undefined;
 }
@@ -54,13 +54,9 @@ export class Identities<S> implements PeerPolicy {
     return peerId === undefined ? undefined : this.#byPeer.get(peerId)?.socket;
   }
 
-  get size(): number {
-    return this.#byPeer.size;
-  }
-
-  mayRegister(peerId: string, token: string): boolean {
+  mayRegister(peerId: string, tokenDigest: string): boolean {
     const bound = this.#byPeer.get(peerId);
-    return !bound || bound.tokenDigest === digestToken(token);
+    return !bound || bound.tokenDigest === tokenDigest;
   }
 
   relayRefusal(src: string, srcDigest: string, dst: string): RelayRefusal | undefined {

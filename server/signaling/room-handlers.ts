@@ -163,8 +163,8 @@ async function depart(io: RoomServer, registry: Registry, deps: RoomHandlerDeps,
   }
 }
 
-/** A socket stops speaking for its participant (taken over, or moved): quietly, no leave announced. */
-function detach(socket: RoomSocket, roomId: string) {
+/** A socket stops speaking for its participant (taken over, moved, removed): quietly, no leave announced. */
+export function detach(socket: RoomSocket, roomId: string) {
   socket.data.roomId = undefined;
   socket.data.peerId = undefined;
   void socket.leave(roomId);
@@ -243,32 +243,27 @@ function attachMembershipHandlers(ctx: HandlerContext) {
       if (!parsed.ok) return ctx.reject(ack, 'join-room', parsed.error);
       const { roomId, peerId, options: joinOptions } = parsed.value;
       const taken = { code: 'peer-taken', message: 'That peer id belongs to someone in a call' } as const;
-
-      // The token is the proof of identity. A classic client sends none: it may have only an id
-      // nobody holds, and is then bound to the token its PeerServer connection uses.
-      const claimed = identities.get(peerId);
-      if (claimed && (joinOptions.peerToken === undefined || digestToken(joinOptions.peerToken) !== claimed.tokenDigest)) {
-        return ctx.reject(ack, 'join-room', taken);
-      }
-      if (!(await peers.waitForPeer(peerId, deps.peerWaitMs ?? 3000))) {
-        return ctx.reject(ack, 'join-room', {
-          code: 'peer-not-connected',
-          message: 'Connect to the PeerServer with this peer id before joining',
-        });
-      }
-      const bound = identities.get(peerId); // again: the wait let other events run
+      const notConnected = { code: 'peer-not-connected', message: 'Connect to the PeerServer with this peer id before joining' } as const;
+      // The token is the proof of identity: an id bound to a member opens only to its token.
+      const heldByAnother = () => {
+        const bound = identities.get(peerId);
+        return !!bound && (joinOptions.peerToken === undefined || digestToken(joinOptions.peerToken) !== bound.tokenDigest);
+      };
+      if (heldByAnother()) return ctx.reject(ack, 'join-room', taken);
+      if (!(await peers.waitForPeer(peerId, deps.peerWaitMs ?? 3000))) return ctx.reject(ack, 'join-room', notConnected);
+      if (heldByAnother()) return ctx.reject(ack, 'join-room', taken); // again: the wait let other events run
       let token = joinOptions.peerToken;
       if (token === undefined) {
-        // A classic client proves nothing but where it connects from: it takes on the token of a
-        // PeerServer connection only if that connection comes from its own address.
-        if (bound || peers.addressOf(peerId) !== socket.handshake.address) return ctx.reject(ack, 'join-room', taken);
+        // A classic client sends none and proves nothing but where it connects from: it takes on
+        // the token of a PeerServer connection only if that connection comes from its own address.
+        if (peers.addressOf(peerId) !== socket.handshake.address) return ctx.reject(ack, 'join-room', taken);
         token = peers.tokenOf(peerId);
       } else if (peers.tokenOf(peerId) !== token) {
         return ctx.reject(ack, 'join-room', { code: 'invalid-peer', message: 'That peer id belongs to someone else' });
       }
-      if (token === undefined) return ctx.reject(ack, 'join-room', { code: 'peer-not-connected', message: 'Connect to the PeerServer with this peer id before joining' });
+      if (token === undefined) return ctx.reject(ack, 'join-room', notConnected);
       const tokenDigest = digestToken(token);
-      if (bound && bound.tokenDigest !== tokenDigest) return ctx.reject(ack, 'join-room', taken);
+      const bound = identities.get(peerId);
 
       if (bound && bound.socket !== socket) {
         // The proven owner, from another socket. Into the same room it is a reconnect: the old

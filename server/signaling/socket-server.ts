@@ -33,21 +33,14 @@ export interface SocketServer {
 /** The parts of engine.io's socket we read to see how much is waiting to go out. */
 interface EngineSocket {
   request: import('node:http').IncomingMessage;
-  writeBuffer: Array<{ data?: unknown }>;
   transport: { socket?: { bufferedAmount?: number; terminate?: () => void } };
-  on(event: 'packetCreate' | 'close', listener: () => void): void;
+  on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void;
+  on(event: 'flush' | 'close', listener: () => void): void;
   close(discard?: boolean): void;
 }
 
-/** Bytes accepted for this client that it has not read yet: engine.io's queue plus the socket's. */
-function unreadBytes(engine: EngineSocket): number {
-  let bytes = engine.transport.socket?.bufferedAmount ?? 0;
-  for (const packet of engine.writeBuffer) {
-    if (typeof packet.data === 'string') bytes += packet.data.length;
-    else if (packet.data instanceof Buffer) bytes += packet.data.length;
-  }
-  return bytes;
-}
+const packetBytes = (packet: { data?: unknown }) =>
+  typeof packet.data === 'string' || packet.data instanceof Buffer ? packet.data.length : 0;
 
 export function createSocketServer(httpServer: HttpServer, deps: SocketServerDeps): SocketServer {
   const { config, isOriginAllowed } = deps;
@@ -84,9 +77,14 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     }
     engine.on('close', () => connections.close(address));
     // A client that stops reading must not make us hold its messages without end.
+    // Unread = what waits in engine.io's write buffer (counted as it fills, zero once it is
+    // flushed to the transport) plus what the transport's socket has not sent yet.
+    let queued = 0;
     let cutOff = false;
-    engine.on('packetCreate', () => {
-      if (cutOff || unreadBytes(engine) <= config.limits.maxBufferedBytes) return;
+    engine.on('flush', () => (queued = 0));
+    engine.on('packetCreate', (packet) => {
+      queued += packetBytes(packet);
+      if (cutOff || queued + (engine.transport.socket?.bufferedAmount ?? 0) <= config.limits.maxBufferedBytes) return;
       cutOff = true;
       deps.metrics.rejected('slow-reader', 'buffer-full');
       deps.log.warn({ address }, 'disconnected a client that stopped reading');

@@ -187,9 +187,9 @@ describe('identities', () => {
     ids.bind({ peerId: 'a', roomId: 'r1', tokenDigest: digestToken('ta'), socket: 's1' });
     ids.bind({ peerId: 'b', roomId: 'r1', tokenDigest: digestToken('tb'), socket: 's2' });
     ids.bind({ peerId: 'c', roomId: 'r2', tokenDigest: digestToken('tc'), socket: undefined });
-    assert.ok(ids.mayRegister('a', 'ta'));
-    assert.ok(!ids.mayRegister('a', 'tx'));
-    assert.ok(ids.mayRegister('free', 'anything'));
+    assert.ok(ids.mayRegister('a', digestToken('ta')));
+    assert.ok(!ids.mayRegister('a', digestToken('tx')));
+    assert.ok(ids.mayRegister('free', digestToken('anything')));
     assert.equal(ids.relayRefusal('a', digestToken('ta'), 'b'), undefined);
     assert.equal(ids.relayRefusal('a', digestToken('ta'), 'c'), 'other-room');
     assert.equal(ids.relayRefusal('x', digestToken('tx'), 'a'), 'sender-not-in-room');
@@ -201,6 +201,6 @@ describe('identities', () => {
     assert.equal(ids.get('a')?.roomId, 'r2');
     ids.release('a', 'r2');
     assert.equal(ids.get('a'), undefined);
-    assert.ok(ids.mayRegister('__proto__', 't') && ids.relayRefusal('__proto__', digestToken('t'), 'constructor') === 'sender-not-in-room');
+    assert.ok(ids.mayRegister('__proto__', digestToken('t')) && ids.relayRefusal('__proto__', digestToken('t'), 'constructor') === 'sender-not-in-room');
   });
 });
