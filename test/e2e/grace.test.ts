@@ -103,4 +103,21 @@ describe('reconnect grace in the browser', { concurrency: false }, () => {
     await other.page.getByText('Host').first().waitFor();
     await closeAll();
   });
+
+  it('someone waiting to be let in is told when the call ends, and gets no room of their own', async () => {
+    const url = `${server.url}/r/${uniqueId('room')}`;
+    const host = await open(url, 'Hal');
+    await clickJoin(host);
+    await inCall(host);
+    await host.page.getByRole('button', { name: 'People' }).click();
+    await host.page.getByRole('button', { name: 'Lock room' }).click();
+    const kay = await open(url, 'Kay');
+    await clickJoin(kay);
+    await kay.page.getByText('Waiting for the host to let you in').waitFor({ timeout: 15_000 });
+    await host.page.getByRole('button', { name: 'Leave call' }).click();
+    await kay.page.getByText('The call has ended').waitFor();
+    await kay.page.getByText('Everyone left before you were let in').waitFor();
+    assert.equal(await metric('callroom_participants'), 0, 'Kay was not let into the emptied room');
+    await closeAll();
+  });
 });

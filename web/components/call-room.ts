@@ -354,6 +354,9 @@ export class CallRoom extends LitElement {
       case 'removed':
         return this._renderMessage('You were removed', 'The host removed you from this call. Your camera and microphone are off.', back);
       case 'failed': {
+        if (error?.code === 'ended') {
+          return this._renderMessage('The call has ended', 'Everyone left before you were let in. Your camera and microphone are off.', back);
+        }
         const full = error?.code === 'room-full';
         return this._renderMessage(
           full ? error!.message : 'Could not join the call',
