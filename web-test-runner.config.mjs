@@ -98,7 +98,7 @@ export default {
   // Export conditions stay the dev server's default, ['development'] (Lit in dev mode).
   nodeResolve: { browser: true },
   plugins: [
-    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' }),
+    esbuildPlugin({ ts: true, tsconfig: './web/tsconfig.json' }),
     sdpAsModule,
     socketIoParserWithoutDebug,
     // a11ySnapshot(): Chromium's own accessibility tree (roles, names, pressed), for the tests.

@@ -11,7 +11,7 @@
  */
 import { io as ioClient } from 'socket.io-client';
 import WebSocket from 'ws';
-import type { Ack, JoinedRoom } from '../server/signaling/contract.js';
+import type { Ack, JoinedRoom } from '../protocol/contract.js';
 import { freePort, spawnServer, type ServerProcess } from '../test/helpers/process.js';
 import type { ClientSocket } from '../test/helpers/server.js';
 

@@ -3,7 +3,7 @@
  * person. A call link loads only what a call needs; the home screen and ringing load on demand.
  * It registers the service worker that keeps the shell available offline.
  */
-import { ROOM_ID_PATTERN } from '../server/signaling/contract.js';
+import { ROOM_ID_PATTERN } from '../protocol/contract.js';
 import './components/call-room.js';
 
 /** Whether this browser chose to be reachable (then every page listens for rings). */

@@ -3,11 +3,8 @@
  * credentials come over the signaling connection (`get-ice`), which checks the origin.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ClientConfig } from '../../protocol/api.js';
 import type { Config } from '../config.js';
-
-export interface ClientConfig {
-  peer: { path: string; key: string };
-}
 
 export function registerApiRoutes(app: FastifyInstance, config: Config, peerPath: string): void {
   // Embedding pages on allowed origins call these cross-origin.

@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
-import type { IceServers } from '../signaling/contract.js';
+import type { IceServers } from '../../protocol/contract.js';
 
 export type IceAnswer = IceServers;
 

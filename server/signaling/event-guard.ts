@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config.js';
 import type { SignalingMetrics } from '../http/metrics.js';
-import type { ErrorBody } from './contract.js';
+import type { ErrorBody } from '../../protocol/contract.js';
 import { TokenBucket } from './rate-limit.js';
 import type { Logger, RoomSocket } from './room-handlers.js';
 

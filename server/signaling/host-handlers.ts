@@ -1,6 +1,6 @@
 /** Socket.IO handlers for the host's powers (lock, admit, deny, remove) and for knocking. */
 import { randomUUID } from 'node:crypto';
-import type { Knock } from './contract.js';
+import type { Knock } from '../../protocol/contract.js';
 import { answerKnock, knock, removeParticipant, setLocked, withdrawKnock } from './lobby.js';
 import { normalizeName } from './rooms.js';
 import { clearGrace, detach, newSecret, type HandlerContext } from './room-handlers.js';

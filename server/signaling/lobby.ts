@@ -2,7 +2,7 @@
  * Host rules: locking the room, the lobby of people who knock, admitting or denying them, and
  * removing a participant. Only the host may do these; every rule checks, whatever a client sends.
  */
-import type { ErrorBody, Knock, RoomInfo } from './contract.js';
+import type { ErrorBody, Knock, RoomInfo } from '../../protocol/contract.js';
 import { MAX_REMOVED_CLIENTS, fail, roomInfo, type Room, type RuleResult } from './rooms.js';
 
 export const LOBBY_MAX = 20;

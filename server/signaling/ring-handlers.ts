@@ -4,7 +4,7 @@
  * an accepted ring opens for the two of them.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { RingEnd, RingOutcome } from './contract.js';
+import type { RingEnd, RingOutcome } from '../../protocol/contract.js';
 import { privateRoom, normalizeName } from './rooms.js';
 import { newSecret, type HandlerContext } from './room-handlers.js';
 import {

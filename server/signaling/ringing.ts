@@ -8,7 +8,7 @@
  * caller socket → the ring it placed) so no rule scans all handles or all rings. Only
  * `directory()` walks everyone, and it is off unless the server turns it on.
  */
-import type { ErrorBody, RingOutcome } from './contract.js';
+import type { ErrorBody, RingOutcome } from '../../protocol/contract.js';
 import { fail } from './rooms.js';
 
 export const HANDLE_PATTERN = /^[a-z0-9][a-z0-9_-]{1,31}$/;

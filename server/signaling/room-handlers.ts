@@ -12,7 +12,7 @@ import type {
   ErrorBody,
   ServerToClientEvents,
   SocketData,
-} from './contract.js';
+} from '../../protocol/contract.js';
 import { attachChatHandlers } from './chat-handlers.js';
 import { attachHostHandlers } from './host-handlers.js';
 import { attachRingHandlers } from './ring-handlers.js';

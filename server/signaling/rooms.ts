@@ -3,8 +3,8 @@
  * passes `now`. Each rule takes the current room (or undefined) and returns the next room (or
  * undefined when it empties) with a value for the caller, or an error a person can act on.
  */
-import type { ChatMessage, ErrorBody, JoinOptions, Knock, MediaState, Participant, RoomInfo } from './contract.js';
-import { NAME_MAX_LENGTH } from './contract.js';
+import type { ChatMessage, ErrorBody, JoinOptions, Knock, MediaState, Participant, RoomInfo } from '../../protocol/contract.js';
+import { NAME_MAX_LENGTH } from '../../protocol/contract.js';
 
 export interface Room {
   id: string;

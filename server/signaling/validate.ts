@@ -2,8 +2,8 @@
  * Run-time checks for every Socket.IO payload: types are not validation. Each parser returns the
  * clean value or an error body for the ack; nothing unchecked reaches the room rules.
  */
-import type { ErrorBody, JoinOptions, MediaState } from './contract.js';
-import { PEER_ID_MAX_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN } from './contract.js';
+import type { ErrorBody, JoinOptions, MediaState } from '../../protocol/contract.js';
+import { PEER_ID_MAX_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN } from '../../protocol/contract.js';
 import { fail } from './rooms.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };

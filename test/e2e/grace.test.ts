@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { Ack, RingEnd } from '../../server/signaling/contract.js';
+import type { Ack, RingEnd } from '../../protocol/contract.js';
 import { clickJoin, eventually, launchBrowser, mediaFlowing, openCall, remoteNames, type Participant } from '../helpers/browser.js';
 import { connectSocket, once, startServer, uniqueId, type TestServer } from '../helpers/server.js';
 

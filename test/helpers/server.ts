@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { callroomApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/signaling/contract.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/contract.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

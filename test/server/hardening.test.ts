@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { loadConfig } from '../../server/config.js';
-import type { Ack, IceServers, JoinedRoom } from '../../server/signaling/contract.js';
+import type { Ack, IceServers, JoinedRoom } from '../../protocol/contract.js';
 import { connectPeer, connectSocket, startServer, uniqueId, type TestServer } from '../helpers/server.js';
 
 describe('security headers', () => {

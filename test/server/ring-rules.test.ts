@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ErrorBody } from '../../server/signaling/contract.js';
+import type { ErrorBody } from '../../protocol/contract.js';
 import {
   RETRY_BASE_MS,
   RETRY_MAX_MS,

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Server } from 'socket.io';
 import { loadConfig } from '../../server/config.js';
-import type { Ack, ErrorBody, JoinedRoom, RingEnd } from '../../server/signaling/contract.js';
+import type { Ack, ErrorBody, JoinedRoom, RingEnd } from '../../protocol/contract.js';
 import { attachRingHandlers, type RingDeps } from '../../server/signaling/ring-handlers.js';
 import type { HandlerContext, RoomServer } from '../../server/signaling/room-handlers.js';
 import { becomeReachable, dropSocket, endRing, newRingState, normalizeHandle, setBusy, startRing } from '../../server/signaling/ringing.js';

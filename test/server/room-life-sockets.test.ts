@@ -1,7 +1,7 @@
 /** Room life over real Socket.IO clients: chat stays in its room, host powers are checked by the server. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Ack, ChatMessage, IceServers, JoinedRoom, JoinOptions, Knock } from '../../server/signaling/contract.js';
+import type { Ack, ChatMessage, IceServers, JoinedRoom, JoinOptions, Knock } from '../../protocol/contract.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type RawPeer, type TestServer } from '../helpers/server.js';
 
 describe('room life over Socket.IO', () => {

@@ -1,6 +1,6 @@
 /** Unit tests of the room-life rules: host, lock, lobby, removal, chat, hands; with their races. */
 import assert from 'node:assert/strict';
-import type { Participant } from '../../server/signaling/contract.js';
+import type { Participant } from '../../protocol/contract.js';
 import { describe, it } from 'node:test';
 import { addChatMessage, isReaction, raiseHand, raisedHands } from '../../server/signaling/chat.js';
 import { LOBBY_MAX, answerKnock, knock, removeParticipant, setLocked, withdrawKnock } from '../../server/signaling/lobby.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Participant } from '../../server/signaling/contract.js';
+import type { Participant } from '../../protocol/contract.js';
 import { describe, it } from 'node:test';
 import { expireAway, joinRoom, leaveRoom, markAway, newParticipant, type Access, normalizeName, updateMedia, type Room } from '../../server/signaling/rooms.js';
 import { Identities, digestToken } from '../../server/signaling/identities.js';

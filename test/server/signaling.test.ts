@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Ack, JoinedRoom } from '../../server/signaling/contract.js';
+import type { Ack, JoinedRoom } from '../../protocol/contract.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type TestServer } from '../helpers/server.js';
 
 describe('room signaling over real Socket.IO and the real PeerServer', () => {

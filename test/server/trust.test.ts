@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { connect as tcpConnect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import type { Ack, JoinedRoom, JoinOptions, KnockAnswer, Participant } from '../../server/signaling/contract.js';
+import type { Ack, JoinedRoom, JoinOptions, KnockAnswer, Participant } from '../../protocol/contract.js';
 import { freePort, spawnServer } from '../helpers/process.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type RawPeer, type TestServer } from '../helpers/server.js';
 

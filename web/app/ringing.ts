@@ -3,7 +3,7 @@
  * screen, the incoming-call overlay on any page, the /call/<handle> page, and "busy" while a
  * call is on.
  */
-import type { RingEnd } from '../../server/signaling/contract.js';
+import type { RingEnd } from '../../protocol/contract.js';
 import type { CallHome } from '../components/call-home.js';
 import '../components/incoming-call.js';
 import type { IncomingCall } from '../components/incoming-call.js';

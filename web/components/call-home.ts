@@ -2,7 +2,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { emit } from './emit.js';
-import { ROOM_ID_PATTERN } from '../../server/signaling/contract.js';
+import { ROOM_ID_PATTERN } from '../../protocol/contract.js';
 import { randomId } from '../rtc/emitter.js';
 
 /** A new, unguessable room id: 128 random bits, URL-safe (22 characters). */

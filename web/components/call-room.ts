@@ -6,7 +6,7 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { ROOM_ID_PATTERN } from '../../server/signaling/contract.js';
+import { ROOM_ID_PATTERN } from '../../protocol/contract.js';
 import { CallSessionController } from '../controllers/call-session-controller.js';
 import { LocalMediaController } from '../controllers/local-media-controller.js';
 import { SizeController } from '../controllers/size-controller.js';
@@ -18,7 +18,7 @@ import { emit } from './emit.js';
 import { bestColumns } from './grid-layout.js';
 import { linkIcon, shareIcon } from './icons.js';
 import type { ToggleDetail } from './media-controls.js';
-import type { Reaction } from '../../server/signaling/contract.js';
+import type { Reaction } from '../../protocol/contract.js';
 import './chat-panel.js';
 import './knock-requests.js';
 import './media-controls.js';

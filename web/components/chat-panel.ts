@@ -5,7 +5,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { CHAT_MAX_LENGTH } from '../../server/signaling/contract.js';
+import { CHAT_MAX_LENGTH } from '../../protocol/contract.js';
 import type { ChatEntry } from '../rtc/call-session.js';
 import { emit } from './emit.js';
 import { linkify } from './linkify.js';

@@ -2,7 +2,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Knock } from '../../server/signaling/contract.js';
+import type { Knock } from '../../protocol/contract.js';
 import { emit } from './emit.js';
 
 @customElement('knock-requests')

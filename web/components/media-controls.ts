@@ -5,7 +5,7 @@
  */
 import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { REACTIONS, type Reaction } from '../../server/signaling/contract.js';
+import { REACTIONS, type Reaction } from '../../protocol/contract.js';
 import { emit } from './emit.js';
 import { camIcon, camOffIcon, chatIcon, handIcon, leaveIcon, micIcon, micOffIcon, peopleIcon } from './icons.js';
 import { mediaControlsStyles } from './media-controls.styles.js';

@@ -5,7 +5,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Participant } from '../../server/signaling/contract.js';
+import type { Participant } from '../../protocol/contract.js';
 import { emit } from './emit.js';
 import { camOffIcon, handIcon, micOffIcon } from './icons.js';
 import { panelStyles } from './panel.styles.js';

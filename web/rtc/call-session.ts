@@ -7,7 +7,8 @@
  * a newcomer only has to be reachable before it joins. If a call has not arrived a few seconds
  * after joining, the newcomer calls instead.
  */
-import type { ChatMessage, JoinedRoom, Knock, KnockAnswer, MediaState, Participant, Reaction, RoomInfo } from '../../server/signaling/contract.js';
+import type { ClientConfig } from '../../protocol/api.js';
+import type { ChatMessage, JoinedRoom, Knock, KnockAnswer, MediaState, Participant, Reaction, RoomInfo } from '../../protocol/contract.js';
 import { Emitter } from './emitter.js';
 import type { LocalMedia } from './local-media.js';
 import { PeerMesh, type ConnectionState } from './peer-mesh.js';
@@ -48,9 +49,6 @@ export interface SessionState {
   reactions: FloatingReaction[];
 }
 
-export interface ServerConfig {
-  peer: { path: string; key: string };
-}
 
 export interface CallSessionOptions {
   server: URL;
@@ -83,7 +81,7 @@ async function getJson<T>(url: URL): Promise<T> {
   return (await response.json()) as T;
 }
 
-export const fetchServerConfig = (server: URL) => getJson<ServerConfig>(new URL('/api/config', server));
+export const fetchServerConfig = (server: URL) => getJson<ClientConfig>(new URL('/api/config', server));
 
 export class CallSession extends Emitter<{ change: [SessionState] }> {
   #options: CallSessionOptions;

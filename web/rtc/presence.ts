@@ -4,7 +4,7 @@
  * localStorage, so every tab and the installed app are reachable together.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, RingEnd, ServerToClientEvents } from '../../server/signaling/contract.js';
+import type { Ack, ClientToServerEvents, RingEnd, ServerToClientEvents } from '../../protocol/contract.js';
 import { Emitter, randomId } from './emitter.js';
 import { request } from './room-signaling.js';
 

@@ -17,7 +17,7 @@ import type {
   Reaction,
   RoomInfo,
   ServerToClientEvents,
-} from '../../server/signaling/contract.js';
+} from '../../protocol/contract.js';
 import { Emitter } from './emitter.js';
 
 export interface SignalingEvents extends Record<string, unknown[]> {

@@ -1,6 +1,7 @@
 /**
- * The Socket.IO contract between the server and every client. The web client imports this file
- * (types, plus the few constants both sides must agree on), so it must stay free of Node imports.
+ * The Socket.IO contract between the server and every client: types, plus the few constants both
+ * sides must agree on. It lives in protocol/ because the server and the web both import it; its
+ * tsconfig gives it neither Node nor DOM types, so nothing else can creep in.
  *
  * Its core is the classic room protocol: `join-room(roomId, peerId)` in, `user-connected(peerId)`
  * and `user-disconnected(peerId)` out. Richer clients pass a third argument and an ack.
