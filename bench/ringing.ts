@@ -28,7 +28,7 @@ import {
   noteRingOutcome,
   startRing,
   type RingState,
-} from '../server/signaling/ringing.js';
+} from '../server/rooms/ringing.js';
 import { fmt, heading, runMain, summarize, table, writeResult, type Summary } from './lib.js';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '1000,10000').split(',').map(Number);

@@ -18,9 +18,10 @@ import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import Fastify from 'fastify';
 import { Server as SocketIOServer } from 'socket.io';
-import { registerRoomHandlers, type RoomServer } from '../server/signaling/room-handlers.js';
+import type { RoomServer } from '../server/signaling/context.js';
+import { registerRoomHandlers } from '../server/signaling/register.js';
 import { Identities } from '../server/signaling/identities.js';
-import { MemoryRoomStore } from '../server/signaling/store.js';
+import { MemoryRoomStore } from '../server/rooms/store.js';
 
 const mode = process.argv[2];
 if (mode !== 'app' && mode !== 'bare') {

@@ -2,9 +2,7 @@
  * The entry point: reads the configuration, creates the Fastify instance, listens, and shuts down
  * with grace on SIGINT/SIGTERM (clients are told, sockets closed, exit within 5 s).
  */
-import { readFileSync } from 'node:fs';
-import Fastify from 'fastify';
-import { callroomApp } from './app.js';
+import { buildServer } from './build.js';
 import { ConfigError, loadConfig } from './config.js';
 
 const SHUTDOWN_GRACE_MS = 5000;
@@ -21,21 +19,7 @@ async function main() {
     throw error;
   }
 
-  // Cameras need a secure origin: TLS here, or a TLS reverse proxy in front (see README).
-  const https = config.tls
-    ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }
-    : null;
-  const app = Fastify({
-    https,
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-    },
-    forceCloseConnections: true,
-    connectionTimeout: 30_000,
-    requestTimeout: 30_000,
-  } as Parameters<typeof Fastify>[0]);
-  await app.register(callroomApp, { config });
+  const app = await buildServer(config);
 
   let closing = false;
   const shutdown = (signal: string) => {

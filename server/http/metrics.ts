@@ -3,7 +3,7 @@
  * process (tests). Gauges are read from the live state at scrape time.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RoomStore } from '../signaling/store.js';
+import type { RoomStore } from '../rooms/store.js';
 
 export const KNOWN_EVENTS = new Set([
   'join-room', 'leave-room', 'update-media', 'chat-message', 'raise-hand', 'reaction',

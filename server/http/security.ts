@@ -3,7 +3,8 @@
  * when we serve TLS ourselves, and a Permissions-Policy that lets only our own pages use the
  * camera, microphone and screen capture.
  */
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 
 export const PERMISSIONS_POLICY = 'camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=(), usb=()';
@@ -34,4 +35,12 @@ export function securityHeaders(config: Config): FastifyHelmetOptions {
     hsts: config.tls ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     global: true,
   } satisfies FastifyHelmetOptions;
+}
+
+export async function registerSecurityHeaders(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(fastifyHelmet, securityHeaders(config));
+  // Not one of helmet's headers.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('permissions-policy', PERMISSIONS_POLICY);
+  });
 }

@@ -20,7 +20,7 @@ import { refuseUpgrade } from '../http/upgrades.js';
 import { digestToken, type PeerPolicy } from '../signaling/identities.js';
 import { isValidPeerId } from '../signaling/validate.js';
 import { TokenBucket } from '../signaling/rate-limit.js';
-import type { Logger, PeerDirectory } from '../signaling/room-handlers.js';
+import type { Logger, PeerDirectory } from '../signaling/context.js';
 
 /** Signaling messages (offers, answers, ICE candidates) a peer may send: generous bursts. */
 const PEER_MESSAGE_LIMIT: RateLimit = { burst: 200, perSecond: 50 };

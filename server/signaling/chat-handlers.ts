@@ -1,43 +1,38 @@
 /** Socket.IO handlers for chat, raised hands and reactions. Message text is never logged. */
 import { randomUUID } from 'node:crypto';
-import { addChatMessage, isReaction, raiseHand } from './chat.js';
-import type { HandlerContext } from './room-handlers.js';
+import type { Reaction } from '../../protocol/contract.js';
+import { addChatMessage, isReaction, raiseHand } from '../rooms/chat.js';
+import { fail, type Result } from '../rooms/result.js';
+import { handleMember, parse, type HandlerContext } from './context.js';
+
+const parseReaction = ([emoji]: unknown[]): Result<Reaction> =>
+  isReaction(emoji) ? { ok: true, value: emoji } : fail('invalid-payload', 'That is not one of the reactions');
 
 export function attachChatHandlers(ctx: HandlerContext): void {
   const { socket, deps, now } = ctx;
-  const notInRoom = { code: 'not-in-room', message: 'Join the room first' } as const;
 
-  socket.on('chat-message', (text, ack) => {
-    ctx.serially('chat-message', ack, async () => {
-      if (typeof text !== 'string') return ctx.reject(ack, 'chat-message', { code: 'invalid-payload', message: 'A message is text' });
-      const member = ctx.member();
-      if (!member) return ctx.reject(ack, 'chat-message', notInRoom);
-      const result = await deps.store.update(member.roomId, (room) => addChatMessage(room, member.peerId, text, randomUUID(), now()));
-      if (!result.ok) return ctx.reject(ack, 'chat-message', result.error);
-      // Only this room hears it.
-      socket.to(member.roomId).emit('chat-message', result.value);
-      ctx.succeed(ack, result.value);
-    });
+  handleMember(ctx, 'chat-message', parse.string('A message is text'), async (text, { roomId, peerId }) => {
+    const result = await deps.store.update(roomId, (room) => addChatMessage(room, peerId, text, randomUUID(), now()));
+    // Only this room hears it.
+    if (result.ok) socket.to(roomId).emit('chat-message', result.value);
+    return result;
   });
 
-  socket.on('raise-hand', (raised, ack) => {
-    ctx.serially('raise-hand', ack, async () => {
-      if (typeof raised !== 'boolean') return ctx.reject(ack, 'raise-hand', { code: 'invalid-payload', message: '"raised" is true or false' });
-      const member = ctx.member();
-      if (!member) return ctx.reject(ack, 'raise-hand', notInRoom);
-      const result = await deps.store.update(member.roomId, (room) => raiseHand(room, member.peerId, raised, now()));
-      if (!result.ok) return ctx.reject(ack, 'raise-hand', result.error);
-      socket.to(member.roomId).emit('participant-updated', result.value);
-      ctx.succeed(ack, result.value);
-    });
+  handleMember(ctx, 'raise-hand', parse.boolean('raised'), async (raised, { roomId, peerId }) => {
+    const result = await deps.store.update(roomId, (room) => raiseHand(room, peerId, raised, now()));
+    if (result.ok) socket.to(roomId).emit('participant-updated', result.value);
+    return result;
   });
 
-  socket.on('reaction', (emoji, ack) => {
-    if (!isReaction(emoji)) return ctx.reject(ack, 'reaction', { code: 'invalid-payload', message: 'That is not one of the reactions' });
-    const member = ctx.member();
-    if (!member) return ctx.reject(ack, 'reaction', notInRoom);
-    // Nothing to store: a reaction is a moment, not state.
-    socket.to(member.roomId).emit('reaction', member.peerId, emoji);
-    ctx.succeed(ack, null);
-  });
+  // Nothing to store, and nothing to wait for: a reaction is a moment, not state.
+  handleMember(
+    ctx,
+    'reaction',
+    parseReaction,
+    (emoji, { roomId, peerId }) => {
+      socket.to(roomId).emit('reaction', peerId, emoji);
+      return { ok: true, value: null };
+    },
+    { queued: false },
+  );
 }

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { SignalingMetrics } from '../http/metrics.js';
 import type { ErrorBody } from '../../protocol/contract.js';
 import { TokenBucket } from './rate-limit.js';
-import type { Logger, RoomSocket } from './room-handlers.js';
+import type { Logger, RoomSocket } from './context.js';
 
 // A Map, not an object literal: an event named `__proto__` or `constructor` must find nothing.
 const BUCKET_OF = new Map<string, 'join' | 'media' | 'chat'>([

@@ -5,8 +5,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RingEnd, RingOutcome } from '../../protocol/contract.js';
-import { privateRoom, normalizeName } from './rooms.js';
-import { newSecret, type HandlerContext } from './room-handlers.js';
+import { fail, type Result } from '../rooms/result.js';
+import { privateRoom, normalizeName } from '../rooms/rooms.js';
+import { handle, newSecret, parse, type HandlerContext } from './context.js';
 import {
   RING_TIMEOUT_MS,
   becomeReachable,
@@ -19,7 +20,7 @@ import {
   startRing,
   type Ring,
   type RingState,
-} from './ringing.js';
+} from '../rooms/ringing.js';
 
 export interface RingDeps {
   state: RingState;
@@ -37,6 +38,26 @@ export interface RingDeps {
 const DEVICE_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 /** A private room nobody entered is dropped after this. */
 const PRIVATE_ROOM_GRACE_MS = 120_000;
+
+function parseReachable([rawHandle, options]: unknown[]): Result<{ handle: string; name: unknown; deviceKey: string }> {
+  const handle = normalizeHandle(rawHandle);
+  if (!handle) return fail('invalid-handle', 'Handles are 2 to 32 lowercase letters, digits, "-" or "_"');
+  const { name, deviceKey } = (typeof options === 'object' && options !== null ? options : {}) as { name?: unknown; deviceKey?: unknown };
+  if (typeof deviceKey !== 'string' || !DEVICE_KEY.test(deviceKey)) return fail('invalid-payload', 'A device key is needed');
+  return { ok: true, value: { handle, name, deviceKey } };
+}
+
+function parseRing([rawHandle, options]: unknown[]): Result<{ handle: string; callerName: string }> {
+  const handle = normalizeHandle(rawHandle);
+  if (!handle) return fail('invalid-handle', 'That is not a handle');
+  const name = typeof options === 'object' && options !== null ? (options as { name?: unknown }).name : undefined;
+  return { ok: true, value: { handle, callerName: normalizeName(name) } };
+}
+
+function parseRingAnswer([ringId, accept]: unknown[]): Result<{ ringId: string; accept: boolean }> {
+  if (typeof ringId !== 'string' || typeof accept !== 'boolean') return fail('invalid-payload', 'answer-ring takes (ringId, accept)');
+  return { ok: true, value: { ringId, accept } };
+}
 
 export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
   const { io, socket, deps } = ctx;
@@ -56,16 +77,14 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     }
   };
 
-  socket.on('become-reachable', (rawHandle, options, ack) => {
-    const handle = normalizeHandle(rawHandle);
-    if (!handle) return ctx.reject(ack, 'become-reachable', { code: 'invalid-handle', message: 'Handles are 2 to 32 lowercase letters, digits, "-" or "_"' });
-    const deviceKey = typeof options?.deviceKey === 'string' && DEVICE_KEY.test(options.deviceKey) ? options.deviceKey : undefined;
-    if (!deviceKey) return ctx.reject(ack, 'become-reachable', { code: 'invalid-payload', message: 'A device key is needed' });
-    const result = becomeReachable(state, handle, normalizeName(options.name), deviceKey, socket.id);
-    if (!result.ok) return ctx.reject(ack, 'become-reachable', result.error);
+  const immediate = { queued: false }; // ringing keeps no room state: nothing to wait for
+
+  handle(ctx, 'become-reachable', parseReachable, ({ handle: h, name, deviceKey }) => {
+    const result = becomeReachable(state, h, normalizeName(name), deviceKey, socket.id);
+    if (!result.ok) return result;
     endOrphaned(result.value.orphaned); // this tab was the last one of another handle
-    ctx.succeed(ack, { handle });
-  });
+    return { ok: true, value: { handle: h } };
+  }, immediate);
 
   /** This tab is no longer reachable (it stopped, or closed): end the rings it was part of. */
   function forgetSocket() {
@@ -78,24 +97,21 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     endOrphaned(orphaned);
   }
 
-  socket.on('stop-reachable', (ack) => {
+  handle(ctx, 'stop-reachable', parse.nothing, () => {
     forgetSocket();
-    ctx.succeed(ack, null);
-  });
+    return { ok: true, value: null };
+  }, immediate);
 
   socket.on('set-busy', (busy) => {
     if (typeof busy === 'boolean') setBusy(state, socket.id, busy);
   });
 
-  socket.on('ring', (rawHandle, options, ack) => {
-    const handle = normalizeHandle(rawHandle);
-    if (!handle) return ctx.reject(ack, 'ring', { code: 'invalid-handle', message: 'That is not a handle' });
-    const callerName = normalizeName(options?.name);
+  handle(ctx, 'ring', parseRing, ({ handle: h, callerName }) => {
     // The back-off is keyed by the client's address, so a new connection does not escape it.
     // Behind a reverse proxy this is the proxy's address, shared by every caller (see README).
     const callerAddress = socket.handshake.address;
-    const result = startRing(state, { ringId: randomUUID(), handle, callerSocket: socket.id, callerName, startedAt: ctx.now(), callerAddress });
-    if (!result.ok) return ctx.reject(ack, 'ring', result.error);
+    const result = startRing(state, { ringId: randomUUID(), handle: h, callerSocket: socket.id, callerName, startedAt: ctx.now(), callerAddress });
+    if (!result.ok) return result;
     const { ring: started, callee } = result.value;
     callee.sockets.forEach((id) => io.to(id).emit('incoming-ring', { ringId: started.ringId, callerName }));
     ring.timers.set(started.ringId, setTimeout(() => {
@@ -107,50 +123,44 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
       toSockets([started.callerSocket, ...(ended.value.callee?.sockets ?? [])], end);
     }, ring.timeoutMs ?? RING_TIMEOUT_MS));
     deps.log.info({ ring: started.ringId }, 'ringing');
-    ctx.succeed(ack, { ringId: started.ringId, calleeName: callee.name });
-  });
+    return { ok: true, value: { ringId: started.ringId, calleeName: callee.name } };
+  }, immediate);
 
-  socket.on('cancel-ring', (ringId, ack) => {
-    if (typeof ringId !== 'string') return ctx.reject(ack, 'cancel-ring', { code: 'invalid-payload', message: 'Name the ring' });
+  handle(ctx, 'cancel-ring', parse.string('Name the ring'), (ringId) => {
     const ended = endRing(state, ringId, { socketId: socket.id, role: 'caller' });
-    if (!ended.ok) return ctx.reject(ack, 'cancel-ring', ended.error);
+    if (!ended.ok) return ended;
     clearTimer(ringId);
     toSockets(ended.value.callee?.sockets ?? [], { ringId, outcome: 'cancelled' });
-    ctx.succeed(ack, null);
+    return { ok: true, value: null };
+  }, immediate);
+
+  handle(ctx, 'answer-ring', parseRingAnswer, async ({ ringId, accept }): Promise<Result<RingEnd>> => {
+    const ended = endRing(state, ringId, { socketId: socket.id, role: 'callee' });
+    if (!ended.ok) return ended;
+    clearTimer(ringId);
+    const { ring: answered, callee } = ended.value;
+    note(answered, accept ? 'accepted' : 'declined');
+    const otherTabs = (callee?.sockets ?? []).filter((id) => id !== socket.id);
+    toSockets(otherTabs, { ringId, outcome: 'answered-elsewhere' });
+    if (!accept) {
+      io.to(answered.callerSocket).emit('ring-ended', { ringId, outcome: 'declined' });
+      return { ok: true, value: { ringId, outcome: 'declined' } };
+    }
+    // A fresh private room only these two tickets open.
+    const roomId = randomBytes(16).toString('base64url');
+    const tickets: [string, string] = [newSecret(), newSecret()];
+    await deps.store.update(roomId, () => ({ ok: true, room: privateRoom(roomId, tickets), value: null }));
+    setTimeout(() => {
+      void deps.store.update(roomId, (room) => ({ ok: true, room: room?.participants.length ? room : undefined, value: null }));
+    }, PRIVATE_ROOM_GRACE_MS).unref();
+    io.to(answered.callerSocket).emit('ring-ended', { ringId, outcome: 'accepted', roomId, ticket: tickets[0] });
+    return { ok: true, value: { ringId, outcome: 'accepted', roomId, ticket: tickets[1] } };
   });
 
-  socket.on('answer-ring', (ringId, accept, ack) => {
-    ctx.serially('answer-ring', ack, async () => {
-      if (typeof ringId !== 'string' || typeof accept !== 'boolean') {
-        return ctx.reject(ack, 'answer-ring', { code: 'invalid-payload', message: 'answer-ring takes (ringId, accept)' });
-      }
-      const ended = endRing(state, ringId, { socketId: socket.id, role: 'callee' });
-      if (!ended.ok) return ctx.reject(ack, 'answer-ring', ended.error);
-      clearTimer(ringId);
-      const { ring: answered, callee } = ended.value;
-      note(answered, accept ? 'accepted' : 'declined');
-      const otherTabs = (callee?.sockets ?? []).filter((id) => id !== socket.id);
-      toSockets(otherTabs, { ringId, outcome: 'answered-elsewhere' });
-      if (!accept) {
-        io.to(answered.callerSocket).emit('ring-ended', { ringId, outcome: 'declined' });
-        return ctx.succeed(ack, { ringId, outcome: 'declined' });
-      }
-      // A fresh private room only these two tickets open.
-      const roomId = randomBytes(16).toString('base64url');
-      const tickets: [string, string] = [newSecret(), newSecret()];
-      await deps.store.update(roomId, () => ({ ok: true, room: privateRoom(roomId, tickets), value: null }));
-      setTimeout(() => {
-        void deps.store.update(roomId, (room) => ({ ok: true, room: room?.participants.length ? room : undefined, value: null }));
-      }, PRIVATE_ROOM_GRACE_MS).unref();
-      io.to(answered.callerSocket).emit('ring-ended', { ringId, outcome: 'accepted', roomId, ticket: tickets[0] });
-      ctx.succeed(ack, { ringId, outcome: 'accepted', roomId, ticket: tickets[1] });
-    });
-  });
-
-  socket.on('list-reachable', (ack) => {
-    if (!ring.directoryOn) return ctx.reject(ack, 'list-reachable', { code: 'directory-off', message: 'This server does not list who is reachable' });
-    ctx.succeed(ack, directory(state));
-  });
+  handle(ctx, 'list-reachable', parse.nothing, () => {
+    if (!ring.directoryOn) return fail('directory-off', 'This server does not list who is reachable');
+    return { ok: true, value: directory(state) };
+  }, immediate);
 
   socket.on('disconnect', forgetSocket);
 }

@@ -10,8 +10,9 @@ import { iceAnswer } from '../http/ice.js';
 import { AddressRateLimit, ConnectionCounter, clientAddress } from '../http/per-address.js';
 import { guardEvents } from './event-guard.js';
 import type { Identities } from './identities.js';
-import { registerRoomHandlers, type Logger, type PeerDirectory, type RoomHandlers, type RoomServer, type RoomSocket } from './room-handlers.js';
-import type { RoomStore } from './store.js';
+import type { Logger, PeerDirectory, RoomServer, RoomSocket } from './context.js';
+import { registerRoomHandlers, type RoomHandlers } from './register.js';
+import type { RoomStore } from '../rooms/store.js';
 
 export const SOCKET_IO_PATH = '/socket.io/';
 

@@ -2,11 +2,10 @@
  * Run-time checks for every Socket.IO payload: types are not validation. Each parser returns the
  * clean value or an error body for the ack; nothing unchecked reaches the room rules.
  */
-import type { ErrorBody, JoinOptions, MediaState } from '../../protocol/contract.js';
+import type { JoinOptions, MediaState } from '../../protocol/contract.js';
 import { PEER_ID_MAX_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN } from '../../protocol/contract.js';
-import { fail } from './rooms.js';
+import { fail, type Result } from '../rooms/result.js';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 
 const TOKEN_PATTERN = /^[A-Za-z0-9]{1,64}$/;
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -40,7 +39,7 @@ export interface JoinArgs {
   options: JoinOptions;
 }
 
-export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown): Parsed<JoinArgs> {
+export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown): Result<JoinArgs> {
   if (!isValidRoomId(roomId)) {
     return fail('invalid-room', 'Room ids are 1 to 64 letters, digits, "-" or "_"');
   }
@@ -65,7 +64,7 @@ export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown
   return { ok: true, value: { roomId, peerId, options: { name, audio, video, peerToken, clientId, ticket } } };
 }
 
-export function parseMediaState(media: unknown): Parsed<MediaState> {
+export function parseMediaState(media: unknown): Result<MediaState> {
   if (!isPlainObject(media) || typeof media.audio !== 'boolean' || typeof media.video !== 'boolean') {
     return fail('invalid-payload', 'Media state is {audio: boolean, video: boolean}');
   }

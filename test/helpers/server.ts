@@ -1,9 +1,7 @@
 /** Starts the real app (Socket.IO, PeerServer, static web) on an ephemeral loopback port. */
-import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { callroomApp } from '../../server/app.js';
+import { buildServer } from '../../server/build.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/contract.js';
 
@@ -19,10 +17,8 @@ export interface TestServer {
 export async function startServer(env: Record<string, string> = {}, webRoot?: string, logStream?: { write(line: string): void }): Promise<TestServer> {
   env = { PORT: '0', ...env };
   const config: Config = loadConfig({ LOG_LEVEL: 'silent', ...env });
-  const https = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null;
-  const logger = logStream ? { level: config.logLevel, stream: logStream } : { level: config.logLevel };
-  const app = Fastify({ logger, forceCloseConnections: true, https } as object) as unknown as FastifyInstance;
-  await app.register(callroomApp, { config, webRoot });
+  // The same factory as server.ts: what the tests run is what runs.
+  const app = await buildServer(config, { webRoot, logStream });
   const address = await app.listen({ port: config.port, host: '127.0.0.1' });
   const port = Number(new URL(address).port);
   return { url: address, port, close: () => app.close() };

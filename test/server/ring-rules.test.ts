@@ -25,7 +25,7 @@ import {
   type Reachable,
   type Ring,
   type RingState,
-} from '../../server/signaling/ringing.js';
+} from '../../server/rooms/ringing.js';
 
 const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
 const message = (r: { ok: boolean; error?: { message: string } }) => (r.ok ? '' : r.error!.message);

@@ -7,8 +7,8 @@ import { Server } from 'socket.io';
 import { loadConfig } from '../../server/config.js';
 import type { Ack, ErrorBody, JoinedRoom, RingEnd } from '../../protocol/contract.js';
 import { attachRingHandlers, type RingDeps } from '../../server/signaling/ring-handlers.js';
-import type { HandlerContext, RoomServer } from '../../server/signaling/room-handlers.js';
-import { becomeReachable, dropSocket, endRing, newRingState, normalizeHandle, setBusy, startRing } from '../../server/signaling/ringing.js';
+import type { HandlerContext, RoomServer } from '../../server/signaling/context.js';
+import { becomeReachable, dropSocket, endRing, newRingState, normalizeHandle, setBusy, startRing } from '../../server/rooms/ringing.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type TestServer } from '../helpers/server.js';
 
 const ring = (ringId: string, handle: string, callerSocket: string) => ({ ringId, handle, callerSocket, callerName: 'Caller', startedAt: 0 });

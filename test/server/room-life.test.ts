@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import type { Participant } from '../../protocol/contract.js';
 import { describe, it } from 'node:test';
-import { addChatMessage, isReaction, raiseHand, raisedHands } from '../../server/signaling/chat.js';
-import { LOBBY_MAX, answerKnock, knock, removeParticipant, setLocked, withdrawKnock } from '../../server/signaling/lobby.js';
-import { joinRoom, leaveRoom, newParticipant, type Access, type Room } from '../../server/signaling/rooms.js';
-import { MemoryRoomStore } from '../../server/signaling/store.js';
+import { addChatMessage, isReaction, raiseHand, raisedHands } from '../../server/rooms/chat.js';
+import { LOBBY_MAX, answerKnock, knock, removeParticipant, setLocked, withdrawKnock } from '../../server/rooms/lobby.js';
+import { joinRoom, leaveRoom, newParticipant, type Access, type Room } from '../../server/rooms/rooms.js';
+import { MemoryRoomStore } from '../../server/rooms/store.js';
 
 /** Joins as the owner of the peer id: each peer proves itself with its own token. */
 const join = (room: Room | undefined, roomId: string, candidate: Participant, capacity: number, access: Partial<Access> = {}) =>

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import type { Participant } from '../../protocol/contract.js';
-import { describe, it } from 'node:test';
-import { expireAway, joinRoom, leaveRoom, markAway, newParticipant, type Access, normalizeName, updateMedia, type Room } from '../../server/signaling/rooms.js';
+import type { Ack, ChatMessage, JoinedRoom, JoinOptions, Participant } from '../../protocol/contract.js';
+import { after, before, describe, it } from 'node:test';
+import { expireAway, joinRoom, leaveRoom, markAway, newParticipant, type Access, normalizeName, updateMedia, type Room } from '../../server/rooms/rooms.js';
 import { Identities, digestToken } from '../../server/signaling/identities.js';
-import { recentChat } from '../../server/signaling/room-handlers.js';
-import { MemoryRoomStore } from '../../server/signaling/store.js';
+import { recentChat } from '../../server/signaling/membership-handlers.js';
+import { MemoryRoomStore } from '../../server/rooms/store.js';
 import { parseJoinArgs, parseMediaState } from '../../server/signaling/validate.js';
+import { connectPeer, connectSocket, startServer, uniqueId, type ClientSocket, type RawPeer, type TestServer } from '../helpers/server.js';
 
 /** Joins as the owner of the peer id: each peer proves itself with its own token. */
 const join = (room: Room | undefined, roomId: string, candidate: Participant, capacity: number, access: Partial<Access> = {}) =>
@@ -17,6 +18,25 @@ function joined(room: Room | undefined, peerId: string, capacity = 6, at = 1): R
   const result = join(room, 'r', person(peerId, at), capacity);
   assert.ok(result.ok && result.room);
   return result.room;
+}
+
+/**
+ * Join options that pollute Object.prototype if anything merges them naively: JSON.parse makes
+ * `__proto__` an own key, as Socket.IO's parser does with a client's payload.
+ */
+const POLLUTING = '{"name":"Ann","audio":false,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"prototype":{"polluted":true}}';
+const pollutingOptions = () => JSON.parse(POLLUTING) as JoinOptions;
+
+/** Runs `work`, then checks that nothing reached Object.prototype (and cleans up if it did, for the tests after). */
+async function unpolluted(work: () => Promise<void>): Promise<void> {
+  assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false, 'polluted before the test began');
+  try {
+    await work();
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
+  } finally {
+    delete (Object.prototype as Record<string, unknown>).polluted;
+  }
 }
 
 describe('room rules', () => {
@@ -72,13 +92,35 @@ describe('room rules', () => {
     assert.deepEqual(await store.counts(), { rooms: 0, participants: 0 });
   });
 
-  it('keeps rooms apart, even rooms named like Object.prototype members', async () => {
-    const store = new MemoryRoomStore();
-    for (const id of ['__proto__', 'constructor', 'toString']) {
-      await store.update(id, (room) => join(room, id, person('p' + id.length), 6));
-    }
-    assert.deepEqual(await store.counts(), { rooms: 3, participants: 3 });
-    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  it('keeps rooms apart and Object.prototype clean, whatever keys the ids and options carry', async () => {
+    await unpolluted(async () => {
+      const store = new MemoryRoomStore();
+      const ids = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
+      for (const id of ids) {
+        for (const peerId of ['constructor', 'prototype']) {
+          const parsed = parseJoinArgs(id, peerId, pollutingOptions());
+          assert.ok(parsed.ok, `${id}/${peerId}: ${JSON.stringify(parsed)}`);
+          const { options } = parsed.value;
+          assert.equal(Object.getPrototypeOf(options), Object.prototype);
+          assert.deepEqual(Object.keys(options).sort(), ['audio', 'clientId', 'name', 'peerToken', 'ticket', 'video']);
+          assert.equal(options.name, 'Ann');
+          const candidate = newParticipant(peerId, pollutingOptions(), 1);
+          const access = { ...pollutingOptions(), tokenDigest: `token-${peerId}`, clientId: '__proto__', ticket: 'constructor' } as Access;
+          const result = await store.update(id, (room) => joinRoom(room, id, candidate, 6, access));
+          assert.ok(result.ok, `${id}/${peerId}: ${JSON.stringify(result)}`);
+          assert.deepEqual(Object.keys(result.value.self).sort(), ['audio', 'joinedAt', 'name', 'peerId', 'video']);
+        }
+      }
+      assert.deepEqual(await store.counts(), { rooms: ids.length, participants: ids.length * 2 });
+      for (const id of ids) {
+        const room = await store.get(id);
+        assert.equal(room?.id, id);
+        assert.deepEqual(room?.participants.map((p) => [p.peerId, p.name]), [['constructor', 'Ann'], ['prototype', 'Ann']]);
+        assert.equal(room?.hostPeerId, 'constructor');
+      }
+      // Names a plain object would answer from its prototype are no rooms at all.
+      for (const inherited of ['valueOf', 'isPrototypeOf', '__defineGetter__']) assert.equal(await store.get(inherited), undefined);
+    });
   });
 
   it('updates media only for members', () => {
@@ -204,3 +246,89 @@ describe('identities', () => {
     assert.ok(ids.mayRegister('__proto__', digestToken('t')) && ids.relayRefusal('__proto__', digestToken('t'), 'constructor') === 'sender-not-in-room');
   });
 });
+
+describe('Object.prototype pollution over the real server', () => {
+  let server: TestServer;
+  const opened: Array<{ close(): void }> = [];
+  before(async () => {
+    server = await startServer({ RATE_JOIN_BURST: '100', RATE_EVENTS_BURST: '200', RATE_MEDIA_BURST: '100', RATE_CHAT_BURST: '100' });
+  });
+  after(async () => {
+    opened.forEach((o) => o.close());
+    await server.close();
+  });
+
+  const pollutingJson = () => JSON.parse(POLLUTING) as Record<string, unknown>;
+
+  it('takes room ids, peer ids and payloads keyed __proto__ / constructor / prototype without polluting, rooms intact', async () => {
+    await unpolluted(async () => {
+      const roomIds = ['__proto__', 'constructor', 'prototype'];
+      const peerIds = ['constructor', 'prototype', 'toString'];
+      const members: Array<{ socket: ClientSocket; peer: RawPeer; roomId: string }> = [];
+      for (const roomId of roomIds) {
+        for (const peerId of peerIds) {
+          // Peer ids are one per server: the bare names in __proto__, suffixed ("-room") elsewhere.
+          const peer = await connectPeer(server.url, roomId === '__proto__' ? peerId : `${peerId}-${roomId}`);
+          const socket = await connectSocket(server.url);
+          opened.push(peer, socket);
+          const options = { ...pollutingJson(), peerToken: peer.token };
+          const ack = (await socket.emitWithAck('join-room', roomId, peer.id, options as JoinOptions)) as Ack<JoinedRoom>;
+          assert.ok(ack.ok, `${roomId}/${peer.id}: ${JSON.stringify(ack)}`);
+          assert.equal(ack.data.roomId, roomId);
+          assert.equal(ack.data.self.name, 'Ann');
+          assert.deepEqual(Object.keys(ack.data.self).sort(), ['audio', 'joinedAt', 'name', 'peerId', 'video']);
+          members.push({ socket, peer, roomId });
+        }
+      }
+      // The same payloads as every other argument a member sends.
+      for (const { socket } of members) {
+        const chat = (await socket.emitWithAck('chat-message', '__proto__')) as Ack<ChatMessage>;
+        assert.ok(chat.ok && chat.data.text === '__proto__');
+        const chatObject = (await socket.emitWithAck('chat-message', pollutingJson() as never)) as Ack<ChatMessage>;
+        assert.equal(!chatObject.ok && chatObject.error.code, 'invalid-payload');
+        const media = (await socket.emitWithAck('update-media', { ...pollutingJson(), audio: true, video: false } as never)) as Ack<Participant>;
+        assert.ok(media.ok && media.data.audio === true && media.data.video === false && !('polluted' in media.data));
+        const badJoin = (await socket.emitWithAck('join-room', pollutingJson() as never, pollutingJson() as never, pollutingJson() as JoinOptions)) as Ack<JoinedRoom>;
+        assert.equal(!badJoin.ok && badJoin.error.code, 'invalid-room');
+      }
+      // A knock whose options and name are the polluting object, on a locked __proto__ room.
+      const host = members.find((m) => m.roomId === '__proto__')!.socket;
+      assert.ok(((await host.emitWithAck('lock-room', true)) as Ack<unknown>).ok);
+      const knocker = await connectSocket(server.url);
+      opened.push(knocker);
+      const knock = (await knocker.emitWithAck('knock', '__proto__', { ...pollutingJson(), name: pollutingJson() } as never)) as Ack<{ knockId: string }>;
+      assert.ok(knock.ok, JSON.stringify(knock));
+      const answer = (await host.emitWithAck('answer-knock', '__proto__', true)) as Ack<null>;
+      assert.equal(!answer.ok && answer.error.code, 'no-such-knock');
+
+      // Every room still holds exactly its own three members, in order: a newcomer to each sees them.
+      for (const roomId of roomIds) {
+        const peer = await connectPeer(server.url, uniqueId('late'));
+        const socket = await connectSocket(server.url);
+        opened.push(peer, socket);
+        const roomHost = members.find((m) => m.roomId === roomId)!.socket;
+        const ticket = roomId === '__proto__' ? await admitted(roomHost, socket, roomId) : undefined;
+        const ack = (await socket.emitWithAck('join-room', roomId, peer.id, { peerToken: peer.token, ticket })) as Ack<JoinedRoom>;
+        assert.ok(ack.ok, JSON.stringify(ack));
+        const expected = members.filter((m) => m.roomId === roomId).map((m) => m.peer.id);
+        assert.deepEqual(ack.data.participants.map((p) => p.peerId), expected);
+        assert.deepEqual(ack.data.participants.map((p) => p.name), ['Ann', 'Ann', 'Ann']);
+        assert.equal(ack.data.room.hostPeerId, expected[0]);
+        assert.deepEqual(ack.data.chat.map((m) => m.text), ['__proto__', '__proto__', '__proto__']);
+      }
+    });
+  });
+});
+
+/** Knocks on a locked room from `socket` and has `host` admit it; the ticket. */
+async function admitted(host: ClientSocket, socket: ClientSocket, roomId: string): Promise<string> {
+  const heard = new Promise<string>((resolve) => host.once('knocking', (k) => resolve(k.knockId)));
+  const answered = new Promise<string | undefined>((resolve) => socket.once('knock-answered', (a) => resolve(a.ticket)));
+  const knock = (await socket.emitWithAck('knock', roomId, { name: 'Late' })) as Ack<{ knockId: string }>;
+  assert.ok(knock.ok, JSON.stringify(knock));
+  assert.equal(await heard, knock.data.knockId);
+  assert.ok(((await host.emitWithAck('answer-knock', knock.data.knockId, true)) as Ack<null>).ok);
+  const ticket = await answered;
+  assert.ok(ticket);
+  return ticket;
+}

@@ -1,7 +1,8 @@
 /** Chat, raised hands and reactions: rules for what participants share besides media. */
 import type { ChatMessage, Participant, Reaction } from '../../protocol/contract.js';
 import { CHAT_HISTORY, CHAT_MAX_LENGTH, REACTIONS } from '../../protocol/contract.js';
-import { fail, type Room, type RuleResult } from './rooms.js';
+import { fail } from './result.js';
+import type { Room, RuleResult } from './rooms.js';
 
 export function addChatMessage(room: Room | undefined, peerId: string, text: string, id: string, now: number): RuleResult<ChatMessage> {
   const sender = room?.participants.find((p) => p.peerId === peerId);

@@ -8,8 +8,8 @@
  * caller socket → the ring it placed) so no rule scans all handles or all rings. Only
  * `directory()` walks everyone, and it is off unless the server turns it on.
  */
-import type { ErrorBody, RingOutcome } from '../../protocol/contract.js';
-import { fail } from './rooms.js';
+import type { RingOutcome } from '../../protocol/contract.js';
+import { fail, type Result } from './result.js';
 
 export const HANDLE_PATTERN = /^[a-z0-9][a-z0-9_-]{1,31}$/;
 export const RING_TIMEOUT_MS = 30_000;
@@ -73,7 +73,6 @@ export interface RingState {
   retries: Map<string, RetryRecord>;
 }
 
-export type RingResult<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 
 /** Rings that ended because a socket went away (or moved to another handle). */
 export interface Dropped {
@@ -104,7 +103,7 @@ export function becomeReachable(
   name: string,
   deviceKey: string,
   socketId: string,
-): RingResult<{ reachable: Reachable; orphaned: Ring[] }> {
+): Result<{ reachable: Reachable; orphaned: Ring[] }> {
   const current = state.reachable.get(handle);
   if (current && current.deviceKey !== deviceKey) return fail('handle-taken', `"${handle}" is taken: choose another handle`);
   // One handle per socket: drop whatever this tab was reachable as before.
@@ -186,7 +185,7 @@ export function setBusy(state: RingState, socketId: string, busy: boolean): void
   }
 }
 
-export function startRing(state: RingState, ring: Ring): RingResult<{ ring: Ring; callee: Reachable }> {
+export function startRing(state: RingState, ring: Ring): Result<{ ring: Ring; callee: Reachable }> {
   const callee = state.reachable.get(ring.handle);
   if (!callee) return fail('not-reachable', `Nobody is reachable as "${ring.handle}" right now`);
   if (handleOfSocket(state, ring.callerSocket) === ring.handle) return fail('invalid-payload', 'You cannot call yourself');
@@ -204,7 +203,7 @@ export function startRing(state: RingState, ring: Ring): RingResult<{ ring: Ring
 }
 
 /** Ends a ring: by its caller (cancel), by the callee (answer), or by the clock. */
-export function endRing(state: RingState, ringId: string, by: { socketId: string; role: 'caller' | 'callee' } | 'timeout'): RingResult<{ ring: Ring; callee: Reachable | undefined }> {
+export function endRing(state: RingState, ringId: string, by: { socketId: string; role: 'caller' | 'callee' } | 'timeout'): Result<{ ring: Ring; callee: Reachable | undefined }> {
   const ring = state.rings.get(ringId);
   if (!ring) return fail('no-such-ring', 'That call is no longer ringing');
   const callee = state.reachable.get(ring.handle);

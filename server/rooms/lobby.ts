@@ -2,13 +2,14 @@
  * Host rules: locking the room, the lobby of people who knock, admitting or denying them, and
  * removing a participant. Only the host may do these; every rule checks, whatever a client sends.
  */
-import type { ErrorBody, Knock, RoomInfo } from '../../protocol/contract.js';
-import { MAX_REMOVED_CLIENTS, fail, roomInfo, type Room, type RuleResult } from './rooms.js';
+import type { Knock, RoomInfo } from '../../protocol/contract.js';
+import { fail, type Failure } from './result.js';
+import { MAX_REMOVED_CLIENTS, roomInfo, type Room, type RuleResult } from './rooms.js';
 
 export const LOBBY_MAX = 20;
 export const TICKETS_MAX = 20;
 
-function hostOnly(room: Room | undefined, byPeerId: string): { ok: false; error: ErrorBody } | undefined {
+function hostOnly(room: Room | undefined, byPeerId: string): Failure | undefined {
   if (!room || !room.participants.some((p) => p.peerId === byPeerId)) return fail('not-in-room', 'Join the room first');
   if (room.hostPeerId !== byPeerId) return fail('not-host', 'Only the host can do that');
   return undefined;

@@ -3,8 +3,9 @@
  * passes `now`. Each rule takes the current room (or undefined) and returns the next room (or
  * undefined when it empties) with a value for the caller, or an error a person can act on.
  */
-import type { ChatMessage, ErrorBody, JoinOptions, Knock, MediaState, Participant, RoomInfo } from '../../protocol/contract.js';
+import type { ChatMessage, JoinOptions, Knock, MediaState, Participant, RoomInfo } from '../../protocol/contract.js';
 import { NAME_MAX_LENGTH } from '../../protocol/contract.js';
+import { fail, type Failure, type Result } from './result.js';
 
 export interface Room {
   id: string;
@@ -49,9 +50,8 @@ export interface Access {
   ticket?: string;
 }
 
-export type RuleResult<T> =
-  | { ok: true; room: Room | undefined; value: T }
-  | { ok: false; error: ErrorBody };
+/** A rule's outcome: on success, the room as it is next (undefined once it empties) and a value. */
+export type RuleResult<T> = Result<T, { room: Room | undefined }>;
 
 export interface Joined {
   self: Participant;
@@ -98,9 +98,6 @@ export function roomInfo(room: Room): RoomInfo {
   return { hostPeerId: room.hostPeerId, locked: room.locked, capacity: room.capacity };
 }
 
-export function fail(code: ErrorBody['code'], message: string): { ok: false; error: ErrorBody } {
-  return { ok: false, error: { code, message } };
-}
 
 export function joinRoom(
   room: Room | undefined,
@@ -209,6 +206,6 @@ export function updateMedia(
   };
 }
 
-function notInRoom(): { ok: false; error: ErrorBody } {
+function notInRoom(): Failure {
   return { ok: false, error: { code: 'not-in-room', message: 'Join the room first' } };
 }

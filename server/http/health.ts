@@ -1,0 +1,25 @@
+/** Health, readiness and Prometheus metrics (optionally behind a bearer token). */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { bearerMatches } from './bearer.js';
+import type { AppMetrics } from './metrics.js';
+
+export function registerHealthRoutes(app: FastifyInstance, config: Config, metrics: AppMetrics): void {
+  let ready = false;
+  app.addHook('onReady', async () => {
+    ready = true;
+  });
+  app.addHook('preClose', async () => {
+    ready = false;
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => (ready ? { ready: true } : reply.code(503).send({ ready: false })));
+  app.get('/metrics', async (request, reply) => {
+    if (config.metricsToken && !bearerMatches(request.headers.authorization, config.metricsToken)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'A bearer token is needed for /metrics' });
+    }
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}

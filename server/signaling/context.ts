@@ -1,0 +1,217 @@
+/**
+ * What every domain's Socket.IO handlers share: the typed server and socket, the dependencies,
+ * the server-wide registry, one socket's context, and `handle()`, which does for every
+ * request-like event what each would otherwise repeat: parse, check membership, run after the
+ * socket's earlier events, answer the ack once, count a refusal.
+ *
+ * The domains (membership, chat, host, ringing, ICE) import this file; it imports none of them.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server, Socket } from 'socket.io';
+import type { Ack, ClientToServerEvents, ErrorBody, KnockAnswer, ServerToClientEvents, SocketData } from '../../protocol/contract.js';
+import type { IceAnswer } from '../http/ice.js';
+import type { SignalingMetrics } from '../http/metrics.js';
+import type { AddressRateLimit } from '../http/per-address.js';
+import { fail, type Result } from '../rooms/result.js';
+import type { RoomStore } from '../rooms/store.js';
+import type { Identities } from './identities.js';
+
+export type RoomServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type ClientEvent = keyof ClientToServerEvents;
+
+/** What the signaling layer needs to know about the PeerServer. */
+export interface PeerDirectory {
+  /** Resolves true once `peerId` is connected to the PeerServer (waiting at most `ms`). */
+  waitForPeer(peerId: string, ms: number): Promise<boolean>;
+  /** The token `peerId` is connected to the PeerServer with, if it is connected. */
+  tokenOf(peerId: string): string | undefined;
+  /** The client address `peerId` is connected to the PeerServer from, if it is connected. */
+  addressOf(peerId: string): string | undefined;
+}
+
+export interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface RoomHandlerDeps {
+  store: RoomStore;
+  peers: PeerDirectory;
+  /** Who is who; shared with the PeerServer, which obeys it. */
+  identities: Identities<RoomSocket>;
+  capacity: number;
+  log: Logger;
+  metrics?: SignalingMetrics;
+  now?: () => number;
+  /** How long a join waits for its peer id to reach the PeerServer. */
+  peerWaitMs?: number;
+  /** How long a dropped member keeps its seat, host role and admission (0: leave at once). */
+  reconnectGraceMs?: number;
+  /** The chat history a join's answer carries, in bytes of JSON (the newest messages that fit). */
+  joinChatBytes?: number;
+  /** Lists reachable handles to anyone who asks (off by default: privacy). */
+  ringDirectory?: boolean;
+  ringTimeoutMs?: number;
+  ringRetryMs?: number;
+  /** TURN credentials for a connected client, and how often one address may have them. */
+  ice?: { answer: () => IceAnswer; limit: AddressRateLimit };
+}
+
+/** Server-wide lookups the handlers share: who is who, who waits behind each knock, grace timers. */
+export interface Registry {
+  identities: Identities<RoomSocket>;
+  knocks: Map<string, RoomSocket>;
+  graceTimers: Map<string, ReturnType<typeof setTimeout>>;
+}
+
+export interface Member {
+  roomId: string;
+  peerId: string;
+}
+
+/** What one socket's handlers share. */
+export interface HandlerContext {
+  io: RoomServer;
+  socket: RoomSocket;
+  registry: Registry;
+  deps: RoomHandlerDeps;
+  now: () => number;
+  /** Runs `work` after this socket's earlier events, refusing when too many are waiting. */
+  serially(event: string, ack: unknown, work: () => Promise<unknown>): void;
+  reject(ack: unknown, event: string, error: ErrorBody): void;
+  succeed<T>(ack: unknown, data: T): void;
+  /** The room and peer id this socket is in, if it is in one. */
+  member(): Member | undefined;
+}
+
+const MAX_PENDING_EVENTS = 16;
+
+export const newSecret = () => randomBytes(18).toString('base64url');
+
+/** The member is back, or gone for good: its grace timer, if any, is off. */
+export function clearGrace(registry: Registry, peerId: string): void {
+  clearTimeout(registry.graceTimers.get(peerId));
+  registry.graceTimers.delete(peerId);
+}
+
+/** Tells whoever waits behind `knockId` the answer; they wait no more. */
+export function answerKnocker(registry: Registry, knockId: string, answer: KnockAnswer): void {
+  const knocker = registry.knocks.get(knockId);
+  registry.knocks.delete(knockId);
+  if (!knocker) return;
+  knocker.data.knock = undefined;
+  knocker.emit('knock-answered', answer);
+}
+
+/** A socket stops speaking for its participant (taken over, moved, removed): quietly, no leave announced. */
+export function detach(socket: RoomSocket, roomId: string): void {
+  socket.data.roomId = undefined;
+  socket.data.peerId = undefined;
+  void socket.leave(roomId);
+}
+
+export function createContext(io: RoomServer, socket: RoomSocket, registry: Registry, deps: RoomHandlerDeps): HandlerContext {
+  const { log } = deps;
+  // One event at a time per socket, so a leave can never overtake the join before it; and a
+  // bounded line, so a client cannot queue work without end (joins may wait for the PeerServer).
+  let queue: Promise<unknown> = Promise.resolve();
+  let pending = 0;
+
+  const ctx: HandlerContext = {
+    io,
+    socket,
+    registry,
+    deps,
+    now: deps.now ?? Date.now,
+    serially(event, ack, work) {
+      if (pending >= MAX_PENDING_EVENTS && event !== 'disconnecting') {
+        return ctx.reject(ack, event, { code: 'rate-limited', message: 'Too many requests in progress: wait for the answers' });
+      }
+      pending += 1;
+      queue = queue
+        .then(work)
+        .catch((error: unknown) => log.warn({ err: error, socket: socket.id, event }, 'room handler failed'))
+        .finally(() => (pending -= 1));
+    },
+    reject(ack, event, error) {
+      log.warn({ socket: socket.id, event, code: error.code }, 'rejected event');
+      deps.metrics?.rejected(event, error.code);
+      if (typeof ack === 'function') (ack as (r: Ack<never>) => void)({ ok: false, error });
+    },
+    succeed(ack, data) {
+      if (typeof ack === 'function') (ack as (r: Ack<typeof data>) => void)({ ok: true, data });
+    },
+    member() {
+      const { roomId, peerId } = socket.data;
+      return roomId && peerId ? { roomId, peerId } : undefined;
+    },
+  };
+  return ctx;
+}
+
+export interface HandleOptions {
+  /** Run after this socket's earlier events (the default). Off for moments with no state, like a reaction. */
+  queued?: boolean;
+}
+
+/**
+ * Handles one request-like event: `parse` checks the arguments (the ack, when the client sent
+ * one, is taken off the end first), `run` does the work and returns the answer. A refusal from
+ * either is acked as `{ok: false, error}`, logged and counted; a success as `{ok: true, data}`.
+ */
+export function handle<P, T>(
+  ctx: HandlerContext,
+  event: ClientEvent,
+  parse: (args: unknown[]) => Result<P>,
+  run: (input: P) => Result<T> | Promise<Result<T>>,
+  options: HandleOptions = {},
+): void {
+  (ctx.socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(event, (...args) => {
+    const ack = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+    const work = async () => {
+      const parsed = parse(args);
+      if (!parsed.ok) return ctx.reject(ack, event, parsed.error);
+      const result = await run(parsed.value);
+      if (!result.ok) return ctx.reject(ack, event, result.error);
+      ctx.succeed(ack, result.value);
+    };
+    if (options.queued === false) void work();
+    else ctx.serially(event, ack, work);
+  });
+}
+
+const NOT_IN_ROOM = { code: 'not-in-room', message: 'Join the room first' } as const;
+
+/** `handle()` for an event only a member of a room may send: `run` gets its room and peer id. */
+export function handleMember<P, T>(
+  ctx: HandlerContext,
+  event: ClientEvent,
+  parse: (args: unknown[]) => Result<P>,
+  run: (input: P, member: Member) => Result<T> | Promise<Result<T>>,
+  options: HandleOptions = {},
+): void {
+  handle(
+    ctx,
+    event,
+    parse,
+    (input) => {
+      const member = ctx.member();
+      return member ? run(input, member) : { ok: false, error: NOT_IN_ROOM };
+    },
+    options,
+  );
+}
+
+/** Parsers for the simple argument lists; richer payloads have theirs in validate.ts. */
+export const parse = {
+  nothing: (): Result<null> => ({ ok: true, value: null }),
+  boolean:
+    (what: string) =>
+    ([value]: unknown[]): Result<boolean> =>
+      typeof value === 'boolean' ? { ok: true, value } : fail('invalid-payload', `"${what}" is true or false`),
+  string:
+    (message: string) =>
+    ([value]: unknown[]): Result<string> =>
+      typeof value === 'string' ? { ok: true, value } : fail('invalid-payload', message),
+};

@@ -1,0 +1,19 @@
+/** TURN credentials over the live, origin-checked connection: never to a stranger with curl. */
+import { fail } from '../rooms/result.js';
+import { handle, parse, type HandlerContext, type RoomHandlerDeps } from './context.js';
+
+export function attachIceHandlers(ctx: HandlerContext, ice: NonNullable<RoomHandlerDeps['ice']>): void {
+  const { socket } = ctx;
+  handle(
+    ctx,
+    'get-ice',
+    parse.nothing,
+    () => {
+      // The handshake checked any Origin it carried; a client that showed none is not a page of ours.
+      if (!socket.handshake.headers.origin) return fail('invalid-payload', 'Relay credentials are for pages of an allowed origin');
+      if (!ice.limit.take(socket.handshake.address, ctx.now())) return fail('rate-limited', 'Too many requests for relay credentials: wait a minute');
+      return { ok: true, value: ice.answer() };
+    },
+    { queued: false },
+  );
+}
