@@ -9,7 +9,22 @@
 import type { Browser, Page } from 'playwright-core';
 import { eventually, launchBrowser, openCall, type Participant } from '../test/helpers/browser.js';
 import { startServer, uniqueId, type TestServer } from '../test/helpers/server.js';
-import { DISTURBED_PERCENT, busyPercent, cpuTimes, fmt, foreignCpu, heading, runMain, sleep, summarize, table, verdict, waitForQuiet, writeResult, type Summary } from './lib.js';
+import {
+  DISTURBED_PERCENT,
+  busyPercent,
+  cpuTimes,
+  fmt,
+  foreignCpu,
+  heading,
+  runMain,
+  sleep,
+  summarize,
+  table,
+  verdict,
+  waitForQuiet,
+  writeResult,
+  type Summary,
+} from './lib.js';
 import { PAGE_PROBES } from './page-probes.js';
 
 const RUNS_2 = Number(process.env.BENCH_RUNS ?? 10);
@@ -205,7 +220,14 @@ async function fourPersonRun(browser: Browser, server: TestServer, together: boo
     const steady0 = cpuTimes();
     await sleep(2000);
     const steadyCpuBusyPercent = busyPercent(steady0, cpuTimes());
-    return { ms: Math.max(...perPerson), perPerson, maxTiles: Math.max(...states.map((s) => s.maxTiles)), cpuBusyPercent: cpuBusy, steadyCpuBusyPercent, steps };
+    return {
+      ms: Math.max(...perPerson),
+      perPerson,
+      maxTiles: Math.max(...states.map((s) => s.maxTiles)),
+      cpuBusyPercent: cpuBusy,
+      steadyCpuBusyPercent,
+      steps,
+    };
   } finally {
     await Promise.all(people.map((p) => p.context.close()));
   }
@@ -272,7 +294,12 @@ async function floorRun(browser: Browser, server: TestServer): Promise<{ ms: num
  * Runs `once` `runs` times after one warm-up. A run during which other processes used more than
  * DISTURBED_PERCENT of the machine is thrown away and repeated (at most `runs` extra times).
  */
-async function repeat<T>(label: string, runs: number, once: () => Promise<T>, show: (r: T) => string): Promise<{ results: T[]; failures: string[]; disturbed: number }> {
+async function repeat<T>(
+  label: string,
+  runs: number,
+  once: () => Promise<T>,
+  show: (r: T) => string,
+): Promise<{ results: T[]; failures: string[]; disturbed: number }> {
   const results: T[] = [];
   const failures: string[] = [];
   let disturbed = 0;
@@ -306,7 +333,15 @@ async function repeat<T>(label: string, runs: number, once: () => Promise<T>, sh
   return { results, failures, disturbed };
 }
 
-const row = (label: string, s: Summary, failures: string[]) => [label, s.n, fmt(s.median), fmt(s.p95), fmt(s.min), fmt(s.max), failures.filter((f) => !f.startsWith('warm-up')).length];
+const row = (label: string, s: Summary, failures: string[]) => [
+  label,
+  s.n,
+  fmt(s.median),
+  fmt(s.p95),
+  fmt(s.min),
+  fmt(s.max),
+  failures.filter((f) => !f.startsWith('warm-up')).length,
+];
 
 runMain(async () => {
   const quiet = await waitForQuiet();
@@ -316,10 +351,30 @@ runMain(async () => {
   try {
     console.log(`call setup: real server ${server.url}, headless Chromium ${browser.version()}`);
 
-    const floor = await repeat('floor', RUNS_FLOOR, () => floorRun(browser, server), (r) => `${fmt(r.ms)} ms`);
-    const two = await repeat('2 people', RUNS_2, () => twoPersonRun(browser, server), (r) => `${fmt(r.ms)} ms (${r.via})`);
-    const fourSeq = await repeat('4 people, 4th joins', RUNS_4, () => fourPersonRun(browser, server, false), (r) => `${fmt(r.ms)} ms`);
-    const fourTogether = await repeat('4 people, together', RUNS_4_TOGETHER, () => fourPersonRun(browser, server, true), (r) => `${fmt(r.ms)} ms`);
+    const floor = await repeat(
+      'floor',
+      RUNS_FLOOR,
+      () => floorRun(browser, server),
+      (r) => `${fmt(r.ms)} ms`,
+    );
+    const two = await repeat(
+      '2 people',
+      RUNS_2,
+      () => twoPersonRun(browser, server),
+      (r) => `${fmt(r.ms)} ms (${r.via})`,
+    );
+    const fourSeq = await repeat(
+      '4 people, 4th joins',
+      RUNS_4,
+      () => fourPersonRun(browser, server, false),
+      (r) => `${fmt(r.ms)} ms`,
+    );
+    const fourTogether = await repeat(
+      '4 people, together',
+      RUNS_4_TOGETHER,
+      () => fourPersonRun(browser, server, true),
+      (r) => `${fmt(r.ms)} ms`,
+    );
 
     const sFloor = summarize(floor.results.map((r) => r.ms));
     const s2 = summarize(two.results.map((r) => r.ms));
@@ -341,7 +396,9 @@ runMain(async () => {
       ),
     );
     const steady = summarize([...fourSeq.results, ...fourTogether.results].map((r) => r.steadyCpuBusyPercent));
-    console.log(`\nAn established 4-person call (4 tabs, 12 streams) keeps the machine ${fmt(steady.median)} % busy (median over 2 s samples).`);
+    console.log(
+      `\nAn established 4-person call (4 tabs, 12 streams) keeps the machine ${fmt(steady.median)} % busy (median over 2 s samples).`,
+    );
     const duplicates = [...fourSeq.results, ...fourTogether.results].filter((r) => r.maxTiles > 3).length;
     if (duplicates) console.log(`Duplicate tiles: ${duplicates} runs showed more than 3 remote tiles at some point.`);
 
@@ -385,7 +442,10 @@ runMain(async () => {
     console.log(
       table(
         ['phase', 'median'],
-        [...floorPhases.map((name) => [name, fmt(summarize(floor.results.map((r) => r.marks[name] ?? NaN)).median)]), ['first frame shown', fmt(sFloor.median)]],
+        [
+          ...floorPhases.map((name) => [name, fmt(summarize(floor.results.map((r) => r.marks[name] ?? NaN)).median)]),
+          ['first frame shown', fmt(sFloor.median)],
+        ],
       ),
     );
 
@@ -395,7 +455,12 @@ runMain(async () => {
     const file = await writeResult('call-setup', {
       quiet: { ...quiet, foreignCpuPercentDuringRun: Math.round(foreignShare) },
       runs: { two: RUNS_2, four: RUNS_4, fourTogether: RUNS_4_TOGETHER, floor: RUNS_FLOOR, warmUp: 1, disturbedPercent: DISTURBED_PERCENT },
-      disturbedRunsRepeated: { floor: floor.disturbed, two: two.disturbed, fourSeq: fourSeq.disturbed, fourTogether: fourTogether.disturbed },
+      disturbedRunsRepeated: {
+        floor: floor.disturbed,
+        two: two.disturbed,
+        fourSeq: fourSeq.disturbed,
+        fourTogether: fourTogether.disturbed,
+      },
       twoPerson: { summary: s2, ratioToFloor: ratio, runs: two.results, failures: two.failures },
       floor: { summary: sFloor, runs: floor.results, failures: floor.failures },
       fourPersonFourthJoins: { summary: s4, runs: fourSeq.results, failures: fourSeq.failures },

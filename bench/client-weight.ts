@@ -33,7 +33,9 @@ interface ProxiedRequest {
  * A TCP proxy that counts the bytes the server sends back (responses, headers included), and
  * which request each response answered (HTTP/1.1: one after another on a connection).
  */
-async function countingProxy(targetPort: number): Promise<{ port: number; bytes(): number; requests(): ProxiedRequest[]; reset(): void; close(): Promise<void> }> {
+async function countingProxy(
+  targetPort: number,
+): Promise<{ port: number; bytes(): number; requests(): ProxiedRequest[]; reset(): void; close(): Promise<void> }> {
   let bytes = 0;
   let log: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -190,7 +192,15 @@ interface KindRow {
 }
 
 function byKind(transfers: Transfer[], bodies: Map<string, Buffer | undefined>): KindRow[] {
-  const rows: KindRow[] = (['JavaScript', 'CSS', 'other'] as Kind[]).map((kind) => ({ kind, requests: 0, transferred: 0, bodiesOnWire: 0, body: 0, gzip: 0, brotli: 0 }));
+  const rows: KindRow[] = (['JavaScript', 'CSS', 'other'] as Kind[]).map((kind) => ({
+    kind,
+    requests: 0,
+    transferred: 0,
+    bodiesOnWire: 0,
+    body: 0,
+    gzip: 0,
+    brotli: 0,
+  }));
   for (const t of transfers) {
     const row = rows.find((r) => r.kind === kindOf(t))!;
     const body = bodies.get(t.path);
@@ -247,7 +257,14 @@ runMain(async () => {
     for (const t of [...first, ...repeatAll]) if (!bodies.has(t.path)) bodies.set(t.path, await bodyOf(t.path));
     const firstRows = byKind(first, bodies);
     const firstSum = firstRows.reduce(
-      (a, r) => ({ requests: a.requests + r.requests, transferred: a.transferred + r.transferred, bodiesOnWire: a.bodiesOnWire + r.bodiesOnWire, body: a.body + r.body, gzip: a.gzip + r.gzip, brotli: a.brotli + r.brotli }),
+      (a, r) => ({
+        requests: a.requests + r.requests,
+        transferred: a.transferred + r.transferred,
+        bodiesOnWire: a.bodiesOnWire + r.bodiesOnWire,
+        body: a.body + r.body,
+        gzip: a.gzip + r.gzip,
+        brotli: a.brotli + r.brotli,
+      }),
       { requests: 0, transferred: 0, bodiesOnWire: 0, body: 0, gzip: 0, brotli: 0 },
     );
     const js = firstRows.find((r) => r.kind === 'JavaScript')!;
@@ -258,7 +275,15 @@ runMain(async () => {
     console.log(
       table(
         ['', 'requests', 'on the wire (headers + bodies)', 'bodies as served', 'uncompressed', 'if gzip -9', 'if brotli 11'],
-        [...firstRows, { kind: 'total', ...firstSum }].map((r) => [r.kind, r.requests, bytes(r.transferred), bytes(r.bodiesOnWire), bytes(r.body), bytes(r.gzip), bytes(r.brotli)]),
+        [...firstRows, { kind: 'total', ...firstSum }].map((r) => [
+          r.kind,
+          r.requests,
+          bytes(r.transferred),
+          bytes(r.bodiesOnWire),
+          bytes(r.body),
+          bytes(r.gzip),
+          bytes(r.brotli),
+        ]),
       ),
     );
     console.log(`\nJavaScript is served with content-encoding: ${jsEncodings.join(', ')}.`);
@@ -279,29 +304,58 @@ runMain(async () => {
         `(sw.js and its precache, in the background). ${bytes(duplicateBytes)} of it answered a second request for the same file (${[...duplicatePaths].join(', ')}).`,
     );
     console.log('\nResponses the page received:');
-    console.log(table(['path', 'type', 'transferred', 'encoding'], first.map((t) => [t.path.replace(/\/r\/.*/, '/r/<id>'), t.type, `${t.encodedDataLength} B`, t.contentEncoding ?? 'none'])));
+    console.log(
+      table(
+        ['path', 'type', 'transferred', 'encoding'],
+        first.map((t) => [t.path.replace(/\/r\/.*/, '/r/<id>'), t.type, `${t.encodedDataLength} B`, t.contentEncoding ?? 'none']),
+      ),
+    );
     console.log('\nEvery request the server answered (page and service worker, seen by the proxy):');
-    console.log(table(['request', 'response bytes'], firstServerLog.map((r) => [`${r.method} ${r.path.replace(/\/r\/[^?]*/, '/r/<id>')}`, r.bytes])));
+    console.log(
+      table(
+        ['request', 'response bytes'],
+        firstServerLog.map((r) => [`${r.method} ${r.path.replace(/\/r\/[^?]*/, '/r/<id>')}`, r.bytes]),
+      ),
+    );
 
     heading('Repeat visit (same profile, service worker in control)');
     console.log(
       table(
         ['path', 'type', 'from service worker', 'over the network'],
-        repeatAll.map((t) => [t.path.replace(/\/r\/.*/, '/r/<id>'), t.type, t.fromServiceWorker ? 'yes' : 'no', overNetwork(t) ? `${t.encodedDataLength} B` : '0 B']),
+        repeatAll.map((t) => [
+          t.path.replace(/\/r\/.*/, '/r/<id>'),
+          t.type,
+          t.fromServiceWorker ? 'yes' : 'no',
+          overNetwork(t) ? `${t.encodedDataLength} B` : '0 B',
+        ]),
       ),
     );
-    console.log(`\nControlled by the service worker: ${controlled}. Page responses over the network: ${repeatNetwork.length} (${repeatNetwork.reduce((a, t) => a + t.encodedDataLength, 0)} B).`);
-    console.log(`Bytes the server sent during the repeat visit: ${repeatAtLoad} B until ready, ${repeatTotalServerBytes} B within 3 s after.`);
+    console.log(
+      `\nControlled by the service worker: ${controlled}. Page responses over the network: ${repeatNetwork.length} (${repeatNetwork.reduce((a, t) => a + t.encodedDataLength, 0)} B).`,
+    );
+    console.log(
+      `Bytes the server sent during the repeat visit: ${repeatAtLoad} B until ready, ${repeatTotalServerBytes} B within 3 s after.`,
+    );
     if (repeatServerLog.length) {
-      console.log(table(['request during the repeat visit', 'response bytes'], repeatServerLog.map((r) => [`${r.method} ${r.path.replace(/\/r\/[^?]*/, '/r/<id>')}`, r.bytes])));
+      console.log(
+        table(
+          ['request during the repeat visit', 'response bytes'],
+          repeatServerLog.map((r) => [`${r.method} ${r.path.replace(/\/r\/[^?]*/, '/r/<id>')}`, r.bytes]),
+        ),
+      );
     }
 
     heading('Libraries alone (lit + peerjs + socket.io-client, esbuild --minify, ESM)');
-    console.log(table(['', 'raw', 'gzip -9', 'brotli 11'], [
-      ['libraries alone', kib(libs.raw), kib(libs.gzip), kib(libs.brotli)],
-      ['our first-visit JavaScript', kib(js.body), kib(js.gzip), kib(js.brotli)],
-      ['ours − libraries', kib(js.body - libs.raw), kib(js.gzip - libs.gzip), kib(js.brotli - libs.brotli)],
-    ]));
+    console.log(
+      table(
+        ['', 'raw', 'gzip -9', 'brotli 11'],
+        [
+          ['libraries alone', kib(libs.raw), kib(libs.gzip), kib(libs.brotli)],
+          ['our first-visit JavaScript', kib(js.body), kib(js.gzip), kib(js.brotli)],
+          ['ours − libraries', kib(js.body - libs.raw), kib(js.gzip - libs.gzip), kib(js.brotli - libs.brotli)],
+        ],
+      ),
+    );
 
     const targets = {
       /** Compressed JavaScript bodies as served, against 60 kB (60,000 B, the stricter reading). */
@@ -317,19 +371,45 @@ runMain(async () => {
       table(
         ['target', 'measured', 'verdict'],
         [
-          ['first-visit JavaScript ≤ 60 KB compressed: bodies as served, vs 60,000 B', bytes(js.bodiesOnWire), verdict(targets.firstVisitJsLe60KB)],
+          [
+            'first-visit JavaScript ≤ 60 KB compressed: bodies as served, vs 60,000 B',
+            bytes(js.bodiesOnWire),
+            verdict(targets.firstVisitJsLe60KB),
+          ],
           ['  … headers included, vs 60 KiB (61,440 B)', bytes(js.transferred), verdict(targets.firstVisitJsWithHeadersLe60KiB)],
           ['  … bodies if served with gzip -9, vs 60,000 B', bytes(js.gzip), verdict(targets.firstVisitJsLe60KBIfGzip)],
           ['  … bodies if served with brotli 11, vs 60,000 B', bytes(js.brotli), verdict(targets.firstVisitJsLe60KBIfBrotli)],
-          ['repeat visit: 0 network bytes for the shell', `${repeatNetwork.reduce((a, t) => a + t.encodedDataLength, 0)} B in ${repeatNetwork.length} responses`, verdict(targets.repeatVisitZeroShellBytes)],
+          [
+            'repeat visit: 0 network bytes for the shell',
+            `${repeatNetwork.reduce((a, t) => a + t.encodedDataLength, 0)} B in ${repeatNetwork.length} responses`,
+            verdict(targets.repeatVisitZeroShellBytes),
+          ],
         ],
       ),
     );
 
     const file = await writeResult('client-weight', {
       quiet,
-      firstVisit: { byKind: firstRows, total: firstSum, jsContentEncoding: jsEncodings, serverBytesUntilReady: pageBytesAtLoad, serverBytesWithPrecache: firstTotalServerBytes, serviceWorkerBytes: swBytes, duplicateBytes, duplicatePaths: [...duplicatePaths], responses: first, serverLog: firstServerLog },
-      repeatVisit: { controlled, responses: repeatAll, networkResponses: repeatNetwork, serverBytesUntilReady: repeatAtLoad, serverBytesWithin3s: repeatTotalServerBytes, serverLog: repeatServerLog },
+      firstVisit: {
+        byKind: firstRows,
+        total: firstSum,
+        jsContentEncoding: jsEncodings,
+        serverBytesUntilReady: pageBytesAtLoad,
+        serverBytesWithPrecache: firstTotalServerBytes,
+        serviceWorkerBytes: swBytes,
+        duplicateBytes,
+        duplicatePaths: [...duplicatePaths],
+        responses: first,
+        serverLog: firstServerLog,
+      },
+      repeatVisit: {
+        controlled,
+        responses: repeatAll,
+        networkResponses: repeatNetwork,
+        serverBytesUntilReady: repeatAtLoad,
+        serverBytesWithin3s: repeatTotalServerBytes,
+        serverLog: repeatServerLog,
+      },
       librariesAlone: libs,
       targets,
     });

@@ -51,7 +51,10 @@ async function metrics(url: string): Promise<Map<string, number>> {
 /** Samples the server's heap and RSS every 100 ms while `work` runs. */
 async function watchMemory<T>(url: string, work: () => Promise<T>) {
   const first = await metrics(url);
-  const before = { heap: first.get('callroom_nodejs_heap_size_used_bytes') ?? 0, rss: first.get('callroom_process_resident_memory_bytes') ?? 0 };
+  const before = {
+    heap: first.get('callroom_nodejs_heap_size_used_bytes') ?? 0,
+    rss: first.get('callroom_process_resident_memory_bytes') ?? 0,
+  };
   const peak = { ...before };
   let running = true;
   const sampler = (async () => {
@@ -109,7 +112,9 @@ const newId = (prefix: string) => `${prefix}${process.pid}x${++counter}x${Math.r
 async function joinRoom(url: string, roomId: string, name: string, localAddress?: string) {
   const peer = await connectPeer(url, newId(name), localAddress);
   const socket = await connect(url, localAddress);
-  const answer = (await socket.timeout(10_000).emitWithAck('join-room', roomId, peer.id, { name, peerToken: peer.token })) as Ack<JoinedRoom>;
+  const answer = (await socket
+    .timeout(10_000)
+    .emitWithAck('join-room', roomId, peer.id, { name, peerToken: peer.token })) as Ack<JoinedRoom>;
   if (!answer.ok) throw new Error(`${name} could not join: ${answer.error.message}`);
   return { peer, socket };
 }
@@ -168,15 +173,28 @@ export function peerServerSlowReader(): Promise<ExhaustionResult> {
     const { before, peak, value } = await watchMemory(server.url, async () => {
       // The sender's whole burst (200 frames, 12 MB), then the steady rate for 4 s more.
       for (let i = 0; i < 400; i++) {
-        sender.peer.ws.send(JSON.stringify({ type: 'CANDIDATE', dst: reader.peer.id, payload: { candidate, type: 'media', connectionId: 'mc_x' } }));
+        sender.peer.ws.send(
+          JSON.stringify({ type: 'CANDIDATE', dst: reader.peer.id, payload: { candidate, type: 'media', connectionId: 'mc_x' } }),
+        );
         if (i >= 200) await sleep(20);
       }
-      await until(async () => ((await metrics(server.url)).get('callroom_peer_frames_dropped_total{reason="slow-reader"}') ?? 0) > 0, 10_000);
+      await until(
+        async () => ((await metrics(server.url)).get('callroom_peer_frames_dropped_total{reason="slow-reader"}') ?? 0) > 0,
+        10_000,
+      );
       return honestJoin(server.url);
     });
     const m = await metrics(server.url);
     sender.socket.close();
-    return result('PeerServer reader that never reads', before, peak, quiet, counters(m, 'callroom_peer_frames_dropped_total'), value, '400 frames of 60 KB (24 MB) sent to a reader that reads nothing; MAX_BUFFERED_BYTES 256 KiB');
+    return result(
+      'PeerServer reader that never reads',
+      before,
+      peak,
+      quiet,
+      counters(m, 'callroom_peer_frames_dropped_total'),
+      value,
+      '400 frames of 60 KB (24 MB) sent to a reader that reads nothing; MAX_BUFFERED_BYTES 256 KiB',
+    );
   });
 }
 
@@ -194,14 +212,32 @@ export function socketIoSlowReader(): Promise<ExhaustionResult> {
     const quiet = await honestJoin(server.url);
     const { before, peak, value } = await watchMemory(server.url, async () => {
       for (let batch = 0; batch < 300; batch++) {
-        await Promise.all(Array.from({ length: 10 }, () => sender.socket.timeout(10_000).emitWithAck('chat-message', text).catch(() => null)));
+        await Promise.all(
+          Array.from({ length: 10 }, () =>
+            sender.socket
+              .timeout(10_000)
+              .emitWithAck('chat-message', text)
+              .catch(() => null),
+          ),
+        );
       }
-      await until(async () => ((await metrics(server.url)).get('callroom_rejected_events_total{event="slow-reader",reason="buffer-full"}') ?? 0) > 0, 10_000);
+      await until(
+        async () => ((await metrics(server.url)).get('callroom_rejected_events_total{event="slow-reader",reason="buffer-full"}') ?? 0) > 0,
+        10_000,
+      );
       return honestJoin(server.url);
     });
     const m = await metrics(server.url);
     sender.socket.close();
-    return result('Socket.IO reader that never reads', before, peak, quiet, counters(m, 'callroom_rejected_events_total{event="slow-reader"'), value, '3,000 chat messages of 6 KB (18 MB) to a room with a reader that reads nothing; MAX_BUFFERED_BYTES 256 KiB');
+    return result(
+      'Socket.IO reader that never reads',
+      before,
+      peak,
+      quiet,
+      counters(m, 'callroom_rejected_events_total{event="slow-reader"'),
+      value,
+      '3,000 chat messages of 6 KB (18 MB) to a room with a reader that reads nothing; MAX_BUFFERED_BYTES 256 KiB',
+    );
   });
 }
 
@@ -218,8 +254,14 @@ export function manyConnections(): Promise<ExhaustionResult> {
       for (let batch = 0; batch < 10; batch++) {
         await Promise.all(
           Array.from({ length: 20 }, async () => {
-            await connect(server.url).then((s) => sockets.push(s), () => (refusedSockets += 1));
-            await connectPeer(server.url, newId('flood')).then((p) => peers.push(p), () => (refusedPeers += 1));
+            await connect(server.url).then(
+              (s) => sockets.push(s),
+              () => (refusedSockets += 1),
+            );
+            await connectPeer(server.url, newId('flood')).then(
+              (p) => peers.push(p),
+              () => (refusedPeers += 1),
+            );
           }),
         );
       }
@@ -227,7 +269,20 @@ export function manyConnections(): Promise<ExhaustionResult> {
     });
     sockets.forEach((s) => s.close());
     peers.forEach((p) => p.ws.close());
-    return result('200 connections from one address', before, peak, quiet, { 'socket.io accepted': sockets.length, 'socket.io refused': refusedSockets, 'peerserver accepted': peers.length, 'peerserver refused': refusedPeers }, value, '200 Socket.IO and 200 PeerServer connections from 127.0.0.1; CONNECTIONS_PER_ADDRESS 100 (the default)');
+    return result(
+      '200 connections from one address',
+      before,
+      peak,
+      quiet,
+      {
+        'socket.io accepted': sockets.length,
+        'socket.io refused': refusedSockets,
+        'peerserver accepted': peers.length,
+        'peerserver refused': refusedPeers,
+      },
+      value,
+      '200 Socket.IO and 200 PeerServer connections from 127.0.0.1; CONNECTIONS_PER_ADDRESS 100 (the default)',
+    );
   });
 }
 
@@ -239,7 +294,9 @@ export function reachableHandles(): Promise<ExhaustionResult> {
     let ringOk = false;
     const register = async (i: number) => {
       const socket = await connect(server.url);
-      const answer = (await socket.timeout(10_000).emitWithAck('become-reachable', `h${tag}-${i}`, { name: `Person ${i}`, deviceKey: `device-${tag}-${i}` })) as Ack<unknown>;
+      const answer = (await socket
+        .timeout(10_000)
+        .emitWithAck('become-reachable', `h${tag}-${i}`, { name: `Person ${i}`, deviceKey: `device-${tag}-${i}` })) as Ack<unknown>;
       if (!answer.ok) throw new Error(answer.error.message);
       return socket;
     };
@@ -267,11 +324,27 @@ export function reachableHandles(): Promise<ExhaustionResult> {
       return honestJoin(server.url);
     });
     sockets.forEach((s) => s.close());
-    return result('1,000 reachable handles re-registering', before, peak, quiet, { 'honest ring rang': ringOk ? 1 : 0 }, value, '1,000 handles registered, then all re-registered from new sockets, 50 at a time');
+    return result(
+      '1,000 reachable handles re-registering',
+      before,
+      peak,
+      quiet,
+      { 'honest ring rang': ringOk ? 1 : 0 },
+      value,
+      '1,000 handles registered, then all re-registered from new sockets, 50 at a time',
+    );
   });
 }
 
-function result(scenario: string, before: { heap: number; rss: number }, peak: { heap: number; rss: number }, quiet: { ms: number }, cutOff: Record<string, number>, join: { ms: number; ok: boolean }, notes: string): ExhaustionResult {
+function result(
+  scenario: string,
+  before: { heap: number; rss: number },
+  peak: { heap: number; rss: number },
+  quiet: { ms: number },
+  cutOff: Record<string, number>,
+  join: { ms: number; ok: boolean },
+  notes: string,
+): ExhaustionResult {
   return {
     scenario,
     heapBeforeMiB: mib(before.heap),
@@ -296,7 +369,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     results.push(r);
     console.log(`\n${r.scenario} (${r.notes})`);
     console.log(`  heap ${r.heapBeforeMiB} → peak ${r.heapPeakMiB} MiB; RSS ${r.rssBeforeMiB} → peak ${r.rssPeakMiB} MiB`);
-    console.log(`  honest join: ${r.honestJoined ? 'ok' : 'FAILED'} in ${r.honestJoinMs} ms (${(r.honestJoinMs / r.quietJoinMs).toFixed(2)}× the same join before the attack, ${r.quietJoinMs} ms)`);
+    console.log(
+      `  honest join: ${r.honestJoined ? 'ok' : 'FAILED'} in ${r.honestJoinMs} ms (${(r.honestJoinMs / r.quietJoinMs).toFixed(2)}× the same join before the attack, ${r.quietJoinMs} ms)`,
+    );
     console.log(`  ${JSON.stringify(r.cutOff)}`);
   }
   await writeResult('exhaustion', { results });

@@ -20,7 +20,21 @@ import { performance } from 'node:perf_hooks';
 import type { Browser } from 'playwright-core';
 import { clickJoin, eventually, launchBrowser, openCall, remoteNames, type Participant } from '../test/helpers/browser.js';
 import { uniqueId } from '../test/helpers/server.js';
-import { RESULTS_DIR, ROOT, fmt, foreignCpu, freePort, heading, runMain, sleep, summarize, table, verdict, waitForQuiet, writeResult } from './lib.js';
+import {
+  RESULTS_DIR,
+  ROOT,
+  fmt,
+  foreignCpu,
+  freePort,
+  heading,
+  runMain,
+  sleep,
+  summarize,
+  table,
+  verdict,
+  waitForQuiet,
+  writeResult,
+} from './lib.js';
 
 const RESTART_RUNS = Number(process.env.BENCH_RESTART_RUNS ?? 5);
 const OFFLINE_RUNS = Number(process.env.BENCH_OFFLINE_RUNS ?? 3);
@@ -142,8 +156,12 @@ function flowing(samples: Sample[], page: number): boolean[] {
     const now = s.pages[page];
     const before = samples[k - 1]?.pages[page];
     if (!now || !before) return false;
-    const framesUp = now.pcs.some((pc) => pc.state === 'connected' && pc.frames > (before.pcs.find((b) => b.i === pc.i)?.frames ?? Infinity));
-    const tileUp = now.tiles.some((tile) => tile.width > 0 && tile.time > (before.tiles.find((b) => b.peerId === tile.peerId)?.time ?? Infinity));
+    const framesUp = now.pcs.some(
+      (pc) => pc.state === 'connected' && pc.frames > (before.pcs.find((b) => b.i === pc.i)?.frames ?? Infinity),
+    );
+    const tileUp = now.tiles.some(
+      (tile) => tile.width > 0 && tile.time > (before.tiles.find((b) => b.peerId === tile.peerId)?.time ?? Infinity),
+    );
     return framesUp && tileUp;
   });
 }
@@ -231,9 +249,10 @@ function analyse(samples: Sample[], from: number, backAt: number, people: number
     minRemoteTiles: Math.min(...tileCounts),
     finalRemoteTiles: last.map((p) => p?.tiles.length ?? -1),
     finalStatus: last.map((p) => (p ? (p.reconnecting ? 'Reconnecting…' : p.status) : 'page gone')),
-    timeline: [`${fmt(backAt - from).padStart(6)} ms back (server answering / network on)`, ...timelineOf(samples, from, perPage, names)].sort(
-      (a, b) => Number(a.trim().split(' ')[0]) - Number(b.trim().split(' ')[0]),
-    ),
+    timeline: [
+      `${fmt(backAt - from).padStart(6)} ms back (server answering / network on)`,
+      ...timelineOf(samples, from, perPage, names),
+    ].sort((a, b) => Number(a.trim().split(' ')[0]) - Number(b.trim().split(' ')[0])),
   };
 }
 
@@ -252,10 +271,14 @@ async function callOfTwo(browser: Browser, server: ServerProcess): Promise<{ url
   }
   // Media flowing both ways for a second before anything happens.
   const probe = sampler(people);
-  await eventually(() => {
-    const recent = probe.samples.slice(-10);
-    return recent.length === 10 && people.every((_, page) => flowing(recent, page).slice(1).every(Boolean));
-  }, 20_000, 'media both ways');
+  await eventually(
+    () => {
+      const recent = probe.samples.slice(-10);
+      return recent.length === 10 && people.every((_, page) => flowing(recent, page).slice(1).every(Boolean));
+    },
+    20_000,
+    'media both ways',
+  );
   await probe.stop();
   return { url, people };
 }
@@ -278,7 +301,13 @@ async function restartRun(browser: Browser, server: ServerProcess): Promise<Rest
     const backAt = await server.start();
     await sleep(OBSERVE_AFTER_MS);
     await s.stop();
-    const analysis = analyse(s.samples, killAt, backAt, people.length, people.map((p) => p.name));
+    const analysis = analyse(
+      s.samples,
+      killAt,
+      backAt,
+      people.length,
+      people.map((p) => p.name),
+    );
 
     // Does the restarted server know the room? A third person joins and should see both.
     const cy = await openCall(browser, url, { name: 'Cy' });
@@ -315,7 +344,13 @@ async function offlineRun(browser: Browser, server: ServerProcess): Promise<Offl
     const backAt = performance.now();
     await sleep(OBSERVE_AFTER_MS);
     await s.stop();
-    return analyse(s.samples, offAt, backAt, people.length, people.map((p) => p.name));
+    return analyse(
+      s.samples,
+      offAt,
+      backAt,
+      people.length,
+      people.map((p) => p.name),
+    );
   } finally {
     await Promise.all(people.map((p) => p.context.close()));
   }
@@ -386,14 +421,31 @@ runMain(async () => {
     heading('Recovery of a 2-person call (times from the server / network being back)');
     console.log(
       table(
-        ['disruption', 'runs', 'media stopped', 'media back (median)', 'longest stall', '"Reconnecting…" shown', '"Reconnecting…" gone (median)', 'remote tiles seen', 'failed'],
-        [summaryRow('server SIGKILL, restarted after 1 s', restarts, restartFailures.length), summaryRow('one participant offline 10 s', offlines, offlineFailures.length)],
+        [
+          'disruption',
+          'runs',
+          'media stopped',
+          'media back (median)',
+          'longest stall',
+          '"Reconnecting…" shown',
+          '"Reconnecting…" gone (median)',
+          'remote tiles seen',
+          'failed',
+        ],
+        [
+          summaryRow('server SIGKILL, restarted after 1 s', restarts, restartFailures.length),
+          summaryRow('one participant offline 10 s', offlines, offlineFailures.length),
+        ],
       ),
     );
     if (restarts.length) {
-      console.log(`\nServer back (answering /healthz) ${fmt(summarize(restarts.map((r) => r.killToBackMs)).median)} ms after the kill (median; includes the 1 s pause).`);
+      console.log(
+        `\nServer back (answering /healthz) ${fmt(summarize(restarts.map((r) => r.killToBackMs)).median)} ms after the kill (median; includes the 1 s pause).`,
+      );
       const thirdOk = restarts.filter((r) => r.thirdJoinerMs !== null && r.othersSeeThird).length;
-      console.log(`After the restart, a third joiner saw both and both saw it in ${thirdOk}/${restarts.length} runs (median ${fmt(summarize(restarts.map((r) => r.thirdJoinerMs ?? NaN)).median)} ms).`);
+      console.log(
+        `After the restart, a third joiner saw both and both saw it in ${thirdOk}/${restarts.length} runs (median ${fmt(summarize(restarts.map((r) => r.thirdJoinerMs ?? NaN)).median)} ms).`,
+      );
     }
     const all = [...restarts, ...offlines];
     const targets = { mediaBackWithin5s: all.length > 0 && all.every((r) => r.mediaBackMs !== null && r.mediaBackMs <= 5000) };
@@ -401,11 +453,20 @@ runMain(async () => {
     console.log(
       table(
         ['target', 'measured', 'verdict'],
-        [['media back within 5 s (every run)', `worst ${ms(all.some((r) => r.mediaBackMs === null) ? null : Math.max(...all.map((r) => r.mediaBackMs!)))}`, verdict(targets.mediaBackWithin5s)]],
+        [
+          [
+            'media back within 5 s (every run)',
+            `worst ${ms(all.some((r) => r.mediaBackMs === null) ? null : Math.max(...all.map((r) => r.mediaBackMs!)))}`,
+            verdict(targets.mediaBackWithin5s),
+          ],
+        ],
       ),
     );
     // The first run of each kind as a timeline (all of them with BENCH_TIMELINE=1; every run's is in the JSON).
-    for (const [label, runs] of [['server restart', restarts], ['offline', offlines]] as const) {
+    for (const [label, runs] of [
+      ['server restart', restarts],
+      ['offline', offlines],
+    ] as const) {
       runs.slice(0, process.env.BENCH_TIMELINE ? runs.length : 1).forEach((r, i) => {
         heading(`Timeline, ${label} run ${i + 1} (ms from the disruption; changes only)`);
         console.log(r.timeline.join('\n'));

@@ -71,7 +71,14 @@ function fill(handles: number, rings = true): Level {
   }
   // One handle in ten is being rung, by callers that are not reachable themselves.
   for (let i = 0; rings && i < handles; i += 10) {
-    startRing(state, { ringId: `bg${i}`, handle: handleOf(i), callerSocket: `caller-${i}`, callerName: 'Caller', startedAt: 0, callerAddress: `10.1.${i >> 8}.${i & 255}` });
+    startRing(state, {
+      ringId: `bg${i}`,
+      handle: handleOf(i),
+      callerSocket: `caller-${i}`,
+      callerName: 'Caller',
+      startedAt: 0,
+      callerAddress: `10.1.${i >> 8}.${i & 255}`,
+    });
   }
   return { handles, state, sockets, devices };
 }
@@ -139,7 +146,14 @@ function measureRing(level: Level): Summary {
     SAMPLES,
     (i) => (index = quietIndex(level, i)),
     (i) => {
-      const ring = { ringId: `r${i}`, handle: handleOf(index), callerSocket: `c${i}`, callerName: 'Caller', startedAt: i, callerAddress: `10.2.${(i >> 8) & 255}.${i & 255}` };
+      const ring = {
+        ringId: `r${i}`,
+        handle: handleOf(index),
+        callerSocket: `c${i}`,
+        callerName: 'Caller',
+        startedAt: i,
+        callerAddress: `10.2.${(i >> 8) & 255}.${i & 255}`,
+      };
       const started = startRing(state, ring);
       if (!started.ok) throw new Error(`ring ${i}: ${started.error.code}`);
       const ended = endRing(state, ring.ringId, { socketId: sockets[index]!, role: 'callee' });
@@ -163,7 +177,19 @@ function measureHeap(handles: number): { perHandle: number; perRetryRecord: numb
   const level = fill(handles, false);
   const filled = heapUsed();
   for (let i = 0; i < RETRY_RECORDS_MAX; i++) {
-    noteRingOutcome(level.state, { ringId: 'x', handle: handleOf(i % handles), callerSocket: 'x', callerName: 'x', startedAt: 0, callerAddress: `10.3.${i >> 8}.${i & 255}` }, 'declined', 0);
+    noteRingOutcome(
+      level.state,
+      {
+        ringId: 'x',
+        handle: handleOf(i % handles),
+        callerSocket: 'x',
+        callerName: 'x',
+        startedAt: 0,
+        callerAddress: `10.3.${i >> 8}.${i & 255}`,
+      },
+      'declined',
+      0,
+    );
   }
   const withRecords = heapUsed();
   if (level.state.reachable.size !== handles || level.state.retries.size !== RETRY_RECORDS_MAX) throw new Error('state not as filled');
@@ -172,7 +198,13 @@ function measureHeap(handles: number): { perHandle: number; perRetryRecord: numb
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const results: Array<{ handles: number; disconnect: Summary; reregistration: Summary; ringStartEnd: Summary; heap: ReturnType<typeof measureHeap> }> = [];
+  const results: Array<{
+    handles: number;
+    disconnect: Summary;
+    reregistration: Summary;
+    ringStartEnd: Summary;
+    heap: ReturnType<typeof measureHeap>;
+  }> = [];
   for (const handles of LEVELS) {
     const heap = measureHeap(handles);
     const level = fill(handles);
@@ -187,7 +219,14 @@ async function main(): Promise<void> {
   const us = (s: Summary) => `${fmt(s.median, 2)} / ${fmt(s.p99, 2)}`;
   console.log(
     table(
-      ['reachable handles', 'disconnect median / p99', 're-registration median / p99', 'ring start+end median / p99', 'heap per handle', 'heap per back-off record'],
+      [
+        'reachable handles',
+        'disconnect median / p99',
+        're-registration median / p99',
+        'ring start+end median / p99',
+        'heap per handle',
+        'heap per back-off record',
+      ],
       results.map((r) => [
         r.handles.toLocaleString('en'),
         us(r.disconnect),

@@ -20,7 +20,21 @@ import { rm } from 'node:fs/promises';
 import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { connectSocket, type ClientSocket } from '../test/helpers/server.js';
 import { perClient, summarizeSnapshot } from './heap-summary.js';
-import { DISTURBED_PERCENT, ROOT, fmt, foreignCpu, heading, runMain, sleep, summarize, table, verdict, waitForQuiet, writeResult, type Summary } from './lib.js';
+import {
+  DISTURBED_PERCENT,
+  ROOT,
+  fmt,
+  foreignCpu,
+  heading,
+  runMain,
+  sleep,
+  summarize,
+  table,
+  verdict,
+  waitForQuiet,
+  writeResult,
+  type Summary,
+} from './lib.js';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '1000,5000,10000').split(',').map(Number);
 const MODES = ['app', 'bare'] as const;
@@ -108,7 +122,9 @@ async function heapDetail(mode: Mode, clients: number): Promise<HeapDetail> {
     await sleep(1000);
     const before = await server.heapSnapshot();
     for (let start = 0; start < clients; start += BATCH) {
-      const batch = await Promise.all(Array.from({ length: Math.min(BATCH, clients - start) }, () => connectSocket(server.url, { forceNew: true })));
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(BATCH, clients - start) }, () => connectSocket(server.url, { forceNew: true })),
+      );
       sockets.push(...batch);
       await Promise.all(batch.map((s, k) => join(s, `room-${Math.floor((start + k) / ROOM_SIZE)}`, `p${start + k}`, start + k)));
     }
@@ -255,7 +271,9 @@ runMain(async () => {
       let result = await measureLevel(mode, clients);
       for (let retry = 0; retry < 2 && result.foreignCpuPercent > DISTURBED_PERCENT; retry++) {
         repeated += 1;
-        console.log(`  ${mode}: ${clients} clients: disturbed (other processes used ${fmt(result.foreignCpuPercent)} % of the CPU): repeating`);
+        console.log(
+          `  ${mode}: ${clients} clients: disturbed (other processes used ${fmt(result.foreignCpuPercent)} % of the CPU): repeating`,
+        );
         await waitForQuiet();
         result = await measureLevel(mode, clients);
       }
@@ -270,7 +288,19 @@ runMain(async () => {
   heading('Room signaling: rooms of 4, websocket transport, server in its own process');
   console.log(
     table(
-      ['server', 'clients', 'ramp join p50', 'ramp join p99', 'steady join p50', 'steady join p99', 'heap/client', 'RSS/client', 'heap total', 'RSS total', 'idle CPU (10 s)'],
+      [
+        'server',
+        'clients',
+        'ramp join p50',
+        'ramp join p99',
+        'steady join p50',
+        'steady join p99',
+        'heap/client',
+        'RSS/client',
+        'heap total',
+        'RSS total',
+        'idle CPU (10 s)',
+      ],
       results.map((r) => [
         r.mode,
         r.clients,
@@ -290,7 +320,15 @@ runMain(async () => {
   heading('Where the steady-state join time goes (during the probes)');
   console.log(
     table(
-      ['server', 'clients', 'steady join p99', 'server event-loop delay p99 / max', 'server GC pauses (count, longest)', 'client GC longest', 'client event-loop delay p99'],
+      [
+        'server',
+        'clients',
+        'steady join p99',
+        'server event-loop delay p99 / max',
+        'server GC pauses (count, longest)',
+        'client GC longest',
+        'client event-loop delay p99',
+      ],
       results.map((r) => [
         r.mode,
         r.clients,
@@ -308,7 +346,12 @@ runMain(async () => {
     for (const mode of MODES) {
       heap[mode] = await heapDetail(mode, HEAP_DETAIL_CLIENTS);
       heading(`What one client adds to the ${mode} server's heap (${HEAP_DETAIL_CLIENTS} clients, shallow sizes from heap snapshots)`);
-      console.log(table(['kind of object', 'count per client', 'bytes per client'], heap[mode].map((d) => [d.what, fmt(d.countPerClient, 2), fmt(d.bytesPerClient)])));
+      console.log(
+        table(
+          ['kind of object', 'count per client', 'bytes per client'],
+          heap[mode].map((d) => [d.what, fmt(d.countPerClient, 2), fmt(d.bytesPerClient)]),
+        ),
+      );
     }
   }
 
@@ -328,7 +371,14 @@ runMain(async () => {
   console.log(
     table(
       ['clients', 'steady join p99', 'ramp join p99', 'heap/client', 'RSS/client', 'idle CPU'],
-      ratios.map((r) => [r.clients, `${fmt(r.steadyJoinP99, 2)} ×`, `${fmt(r.rampJoinP99, 2)} ×`, `${fmt(r.heapPerClient, 2)} ×`, `${fmt(r.rssPerClient, 2)} ×`, `${fmt(r.idleCpu, 2)} ×`]),
+      ratios.map((r) => [
+        r.clients,
+        `${fmt(r.steadyJoinP99, 2)} ×`,
+        `${fmt(r.rampJoinP99, 2)} ×`,
+        `${fmt(r.heapPerClient, 2)} ×`,
+        `${fmt(r.rssPerClient, 2)} ×`,
+        `${fmt(r.idleCpu, 2)} ×`,
+      ]),
     ),
   );
 
@@ -353,10 +403,19 @@ runMain(async () => {
     );
   }
   const foreignMax = Math.max(...results.map((r) => r.foreignCpuPercent));
-  console.log(`\nOther processes used up to ${fmt(foreignMax)} % of the machine during a level (${fmt(quiet.foreignCpuPercent)} % before starting); ${repeated} levels were repeated because of them.`);
+  console.log(
+    `\nOther processes used up to ${fmt(foreignMax)} % of the machine during a level (${fmt(quiet.foreignCpuPercent)} % before starting); ${repeated} levels were repeated because of them.`,
+  );
 
   const file = await writeResult('signaling', {
-    setup: { batch: BATCH, roomSize: ROOM_SIZE, idleSeconds: IDLE_SECONDS, probeRate: PROBE_RATE, probeSeconds: PROBE_SECONDS, transport: 'websocket' },
+    setup: {
+      batch: BATCH,
+      roomSize: ROOM_SIZE,
+      idleSeconds: IDLE_SECONDS,
+      probeRate: PROBE_RATE,
+      probeSeconds: PROBE_SECONDS,
+      transport: 'websocket',
+    },
     quiet,
     levelsRepeatedBecauseDisturbed: repeated,
     results,

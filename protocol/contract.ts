@@ -137,12 +137,7 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 export type AckCallback<T> = (response: Ack<T>) => void;
 
 export interface ClientToServerEvents {
-  'join-room': (
-    roomId: string,
-    peerId: string,
-    options?: JoinOptions,
-    ack?: AckCallback<JoinedRoom>,
-  ) => void;
+  'join-room': (roomId: string, peerId: string, options?: JoinOptions, ack?: AckCallback<JoinedRoom>) => void;
   'leave-room': (ack?: AckCallback<null>) => void;
   'update-media': (media: MediaState, ack?: AckCallback<Participant>) => void;
   'chat-message': (text: string, ack?: AckCallback<ChatMessage>) => void;

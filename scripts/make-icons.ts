@@ -65,12 +65,21 @@ function roundedInside(u: number, v: number, x0: number, y0: number, x1: number,
 mkdirSync('web/public/icons', { recursive: true });
 for (const size of [192, 512]) {
   // "any": a rounded square with transparent corners.
-  writeFileSync(`web/public/icons/icon-${size}.png`, png(size, (x, y) => {
-    if (!roundedInside(x, y, 0.02, 0.02, 0.98, 0.98, 0.2)) return [...BACKGROUND, 0];
-    return camera(x, y, 0.8) ? [255, 255, 255, 255] : [...ACCENT, 255];
-  }));
+  writeFileSync(
+    `web/public/icons/icon-${size}.png`,
+    png(size, (x, y) => {
+      if (!roundedInside(x, y, 0.02, 0.02, 0.98, 0.98, 0.2)) return [...BACKGROUND, 0];
+      return camera(x, y, 0.8) ? [255, 255, 255, 255] : [...ACCENT, 255];
+    }),
+  );
 }
 // "maskable": full bleed, the glyph inside the 80% safe circle.
-writeFileSync('web/public/icons/maskable-512.png', png(512, (x, y) => (camera(x, y, 0.6) ? [255, 255, 255, 255] : [...ACCENT, 255])));
-writeFileSync('web/public/icons/apple-touch-icon.png', png(180, (x, y) => (camera(x, y, 0.7) ? [255, 255, 255, 255] : [...ACCENT, 255])));
+writeFileSync(
+  'web/public/icons/maskable-512.png',
+  png(512, (x, y) => (camera(x, y, 0.6) ? [255, 255, 255, 255] : [...ACCENT, 255])),
+);
+writeFileSync(
+  'web/public/icons/apple-touch-icon.png',
+  png(180, (x, y) => (camera(x, y, 0.7) ? [255, 255, 255, 255] : [...ACCENT, 255])),
+);
 console.log('icons written to web/public/icons');

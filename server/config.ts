@@ -127,7 +127,10 @@ function iceServers(env: Env): RTCIceServerConfig[] {
 function turn(env: Env): TurnConfig | undefined {
   const secret = env.TURN_SECRET;
   if (!secret) return undefined;
-  const urls = (env.TURN_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const urls = (env.TURN_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   if (!urls.length || !urls.every((u) => /^turns?:/.test(u))) {
     throw new ConfigError('TURN_URLS must list turn: or turns: URLs (comma-separated) when TURN_SECRET is set');
   }

@@ -39,7 +39,15 @@ export function registerRealtime(app: FastifyInstance, config: Config, store: Ro
     log: app.log,
   });
   const metrics = createMetrics({ sockets: () => io.engine.clientsCount, peers: () => peerServer.connectedCount(), store });
-  const { io, handlers } = createSocketServer(app.server, { config, store, peers: peerServer, identities, metrics: metrics.signaling, log: app.log, isOriginAllowed });
+  const { io, handlers } = createSocketServer(app.server, {
+    config,
+    store,
+    peers: peerServer,
+    identities,
+    metrics: metrics.signaling,
+    log: app.log,
+    isOriginAllowed,
+  });
   app.decorate('io', io);
   routeUpgrades(app.server, SOCKET_IO_PATH, { path: peerServer.wsPath, handle: peerServer.handleUpgrade });
 

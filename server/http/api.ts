@@ -17,17 +17,21 @@ export function registerApiRoutes(app: FastifyInstance, config: Config, peerPath
     reply.header('cache-control', 'no-store');
   });
 
-  app.get('/api/config', {
-    schema: {
-      response: {
-        200: {
-          type: 'object',
-          required: ['peer'],
-          properties: {
-            peer: { type: 'object', required: ['path', 'key'], properties: { path: { type: 'string' }, key: { type: 'string' } } },
+  app.get(
+    '/api/config',
+    {
+      schema: {
+        response: {
+          200: {
+            type: 'object',
+            required: ['peer'],
+            properties: {
+              peer: { type: 'object', required: ['path', 'key'], properties: { path: { type: 'string' }, key: { type: 'string' } } },
+            },
           },
         },
       },
     },
-  }, async (): Promise<ClientConfig> => ({ peer: { path: peerPath, key: config.peerKey } }));
+    async (): Promise<ClientConfig> => ({ peer: { path: peerPath, key: config.peerKey } }),
+  );
 }

@@ -6,10 +6,28 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RoomStore } from '../rooms/store.js';
 
 export const KNOWN_EVENTS = new Set([
-  'join-room', 'leave-room', 'update-media', 'chat-message', 'raise-hand', 'reaction',
-  'lock-room', 'knock', 'cancel-knock', 'answer-knock', 'remove-participant', 'handshake',
-  'become-reachable', 'stop-reachable', 'set-busy', 'ring', 'cancel-ring', 'answer-ring', 'list-reachable',
-  'get-ice', 'peer-connection', 'slow-reader',
+  'join-room',
+  'leave-room',
+  'update-media',
+  'chat-message',
+  'raise-hand',
+  'reaction',
+  'lock-room',
+  'knock',
+  'cancel-knock',
+  'answer-knock',
+  'remove-participant',
+  'handshake',
+  'become-reachable',
+  'stop-reachable',
+  'set-busy',
+  'ring',
+  'cancel-ring',
+  'answer-ring',
+  'list-reachable',
+  'get-ice',
+  'peer-connection',
+  'slow-reader',
 ]);
 
 export interface SignalingMetrics {
@@ -30,8 +48,22 @@ export function createMetrics(sources: { sockets: () => number; peers: () => num
   collectDefaultMetrics({ register: registry, prefix: 'callroom_' });
   const eventLabel = (event: string) => (KNOWN_EVENTS.has(event) ? event : 'unknown');
 
-  new Gauge({ name: 'callroom_sockets', help: 'Connected Socket.IO clients', registers: [registry], collect() { this.set(sources.sockets()); } });
-  new Gauge({ name: 'callroom_peers', help: 'Peers connected to the PeerServer', registers: [registry], collect() { this.set(sources.peers()); } });
+  new Gauge({
+    name: 'callroom_sockets',
+    help: 'Connected Socket.IO clients',
+    registers: [registry],
+    collect() {
+      this.set(sources.sockets());
+    },
+  });
+  new Gauge({
+    name: 'callroom_peers',
+    help: 'Peers connected to the PeerServer',
+    registers: [registry],
+    collect() {
+      this.set(sources.peers());
+    },
+  });
   new Gauge({
     name: 'callroom_rooms',
     help: 'Rooms with at least one participant',

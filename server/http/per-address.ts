@@ -47,7 +47,8 @@ export class AddressRateLimit {
 
   take(address: string, now: number): boolean {
     let bucket = this.#buckets.get(address);
-    if (bucket) this.#buckets.delete(address); // re-inserted below: Map order is recency
+    if (bucket)
+      this.#buckets.delete(address); // re-inserted below: Map order is recency
     else bucket = new TokenBucket(this.limit, now);
     this.#buckets.set(address, bucket);
     if (this.#buckets.size > this.maxAddresses) this.#buckets.delete(this.#buckets.keys().next().value!);

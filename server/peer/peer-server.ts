@@ -32,7 +32,16 @@ const TOKEN_PATTERN = /^[A-Za-z0-9]{1,64}$/;
 const KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Why a frame was not relayed (a label of callroom_peer_frames_dropped_total). */
-export type DropReason = 'rate-limited' | 'malformed' | 'unknown-type' | 'no-recipient' | 'sender-not-in-room' | 'recipient-not-in-room' | 'other-room' | 'queue-full' | 'slow-reader';
+export type DropReason =
+  | 'rate-limited'
+  | 'malformed'
+  | 'unknown-type'
+  | 'no-recipient'
+  | 'sender-not-in-room'
+  | 'recipient-not-in-room'
+  | 'other-room'
+  | 'queue-full'
+  | 'slow-reader';
 
 /** What PeerServer's realm tells us about each connected peer. */
 interface PeerClient {
@@ -72,7 +81,10 @@ class QueueAccount {
   #total = 0;
   readonly #sweeper: ReturnType<typeof setInterval>;
 
-  constructor(private readonly perPeer: number, private readonly total: number) {
+  constructor(
+    private readonly perPeer: number,
+    private readonly total: number,
+  ) {
     this.#sweeper = setInterval(() => this.#sweep(Date.now()), 2000);
     this.#sweeper.unref();
   }
@@ -169,29 +181,29 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
   /** Decides each frame before PeerServer sees it: relayed only inside a room, queued within bounds. */
   function admitFrame(ws: WebSocket, srcId: string, srcDigest: string, bucket: TokenBucket, data: unknown): boolean {
     const now = Date.now();
-    if (!bucket.take(now)) return drop('rate-limited'), false;
+    if (!bucket.take(now)) return (drop('rate-limited'), false);
     let frame: unknown;
     try {
       frame = JSON.parse(String(data));
     } catch {
-      return drop('malformed'), false;
+      return (drop('malformed'), false);
     }
-    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return drop('malformed'), false;
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return (drop('malformed'), false);
     const { type, dst } = frame as { type?: unknown; dst?: unknown };
     if (type === 'HEARTBEAT') return true;
-    if (typeof type !== 'string' || !RELAYED.has(type)) return drop('unknown-type'), false;
+    if (typeof type !== 'string' || !RELAYED.has(type)) return (drop('unknown-type'), false);
     if (dst === undefined || dst === null || dst === '') {
       // A LEAVE with no recipient is a peer leaving the PeerServer: it closes, so no open socket
       // is left behind to speak for an id someone else registers next.
       if (type === 'LEAVE') ws.close();
-      return drop('no-recipient'), false;
+      return (drop('no-recipient'), false);
     }
-    if (typeof dst !== 'string') return drop('malformed'), false;
+    if (typeof dst !== 'string') return (drop('malformed'), false);
     // Checked on every frame, not only at the upgrade: a socket PeerServer has forgotten must not
     // speak for an id that another token now holds.
     const refusal = policy.relayRefusal(srcId, srcDigest, dst);
-    if (refusal) return drop(refusal), false;
-    if (!clients.has(dst) && type !== 'LEAVE' && !queues.tryQueue(dst, now)) return drop('queue-full'), false;
+    if (refusal) return (drop(refusal), false);
+    if (!clients.has(dst) && type !== 'LEAVE' && !queues.tryQueue(dst, now)) return (drop('queue-full'), false);
     return true;
   }
 

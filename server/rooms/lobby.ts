@@ -27,7 +27,10 @@ export function setLocked(room: Room | undefined, byPeerId: string, locked: bool
   const current = room!;
   if (current.private) return fail('not-host', 'A private call stays locked');
   const admitted = locked ? [] : current.lobby.map((knock) => ({ knock, ticket: newTicket() }));
-  const next: Room = { ...current, locked, lobby: locked ? current.lobby : [], tickets: locked ? current.tickets : [] };
+  // The tickets handed out on unlocking are kept: if the host locks again before those people
+  // join, their admission still holds.
+  const tickets = locked ? current.tickets : [...current.tickets, ...admitted.map((a) => a.ticket)].slice(-TICKETS_MAX);
+  const next: Room = { ...current, locked, lobby: locked ? current.lobby : [], tickets };
   return { ok: true, room: next, value: { info: roomInfo(next), admitted } };
 }
 

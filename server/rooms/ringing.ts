@@ -73,7 +73,6 @@ export interface RingState {
   retries: Map<string, RetryRecord>;
 }
 
-
 /** Rings that ended because a socket went away (or moved to another handle). */
 export interface Dropped {
   /** Rings the socket had placed: their callee's tabs are told `cancelled`. */
@@ -193,7 +192,8 @@ export function startRing(state: RingState, ring: Ring): Result<{ ring: Ring; ca
   if (state.ringByCaller.has(ring.callerSocket)) return fail('rate-limited', 'You are already calling someone');
   if (ring.callerAddress !== undefined) {
     const wait = retryWaitMs(state, ring.callerAddress, ring.handle, ring.startedAt);
-    if (wait > 0) return fail('rate-limited', `${callee.name} did not take your last call. You can call ${callee.name} again in ${waitText(wait)}.`);
+    if (wait > 0)
+      return fail('rate-limited', `${callee.name} did not take your last call. You can call ${callee.name} again in ${waitText(wait)}.`);
   }
   if (state.rings.has(ring.ringId)) return fail('invalid-payload', 'That ring id is in use');
   state.rings.set(ring.ringId, ring);
@@ -203,7 +203,11 @@ export function startRing(state: RingState, ring: Ring): Result<{ ring: Ring; ca
 }
 
 /** Ends a ring: by its caller (cancel), by the callee (answer), or by the clock. */
-export function endRing(state: RingState, ringId: string, by: { socketId: string; role: 'caller' | 'callee' } | 'timeout'): Result<{ ring: Ring; callee: Reachable | undefined }> {
+export function endRing(
+  state: RingState,
+  ringId: string,
+  by: { socketId: string; role: 'caller' | 'callee' } | 'timeout',
+): Result<{ ring: Ring; callee: Reachable | undefined }> {
   const ring = state.rings.get(ringId);
   if (!ring) return fail('no-such-ring', 'That call is no longer ringing');
   const callee = state.reachable.get(ring.handle);

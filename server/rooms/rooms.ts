@@ -66,6 +66,8 @@ export const DEFAULT_NAME = 'Guest';
 export function normalizeName(raw: unknown): string {
   if (typeof raw !== 'string') return DEFAULT_NAME;
   const cleaned = raw
+    // Control characters are exactly what this strips.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
@@ -86,7 +88,19 @@ export function newParticipant(peerId: string, options: JoinOptions, now: number
 export const MAX_REMOVED_CLIENTS = 100;
 
 export function emptyRoom(id: string, capacity: number): Room {
-  return { id, capacity, participants: [], hostPeerId: undefined, locked: false, lobby: [], tickets: [], removedClients: [], credentials: [], away: [], chat: [] };
+  return {
+    id,
+    capacity,
+    participants: [],
+    hostPeerId: undefined,
+    locked: false,
+    lobby: [],
+    tickets: [],
+    removedClients: [],
+    credentials: [],
+    away: [],
+    chat: [],
+  };
 }
 
 /** The room an accepted ring leads to: locked, private, open to the two tickets only. */
@@ -97,7 +111,6 @@ export function privateRoom(id: string, tickets: [string, string]): Room {
 export function roomInfo(room: Room): RoomInfo {
   return { hostPeerId: room.hostPeerId, locked: room.locked, capacity: room.capacity };
 }
-
 
 export function joinRoom(
   room: Room | undefined,
@@ -191,11 +204,7 @@ export function leaveRoom(room: Room | undefined, peerId: string): RuleResult<Le
   };
 }
 
-export function updateMedia(
-  room: Room | undefined,
-  peerId: string,
-  media: MediaState,
-): RuleResult<Participant> {
+export function updateMedia(room: Room | undefined, peerId: string, media: MediaState): RuleResult<Participant> {
   const current = room?.participants.find((p) => p.peerId === peerId);
   if (!room || !current) return notInRoom();
   const updated = { ...current, audio: media.audio, video: media.video };

@@ -11,7 +11,8 @@ export function attachIceHandlers(ctx: HandlerContext, ice: NonNullable<RoomHand
     () => {
       // The handshake checked any Origin it carried; a client that showed none is not a page of ours.
       if (!socket.handshake.headers.origin) return fail('invalid-payload', 'Relay credentials are for pages of an allowed origin');
-      if (!ice.limit.take(socket.handshake.address, ctx.now())) return fail('rate-limited', 'Too many requests for relay credentials: wait a minute');
+      if (!ice.limit.take(socket.handshake.address, ctx.now()))
+        return fail('rate-limited', 'Too many requests for relay credentials: wait a minute');
       return { ok: true, value: ice.answer() };
     },
     { queued: false },

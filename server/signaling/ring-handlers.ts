@@ -79,12 +79,18 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
 
   const immediate = { queued: false }; // ringing keeps no room state: nothing to wait for
 
-  handle(ctx, 'become-reachable', parseReachable, ({ handle: h, name, deviceKey }) => {
-    const result = becomeReachable(state, h, normalizeName(name), deviceKey, socket.id);
-    if (!result.ok) return result;
-    endOrphaned(result.value.orphaned); // this tab was the last one of another handle
-    return { ok: true, value: { handle: h } };
-  }, immediate);
+  handle(
+    ctx,
+    'become-reachable',
+    parseReachable,
+    ({ handle: h, name, deviceKey }) => {
+      const result = becomeReachable(state, h, normalizeName(name), deviceKey, socket.id);
+      if (!result.ok) return result;
+      endOrphaned(result.value.orphaned); // this tab was the last one of another handle
+      return { ok: true, value: { handle: h } };
+    },
+    immediate,
+  );
 
   /** This tab is no longer reachable (it stopped, or closed): end the rings it was part of. */
   function forgetSocket() {
@@ -97,42 +103,70 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     endOrphaned(orphaned);
   }
 
-  handle(ctx, 'stop-reachable', parse.nothing, () => {
-    forgetSocket();
-    return { ok: true, value: null };
-  }, immediate);
+  handle(
+    ctx,
+    'stop-reachable',
+    parse.nothing,
+    () => {
+      forgetSocket();
+      return { ok: true, value: null };
+    },
+    immediate,
+  );
 
   socket.on('set-busy', (busy) => {
     if (typeof busy === 'boolean') setBusy(state, socket.id, busy);
   });
 
-  handle(ctx, 'ring', parseRing, ({ handle: h, callerName }) => {
-    // The back-off is keyed by the client's address, so a new connection does not escape it.
-    // Behind a reverse proxy this is the proxy's address, shared by every caller (see README).
-    const callerAddress = socket.handshake.address;
-    const result = startRing(state, { ringId: randomUUID(), handle: h, callerSocket: socket.id, callerName, startedAt: ctx.now(), callerAddress });
-    if (!result.ok) return result;
-    const { ring: started, callee } = result.value;
-    callee.sockets.forEach((id) => io.to(id).emit('incoming-ring', { ringId: started.ringId, callerName }));
-    ring.timers.set(started.ringId, setTimeout(() => {
-      ring.timers.delete(started.ringId);
-      const ended = endRing(state, started.ringId, 'timeout');
-      if (!ended.ok) return;
-      note(ended.value.ring, 'no-answer');
-      const end: RingEnd = { ringId: started.ringId, outcome: 'no-answer' };
-      toSockets([started.callerSocket, ...(ended.value.callee?.sockets ?? [])], end);
-    }, ring.timeoutMs ?? RING_TIMEOUT_MS));
-    deps.log.info({ ring: started.ringId }, 'ringing');
-    return { ok: true, value: { ringId: started.ringId, calleeName: callee.name } };
-  }, immediate);
+  handle(
+    ctx,
+    'ring',
+    parseRing,
+    ({ handle: h, callerName }) => {
+      // The back-off is keyed by the client's address, so a new connection does not escape it.
+      // Behind a reverse proxy this is the proxy's address, shared by every caller (see README).
+      const callerAddress = socket.handshake.address;
+      const result = startRing(state, {
+        ringId: randomUUID(),
+        handle: h,
+        callerSocket: socket.id,
+        callerName,
+        startedAt: ctx.now(),
+        callerAddress,
+      });
+      if (!result.ok) return result;
+      const { ring: started, callee } = result.value;
+      callee.sockets.forEach((id) => io.to(id).emit('incoming-ring', { ringId: started.ringId, callerName }));
+      ring.timers.set(
+        started.ringId,
+        setTimeout(() => {
+          ring.timers.delete(started.ringId);
+          const ended = endRing(state, started.ringId, 'timeout');
+          if (!ended.ok) return;
+          note(ended.value.ring, 'no-answer');
+          const end: RingEnd = { ringId: started.ringId, outcome: 'no-answer' };
+          toSockets([started.callerSocket, ...(ended.value.callee?.sockets ?? [])], end);
+        }, ring.timeoutMs ?? RING_TIMEOUT_MS),
+      );
+      deps.log.info({ ring: started.ringId }, 'ringing');
+      return { ok: true, value: { ringId: started.ringId, calleeName: callee.name } };
+    },
+    immediate,
+  );
 
-  handle(ctx, 'cancel-ring', parse.string('Name the ring'), (ringId) => {
-    const ended = endRing(state, ringId, { socketId: socket.id, role: 'caller' });
-    if (!ended.ok) return ended;
-    clearTimer(ringId);
-    toSockets(ended.value.callee?.sockets ?? [], { ringId, outcome: 'cancelled' });
-    return { ok: true, value: null };
-  }, immediate);
+  handle(
+    ctx,
+    'cancel-ring',
+    parse.string('Name the ring'),
+    (ringId) => {
+      const ended = endRing(state, ringId, { socketId: socket.id, role: 'caller' });
+      if (!ended.ok) return ended;
+      clearTimer(ringId);
+      toSockets(ended.value.callee?.sockets ?? [], { ringId, outcome: 'cancelled' });
+      return { ok: true, value: null };
+    },
+    immediate,
+  );
 
   handle(ctx, 'answer-ring', parseRingAnswer, async ({ ringId, accept }): Promise<Result<RingEnd>> => {
     const ended = endRing(state, ringId, { socketId: socket.id, role: 'callee' });
@@ -157,10 +191,16 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     return { ok: true, value: { ringId, outcome: 'accepted', roomId, ticket: tickets[1] } };
   });
 
-  handle(ctx, 'list-reachable', parse.nothing, () => {
-    if (!ring.directoryOn) return fail('directory-off', 'This server does not list who is reachable');
-    return { ok: true, value: directory(state) };
-  }, immediate);
+  handle(
+    ctx,
+    'list-reachable',
+    parse.nothing,
+    () => {
+      if (!ring.directoryOn) return fail('directory-off', 'This server does not list who is reachable');
+      return { ok: true, value: directory(state) };
+    },
+    immediate,
+  );
 
   socket.on('disconnect', forgetSocket);
 }

@@ -6,7 +6,6 @@ import type { JoinOptions, MediaState } from '../../protocol/contract.js';
 import { PEER_ID_MAX_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN } from '../../protocol/contract.js';
 import { fail, type Result } from '../rooms/result.js';
 
-
 const TOKEN_PATTERN = /^[A-Za-z0-9]{1,64}$/;
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -15,7 +14,6 @@ export function isValidSecret(value: unknown): value is string {
   return typeof value === 'string' && SECRET_PATTERN.test(value);
 }
 const NAME_INPUT_MAX = 200; // longer input is rejected outright; normalizeName caps what is kept
-
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -28,9 +26,7 @@ export function isValidRoomId(value: unknown): value is string {
 }
 
 export function isValidPeerId(value: unknown): value is string {
-  return (
-    typeof value === 'string' && value.length <= PEER_ID_MAX_LENGTH && PEER_ID_PATTERN.test(value)
-  );
+  return typeof value === 'string' && value.length <= PEER_ID_MAX_LENGTH && PEER_ID_PATTERN.test(value);
 }
 
 export interface JoinArgs {

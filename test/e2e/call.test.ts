@@ -25,15 +25,27 @@ const SCREENSHOTS = 'test-results/screenshots';
 
 /** Everyone shows a tile for each of the others, and decodes real video from each. */
 async function assertFullMesh(people: Participant[]) {
-  const others = (p: Participant) => people.filter((q) => q !== p).map((q) => q.name).sort();
+  const others = (p: Participant) =>
+    people
+      .filter((q) => q !== p)
+      .map((q) => q.name)
+      .sort();
   for (const p of people) {
-    await eventually(async () => JSON.stringify(await remoteNames(p)) === JSON.stringify(others(p)), 20_000, `${p.name} to show ${others(p)}`);
+    await eventually(
+      async () => JSON.stringify(await remoteNames(p)) === JSON.stringify(others(p)),
+      20_000,
+      `${p.name} to show ${others(p)}`,
+    );
   }
   for (const p of people) {
-    await eventually(async () => {
-      const frames = await decodedFrames(p);
-      return frames.length === people.length - 1 && frames.every((f) => f > 0);
-    }, 25_000, `${p.name} to decode video from ${people.length - 1} peers`);
+    await eventually(
+      async () => {
+        const frames = await decodedFrames(p);
+        return frames.length === people.length - 1 && frames.every((f) => f > 0);
+      },
+      25_000,
+      `${p.name} to decode video from ${people.length - 1} peers`,
+    );
     await eventually(async () => (await remoteVideosPlaying(p)).every(Boolean), 10_000, `${p.name}'s remote videos to play`);
   }
 }

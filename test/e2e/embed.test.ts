@@ -56,7 +56,9 @@ describe('embedding and the classic protocol', () => {
     // The same refusal seen by raw clients: Socket.IO handshake and PeerServer upgrade.
     await assert.rejects(connectSocket(server.url, { extraHeaders: { origin: stranger.origin } }));
     const status = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/peerjs/peerjs?key=peerjs&id=strangerx&token=t1`, { headers: { origin: stranger.origin } });
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/peerjs/peerjs?key=peerjs&id=strangerx&token=t1`, {
+        headers: { origin: stranger.origin },
+      });
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       ws.on('open', () => resolve(101));
       ws.on('error', () => resolve(-1));
@@ -79,7 +81,8 @@ describe('embedding and the classic protocol', () => {
     await eventually(async () => (await remoteNames(modern)).length === 1, 20_000, 'the app to show the classic peer');
     await eventually(async () => (await decodedFrames(modern)).some((f) => f > 0), 20_000, 'the app to decode classic video');
     await eventually(
-      () => classic.page.evaluate(() => (window as unknown as { remoteVideos: HTMLVideoElement[] }).remoteVideos.some((v) => v.videoWidth > 0)),
+      () =>
+        classic.page.evaluate(() => (window as unknown as { remoteVideos: HTMLVideoElement[] }).remoteVideos.some((v) => v.videoWidth > 0)),
       20_000,
       'the classic page to play our video',
     );

@@ -6,7 +6,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { clickJoin, decodedFrames, eventually, launchBrowser, mediaFlowing, openCall, remoteNames, type Participant } from '../helpers/browser.js';
+import {
+  clickJoin,
+  decodedFrames,
+  eventually,
+  launchBrowser,
+  mediaFlowing,
+  openCall,
+  remoteNames,
+  type Participant,
+} from '../helpers/browser.js';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process.js';
 import { uniqueId } from '../helpers/server.js';
 
@@ -33,7 +42,10 @@ describe('faults during a call', { concurrency: false }, () => {
     await clickJoin(a);
     const b = await openCall(browser, url, { name: 'Bo' });
     await clickJoin(b);
-    for (const [p, other] of [[a, 'Bo'], [b, 'Ana']] as const) {
+    for (const [p, other] of [
+      [a, 'Bo'],
+      [b, 'Ana'],
+    ] as const) {
       await eventually(async () => JSON.stringify(await remoteNames(p)) === JSON.stringify([other]), 20_000, `${p.name} sees ${other}`);
       await eventually(() => mediaFlowing(p, 1), 20_000, `${p.name} receives media`);
     }
@@ -51,10 +63,14 @@ describe('faults during a call', { concurrency: false }, () => {
 
     server = await spawnServer(port);
     const backAt = Date.now();
-    await eventually(async () => {
-      const metrics = await (await fetch(`${server.url}/metrics`)).text();
-      return /^callroom_participants 2$/m.test(metrics) && /^callroom_peers 2$/m.test(metrics);
-    }, 5000, 'both participants back in the room and on the PeerServer within 5 s');
+    await eventually(
+      async () => {
+        const metrics = await (await fetch(`${server.url}/metrics`)).text();
+        return /^callroom_participants 2$/m.test(metrics) && /^callroom_peers 2$/m.test(metrics);
+      },
+      5000,
+      'both participants back in the room and on the PeerServer within 5 s',
+    );
     await eventually(async () => !(await a.page.getByText('Reconnecting…').isVisible()), 5000, 'the banner to clear');
     assert.ok(Date.now() - backAt < 6000);
     for (const p of [a, b]) {

@@ -33,7 +33,8 @@ describe('reconnect grace in the browser', { concurrency: false }, () => {
     return p;
   }
   const inCall = (p: Participant) => p.page.getByRole('button', { name: 'Leave call' }).waitFor({ timeout: 20_000 });
-  const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
+  const metric = async (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
 
   /** Takes `p` offline for 5 s while watching that `watcher` always shows `p`'s tile. */
   async function dropFiveSeconds(p: Participant, watcher: Participant) {
@@ -79,7 +80,9 @@ describe('reconnect grace in the browser', { concurrency: false }, () => {
     // A ring, accepted, opens a private room with one ticket for each of the two.
     const handle = uniqueId('callee').toLowerCase().slice(0, 30);
     const callee = await connectSocket(server.url);
-    assert.ok(((await callee.emitWithAck('become-reachable', handle, { name: 'Callee', deviceKey: `device-${handle}` })) as Ack<unknown>).ok);
+    assert.ok(
+      ((await callee.emitWithAck('become-reachable', handle, { name: 'Callee', deviceKey: `device-${handle}` })) as Ack<unknown>).ok,
+    );
     const caller = await connectSocket(server.url);
     const incoming = once<[{ ringId: string }]>(callee, 'incoming-ring');
     const ended = once<[RingEnd]>(caller, 'ring-ended');

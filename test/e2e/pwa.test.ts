@@ -58,7 +58,10 @@ describe('installable PWA shell', () => {
     });
     assert.ok(cached.includes('/index.html'), `shell precached (${cached.join(', ')})`);
     assert.ok(cached.some((p) => p.endsWith('.js')));
-    assert.deepEqual(cached.filter((p) => /^\/(socket\.io|peerjs|api)\//.test(p)), []);
+    assert.deepEqual(
+      cached.filter((p) => /^\/(socket\.io|peerjs|api)\//.test(p)),
+      [],
+    );
 
     await second.context.close();
     await first.page.getByRole('button', { name: 'Leave call' }).click();
@@ -68,7 +71,12 @@ describe('installable PWA shell', () => {
     assert.equal(await first.page.locator('call-room').getAttribute('room'), null); // set as a property
     assert.equal(await first.page.locator('call-room').evaluate((el) => (el as HTMLElement & { room: string }).room), url.split('/r/')[1]);
     // The API stays network-only: offline, it fails instead of answering from a cache.
-    const apiOffline = await first.page.evaluate(() => fetch('/api/config').then(() => 'answered', () => 'failed'));
+    const apiOffline = await first.page.evaluate(() =>
+      fetch('/api/config').then(
+        () => 'answered',
+        () => 'failed',
+      ),
+    );
     assert.equal(apiOffline, 'failed');
     await first.context.close();
   });

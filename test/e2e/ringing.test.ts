@@ -60,7 +60,11 @@ describe('ringing a person', { concurrency: false }, () => {
     assert.equal(new URL(callee.page.url()).pathname, room, 'the same room');
     await joinPrivateCall(from.page);
     await joinPrivateCall(callee.page);
-    await eventually(async () => (await remoteNames(from)).length === 1 && (await remoteNames(callee)).length === 1, 20_000, 'both in the call');
+    await eventually(
+      async () => (await remoteNames(from)).length === 1 && (await remoteNames(callee)).length === 1,
+      20_000,
+      'both in the call',
+    );
     await eventually(async () => (await decodedFrames(from)).some((f) => f > 0), 20_000, 'media');
     // Nobody else can enter: the link alone is not enough.
     const intruder = await openCall(browser, `${server.url}${room}`, { name: 'Intruder' });

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { RECORD_LOCAL_TRACKS, clickJoin, eventually, launchBrowser, localTracksEnded, openCall, remoteNames, type Participant } from '../helpers/browser.js';
+import {
+  RECORD_LOCAL_TRACKS,
+  clickJoin,
+  eventually,
+  launchBrowser,
+  localTracksEnded,
+  openCall,
+  remoteNames,
+  type Participant,
+} from '../helpers/browser.js';
 import { startServer, uniqueId, type TestServer } from '../helpers/server.js';
 
 const SCREENSHOTS = 'test-results/screenshots';
@@ -19,8 +28,7 @@ async function sendChat(p: Participant, text: string) {
   await p.page.getByRole('textbox', { name: 'Message' }).press('Enter');
 }
 
-const chatTexts = (p: Participant) =>
-  p.page.locator('chat-panel li .text').evaluateAll((nodes) => nodes.map((n) => n.textContent ?? ''));
+const chatTexts = (p: Participant) => p.page.locator('chat-panel li .text').evaluateAll((nodes) => nodes.map((n) => n.textContent ?? ''));
 
 describe('room life in the browser', { concurrency: false }, () => {
   let server: TestServer;
@@ -58,7 +66,7 @@ describe('room life in the browser', { concurrency: false }, () => {
     await sendChat(ada, 'Hello <img src=x onerror="window.__pwned=1">');
     await bob.page.getByRole('button', { name: 'Chat, 1 unread' }).waitFor();
     await sendChat(bob, 'Agenda: https://example.com/agenda?x=1');
-    await eventually(async () => (await chatTexts(ada)).length === 2, 10_000, 'Ada gets Bob\'s message');
+    await eventually(async () => (await chatTexts(ada)).length === 2, 10_000, "Ada gets Bob's message");
     assert.deepEqual(await chatTexts(ada), ['Hello <img src=x onerror="window.__pwned=1">', 'Agenda: https://example.com/agenda?x=1']);
     const link = ada.page.locator('chat-panel a');
     assert.equal(await link.getAttribute('target'), '_blank');
@@ -94,7 +102,11 @@ describe('room life in the browser', { concurrency: false }, () => {
     const failedCount = await failed.count();
     await failed.first().getByRole('button', { name: 'Retry' }).click();
     await eventually(async () => (await failed.count()) === failedCount - 1, 10_000, 'the retried message to be sent');
-    await eventually(async () => (await chatTexts(ada)).filter((t) => t.startsWith('burst')).length === 12 - failedCount + 1, 10_000, 'Ada gets the sent ones');
+    await eventually(
+      async () => (await chatTexts(ada)).filter((t) => t.startsWith('burst')).length === 12 - failedCount + 1,
+      10_000,
+      'Ada gets the sent ones',
+    );
 
     const cy = await open(url, 'Cy');
     await clickJoin(cy);
@@ -109,16 +121,36 @@ describe('room life in the browser', { concurrency: false }, () => {
     await ada.page.getByRole('button', { name: 'People' }).click();
     const rows = ada.page.locator('people-panel li .name');
     await eventually(async () => (await rows.allTextContents()).length === 3, 10_000, 'three people listed');
-    await eventually(async () => (await rows.allTextContents()).join('|') === '<b>Bob</b>|Cy|Ada (you)', 10_000, 'raised hands first, in order');
+    await eventually(
+      async () => (await rows.allTextContents()).join('|') === '<b>Bob</b>|Cy|Ada (you)',
+      10_000,
+      'raised hands first, in order',
+    );
     assert.equal(await ada.page.locator('people-panel li[data-peer-id] .badge:not([hidden])').count(), 1, 'one host badge');
-    await eventually(() => ada.page.locator('video-tile[hand-raised]').count().then((n) => n === 2), 10_000, 'hands on the tiles');
+    await eventually(
+      () =>
+        ada.page
+          .locator('video-tile[hand-raised]')
+          .count()
+          .then((n) => n === 2),
+      10_000,
+      'hands on the tiles',
+    );
     await bob.page.getByRole('button', { name: 'Reactions' }).click();
     await bob.page.getByRole('button', { name: 'Send 🎉' }).click();
     // It floats over Bob's own tile, for everyone.
     await ada.page.locator('video-tile[data-peer-id]', { hasText: '<b>Bob</b>' }).getByRole('img', { name: 'Reaction 🎉' }).waitFor();
     await cy.page.locator('video-tile[data-peer-id]', { hasText: '<b>Bob</b>' }).getByRole('img', { name: 'Reaction 🎉' }).waitFor();
     // Someone talking (the fake microphone beeps) is marked on their tile.
-    await eventually(() => ada.page.locator('video-tile[speaking]').count().then((n) => n > 0), 15_000, 'a speaking indicator');
+    await eventually(
+      () =>
+        ada.page
+          .locator('video-tile[speaking]')
+          .count()
+          .then((n) => n > 0),
+      15_000,
+      'a speaking indicator',
+    );
     await ada.page.getByRole('button', { name: /^Chat/ }).click();
     await ada.page.screenshot({ path: `${SCREENSHOTS}/room-chat-1280x800.png` });
     await ada.page.getByRole('button', { name: 'People' }).click();

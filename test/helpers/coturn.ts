@@ -11,14 +11,30 @@ export interface Coturn {
 export async function startCoturn(secret: string): Promise<Coturn> {
   const port = await freePort();
   const minPort = 40000 + Math.floor(Math.random() * 20000);
-  const child: ChildProcess = spawn('turnserver', [
-    '-n', '--no-cli', '--no-tls', '--no-dtls', '--fingerprint',
-    '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
-    `--min-port=${minPort}`, `--max-port=${minPort + 200}`,
-    '--use-auth-secret', `--static-auth-secret=${secret}`, '--realm=callroom.test',
-    // Both browsers are on this machine, so the relayed peers are loopback addresses.
-    '--allow-loopback-peers', '--log-file=stdout', '--simple-log', `--pidfile=/tmp/callroom-turn-${port}.pid`,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    'turnserver',
+    [
+      '-n',
+      '--no-cli',
+      '--no-tls',
+      '--no-dtls',
+      '--fingerprint',
+      '--listening-ip=127.0.0.1',
+      '--relay-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      `--min-port=${minPort}`,
+      `--max-port=${minPort + 200}`,
+      '--use-auth-secret',
+      `--static-auth-secret=${secret}`,
+      '--realm=callroom.test',
+      // Both browsers are on this machine, so the relayed peers are loopback addresses.
+      '--allow-loopback-peers',
+      '--log-file=stdout',
+      '--simple-log',
+      `--pidfile=/tmp/callroom-turn-${port}.pid`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));

@@ -14,7 +14,11 @@ export interface TestServer {
 }
 
 /** The real app with `env` as its settings; PORT defaults to any free port. */
-export async function startServer(env: Record<string, string> = {}, webRoot?: string, logStream?: { write(line: string): void }): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  webRoot?: string,
+  logStream?: { write(line: string): void },
+): Promise<TestServer> {
   env = { PORT: '0', ...env };
   const config: Config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   // The same factory as server.ts: what the tests run is what runs.
@@ -45,7 +49,12 @@ export interface RawPeer {
 }
 
 /** Connects to the PeerServer the way the PeerJS client does, and waits for its OPEN. */
-export function connectPeer(url: string, id: string, token = 'tok' + id.replace(/\W/g, ''), headers: Record<string, string> = {}): Promise<RawPeer> {
+export function connectPeer(
+  url: string,
+  id: string,
+  token = 'tok' + id.replace(/\W/g, ''),
+  headers: Record<string, string> = {},
+): Promise<RawPeer> {
   const wsUrl = `${url.replace(/^http/, 'ws')}/peerjs/peerjs?key=peerjs&id=${encodeURIComponent(id)}&token=${token}`;
   const ws = new WebSocket(wsUrl, { headers });
   const messages: RawPeer['messages'] = [];

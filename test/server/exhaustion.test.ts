@@ -28,7 +28,12 @@ describe('exhaustion', { timeout: 120_000 }, () => {
 
   it('200 connections from one address: 100 of each kind are taken, the rest refused', async () => {
     const r = await manyConnections();
-    assert.deepEqual(r.cutOff, { 'socket.io accepted': 100, 'socket.io refused': 100, 'peerserver accepted': 100, 'peerserver refused': 100 });
+    assert.deepEqual(r.cutOff, {
+      'socket.io accepted': 100,
+      'socket.io refused': 100,
+      'peerserver accepted': 100,
+      'peerserver refused': 100,
+    });
     assert.ok(r.heapPeakMiB - r.heapBeforeMiB < HEAP_GROWTH_BOUND_MIB, `heap ${r.heapBeforeMiB} → ${r.heapPeakMiB} MiB`);
     assert.ok(r.honestJoined, 'someone at another address still joins');
   });

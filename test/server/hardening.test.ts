@@ -137,7 +137,12 @@ describe('ICE servers and TURN credentials', () => {
   });
 
   it('issues short-lived TURN credentials coturn can check (expiry:id, HMAC-SHA1 of it)', async () => {
-    const server = await startServer({ TURN_SECRET: 's3cret', TURN_URLS: 'turn:127.0.0.1:3478', TURN_TTL: '600', ICE_TRANSPORT_POLICY: 'relay' });
+    const server = await startServer({
+      TURN_SECRET: 's3cret',
+      TURN_URLS: 'turn:127.0.0.1:3478',
+      TURN_TTL: '600',
+      ICE_TRANSPORT_POLICY: 'relay',
+    });
     const answer = await getIce(server.url);
     assert.equal(answer.iceTransportPolicy, 'relay');
     assert.equal(answer.ttlSeconds, 600);
@@ -166,8 +171,27 @@ describe('TLS', () => {
   before(async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'callroom-tls-'));
     const [certFile, keyFile] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
+      { stdio: 'ignore' },
+    );
     server = await startServer({ TLS_CERT: certFile, TLS_KEY: keyFile });
   });
   after(() => server.close());
@@ -184,7 +208,9 @@ describe('TLS', () => {
     const socket = await connectSocket(server.url, { rejectUnauthorized: false });
     assert.equal(socket.io.engine.transport.name, 'websocket');
     socket.close();
-    const ws = new WebSocket(`${server.url.replace('https', 'wss')}/peerjs/peerjs?key=peerjs&id=tlspeer&token=t1`, { rejectUnauthorized: false });
+    const ws = new WebSocket(`${server.url.replace('https', 'wss')}/peerjs/peerjs?key=peerjs&id=tlspeer&token=t1`, {
+      rejectUnauthorized: false,
+    });
     const first = await new Promise<string>((resolve, reject) => {
       ws.on('message', (d) => resolve(JSON.parse(String(d)).type));
       ws.on('error', reject);

@@ -69,11 +69,23 @@ function assertConsistent(state: RingState): void {
 }
 
 /** A ring from `address` to bob, ended the way given, at `at`. */
-function ringAndEnd(state: RingState, address: string, at: number, outcome: 'declined' | 'no-answer' | 'accepted' | 'cancelled', baseMs?: number, handle = 'bob') {
+function ringAndEnd(
+  state: RingState,
+  address: string,
+  at: number,
+  outcome: 'declined' | 'no-answer' | 'accepted' | 'cancelled',
+  baseMs?: number,
+  handle = 'bob',
+) {
   const r = ring(handle, `c-${address}`, at, address);
   const started = startRing(state, r);
   assert.equal(code(started), 'ok', message(started));
-  const by = outcome === 'no-answer' ? ('timeout' as const) : outcome === 'cancelled' ? { socketId: r.callerSocket, role: 'caller' as const } : { socketId: `${handle}-tab`, role: 'callee' as const };
+  const by =
+    outcome === 'no-answer'
+      ? ('timeout' as const)
+      : outcome === 'cancelled'
+        ? { socketId: r.callerSocket, role: 'caller' as const }
+        : { socketId: `${handle}-tab`, role: 'callee' as const };
   assert.equal(code(endRing(state, r.ringId, by)), 'ok');
   noteRingOutcome(state, r, outcome, at, baseMs);
 }
@@ -139,7 +151,11 @@ describe('retry back-off', () => {
     const state = withBob();
     becomeReachable(state, 'cy', 'Cy', 'device-cy', 'cy-tab');
     ringAndEnd(state, '10.0.0.1', 0, 'declined');
-    assert.equal(code(startRing(state, ring('bob', 'other-socket-same-address', 1, '10.0.0.1'))), 'rate-limited', 'a new socket does not escape it');
+    assert.equal(
+      code(startRing(state, ring('bob', 'other-socket-same-address', 1, '10.0.0.1'))),
+      'rate-limited',
+      'a new socket does not escape it',
+    );
     const fromElsewhere = ring('bob', 'c2', 1, '10.0.0.2');
     assert.equal(code(startRing(state, fromElsewhere)), 'ok', 'another address');
     endRing(state, fromElsewhere.ringId, { socketId: 'c2', role: 'caller' });
@@ -255,7 +271,13 @@ describe('indexes', () => {
     // Re-registration of a dropped socket and handle starts clean.
     becomeReachable(state, 'ada', 'Ada', 'dev-z', 's3');
     assertConsistent(state);
-    assert.deepEqual(state.reachable.get('ada'), { handle: 'ada', name: 'Ada', deviceKey: 'dev-z', sockets: ['s3'], busySockets: [] } satisfies Reachable);
+    assert.deepEqual(state.reachable.get('ada'), {
+      handle: 'ada',
+      name: 'Ada',
+      deviceKey: 'dev-z',
+      sockets: ['s3'],
+      busySockets: [],
+    } satisfies Reachable);
   });
 
   it('rings: one per handle, one per caller; dropping either side ends them and frees the indexes', () => {
@@ -356,9 +378,15 @@ class ScanningRules {
   reachable = new Map<string, Reachable>();
   rings = new Map<string, Ring>();
 
-  becomeReachable(handle: string, name: string, deviceKey: string, socketId: string): { result: { ok: boolean; error?: ErrorBody }; orphaned: string[] } {
+  becomeReachable(
+    handle: string,
+    name: string,
+    deviceKey: string,
+    socketId: string,
+  ): { result: { ok: boolean; error?: ErrorBody }; orphaned: string[] } {
     const current = this.reachable.get(handle);
-    if (current && current.deviceKey !== deviceKey) return { result: { ok: false, error: { code: 'handle-taken', message: '' } }, orphaned: [] };
+    if (current && current.deviceKey !== deviceKey)
+      return { result: { ok: false, error: { code: 'handle-taken', message: '' } }, orphaned: [] };
     for (const other of [...this.reachable.values()]) if (other.handle !== handle) this.#removeSocket(other, socketId);
     const entry: Reachable = current ?? { handle, name, deviceKey, sockets: [], busySockets: [] };
     entry.name = name;

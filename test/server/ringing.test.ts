@@ -11,7 +11,13 @@ import type { HandlerContext, RoomServer } from '../../server/signaling/context.
 import { becomeReachable, dropSocket, endRing, newRingState, normalizeHandle, setBusy, startRing } from '../../server/rooms/ringing.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type TestServer } from '../helpers/server.js';
 
-const ring = (ringId: string, handle: string, callerSocket: string) => ({ ringId, handle, callerSocket, callerName: 'Caller', startedAt: 0 });
+const ring = (ringId: string, handle: string, callerSocket: string) => ({
+  ringId,
+  handle,
+  callerSocket,
+  callerName: 'Caller',
+  startedAt: 0,
+});
 const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
 
 describe('ringing rules', () => {
@@ -130,7 +136,9 @@ describe('ringing over Socket.IO', () => {
 
     const nobody = (await caller.emitWithAck('ring', 'nobody-here', {})) as Ack<unknown>;
     assert.equal(!nobody.ok && nobody.error.code, 'not-reachable');
-    const taken = (await (await open()).emitWithAck('become-reachable', 'erin', { name: 'X', deviceKey: 'another-device' })) as Ack<unknown>;
+    const taken = (await (
+      await open()
+    ).emitWithAck('become-reachable', 'erin', { name: 'X', deviceKey: 'another-device' })) as Ack<unknown>;
     assert.equal(!taken.ok && taken.error.code, 'handle-taken');
   });
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Ack, ChatMessage, IceServers, JoinedRoom, JoinOptions, Knock } from '../../protocol/contract.js';
-import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type RawPeer, type TestServer } from '../helpers/server.js';
+import { connectPeer, connectSocket, once, startServer, uniqueId, type RawPeer, type TestServer } from '../helpers/server.js';
 
 describe('room life over Socket.IO', () => {
   let server: TestServer;
@@ -40,7 +40,10 @@ describe('room life over Socket.IO', () => {
     assert.equal(sent.name, 'Ada');
     assert.deepEqual((await received)[0], sent);
     const late = await joined(room, 'Cy');
-    assert.deepEqual(must(late.ack).chat.map((m) => m.text), ['hello <b>there</b>']);
+    assert.deepEqual(
+      must(late.ack).chat.map((m) => m.text),
+      ['hello <b>there</b>'],
+    );
     const tooLong = (await a.socket.emitWithAck('chat-message', 'x'.repeat(2001))) as Ack<ChatMessage>;
     assert.equal(!tooLong.ok && tooLong.error.code, 'message-too-long');
     await new Promise((r) => setTimeout(r, 100));
@@ -116,7 +119,10 @@ describe('room life over Socket.IO', () => {
     await told;
     assert.deepEqual(await gone, [target.peer.id, 'left']);
     must((await host.socket.emitWithAck('lock-room', true)) as Ack<unknown>);
-    const back = (await target.socket.emitWithAck('join-room', room, target.peer.id, { peerToken: target.peer.token, clientId: 'targetbrowser' })) as Ack<JoinedRoom>;
+    const back = (await target.socket.emitWithAck('join-room', room, target.peer.id, {
+      peerToken: target.peer.token,
+      clientId: 'targetbrowser',
+    })) as Ack<JoinedRoom>;
     assert.equal(!back.ok && back.error.code, 'removed');
     const knock = (await target.socket.emitWithAck('knock', room, { name: 'Target', clientId: 'targetbrowser' })) as Ack<unknown>;
     assert.equal(!knock.ok && knock.error.code, 'removed');
@@ -143,9 +149,13 @@ describe('room life over Socket.IO', () => {
 describe('logs', () => {
   it('are JSON lines with room and peer ids, and never message text or credentials', async () => {
     const lines: string[] = [];
-    const server = await startServer({ LOG_LEVEL: 'info', TURN_SECRET: 'turn-secret-value', TURN_URLS: 'turn:127.0.0.1:3478', RATE_CHAT_BURST: '1' }, undefined, {
-      write: (line: string) => void lines.push(line),
-    });
+    const server = await startServer(
+      { LOG_LEVEL: 'info', TURN_SECRET: 'turn-secret-value', TURN_URLS: 'turn:127.0.0.1:3478', RATE_CHAT_BURST: '1' },
+      undefined,
+      {
+        write: (line: string) => void lines.push(line),
+      },
+    );
     const room = uniqueId('room');
     const socket = await connectSocket(server.url, { extraHeaders: { origin: server.url } });
     const peer = await connectPeer(server.url, uniqueId());

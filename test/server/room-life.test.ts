@@ -59,7 +59,10 @@ describe('lock and lobby', () => {
     const locked = ok(setLocked(roomOfThree(), 'a', true, ticket)).room!;
     assert.equal(code(join(locked, 'r', person('d', 4), 6, { clientId: 'cd' })), 'room-locked');
     const knocked = ok(knock(locked, { knockId: 'k1', name: 'Dee', at: 4 }, 'cd')).room!;
-    assert.deepEqual(knocked.lobby.map((k) => k.knockId), ['k1']);
+    assert.deepEqual(
+      knocked.lobby.map((k) => k.knockId),
+      ['k1'],
+    );
     const admitted = ok(answerKnock(knocked, 'a', 'k1', true, ticket));
     const pass = admitted.value.ticket!;
     assert.ok(pass);
@@ -96,7 +99,10 @@ describe('lock and lobby', () => {
     const knocked = ok(knock(locked, { knockId: 'k1', name: 'Dee', at: 4 }, undefined)).room!;
     const left = ok(leaveRoom(knocked, 'a'));
     assert.equal(left.value?.newHost, 'b');
-    assert.deepEqual(left.room?.lobby.map((k) => k.knockId), ['k1']);
+    assert.deepEqual(
+      left.room?.lobby.map((k) => k.knockId),
+      ['k1'],
+    );
     assert.equal(code(answerKnock(left.room, 'a', 'k1', true, ticket)), 'not-in-room');
     assert.equal(code(answerKnock(left.room, 'b', 'k1', true, ticket)), 'ok');
   });
@@ -107,7 +113,10 @@ describe('lock and lobby', () => {
     room = ok(knock(room, { knockId: 'k1', name: 'Dee', at: 2 }, undefined)).room;
     const left = ok(leaveRoom(room, 'a'));
     assert.equal(left.room, undefined);
-    assert.deepEqual(left.value?.orphanedKnocks.map((k) => k.knockId), ['k1']);
+    assert.deepEqual(
+      left.value?.orphanedKnocks.map((k) => k.knockId),
+      ['k1'],
+    );
   });
 
   it('unlocking admits everyone waiting; knocking an unlocked room is refused; the lobby is bounded', () => {
@@ -118,10 +127,19 @@ describe('lock and lobby', () => {
     assert.equal(withdrawn.value?.knockId, 'k2');
     room = ok(knock(withdrawn.room, { knockId: 'k3', name: 'Fay', at: 6 }, undefined)).room!;
     const unlocked = ok(setLocked(room, 'a', false, ticket));
-    assert.deepEqual(unlocked.value.admitted.map((a) => a.knock.knockId), ['k1', 'k3']);
+    assert.deepEqual(
+      unlocked.value.admitted.map((a) => a.knock.knockId),
+      ['k1', 'k3'],
+    );
     assert.deepEqual(unlocked.room?.lobby, []);
     assert.equal(code(knock(unlocked.room, { knockId: 'k4', name: 'G', at: 7 }, undefined)), 'not-locked');
+    // Locked again before those admitted came in: their tickets still open the room.
     let full = ok(setLocked(unlocked.room, 'a', true, ticket)).room!;
+    const late = ok(join(full, 'r', person('k1', 8), 6, { ticket: unlocked.value.admitted[0]!.ticket }));
+    assert.ok(
+      late.value.self.peerId === 'k1' && !late.room?.tickets.includes(unlocked.value.admitted[0]!.ticket),
+      'admitted once, ticket used up',
+    );
     for (let i = 0; i < LOBBY_MAX; i++) full = ok(knock(full, { knockId: `q${i}`, name: 'Q', at: i }, undefined)).room!;
     assert.equal(code(knock(full, { knockId: 'over', name: 'Q', at: 99 }, undefined)), 'lobby-full');
   });
@@ -129,7 +147,10 @@ describe('lock and lobby', () => {
   it('a removed participant cannot come back while the room is locked', () => {
     const room = roomOfThree();
     const removed = ok(removeParticipant(room, 'a', 'c'));
-    assert.deepEqual(removed.room?.participants.map((p) => p.peerId), ['a', 'b']);
+    assert.deepEqual(
+      removed.room?.participants.map((p) => p.peerId),
+      ['a', 'b'],
+    );
     const locked = ok(setLocked(removed.room, 'a', true, ticket)).room!;
     assert.equal(code(join(locked, 'r', person('c2', 9), 6, { clientId: 'cc' })), 'removed');
     assert.equal(code(knock(locked, { knockId: 'k9', name: 'C', at: 9 }, 'cc')), 'removed');
@@ -158,7 +179,7 @@ describe('chat, hands and reactions', () => {
     assert.equal(ok(addChatMessage(room, 'b', '<img src=x onerror=alert(1)>', 'h', 1)).value.text, '<img src=x onerror=alert(1)>');
   });
 
-  it('a room\'s history is dropped when it empties', () => {
+  it("a room's history is dropped when it empties", () => {
     let room: Room | undefined = ok(join(undefined, 'r', person('a', 1), 6)).room;
     room = ok(addChatMessage(room, 'a', 'hello', 'm1', 2)).room;
     assert.equal(ok(leaveRoom(room, 'a')).room, undefined);
@@ -171,9 +192,15 @@ describe('chat, hands and reactions', () => {
     room = ok(raiseHand(room, 'c', true, 10)).room;
     room = ok(raiseHand(room, 'a', true, 20)).room;
     room = ok(raiseHand(room, 'c', true, 30)).room;
-    assert.deepEqual(raisedHands(room!.participants).map((p) => p.peerId), ['c', 'a']);
+    assert.deepEqual(
+      raisedHands(room!.participants).map((p) => p.peerId),
+      ['c', 'a'],
+    );
     room = ok(raiseHand(room, 'c', false, 40)).room;
-    assert.deepEqual(raisedHands(room!.participants).map((p) => p.peerId), ['a']);
+    assert.deepEqual(
+      raisedHands(room!.participants).map((p) => p.peerId),
+      ['a'],
+    );
     assert.equal(code(raiseHand(room, 'zz', true, 1)), 'not-in-room');
   });
 

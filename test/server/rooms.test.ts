@@ -1,12 +1,31 @@
 import assert from 'node:assert/strict';
-import type { Ack, ChatMessage, JoinedRoom, JoinOptions, Participant } from '../../protocol/contract.js';
+import type { Ack, ChatMessage, JoinedRoom, JoinOptions, Knock, KnockAnswer, Participant } from '../../protocol/contract.js';
 import { after, before, describe, it } from 'node:test';
-import { expireAway, joinRoom, leaveRoom, markAway, newParticipant, type Access, normalizeName, updateMedia, type Room } from '../../server/rooms/rooms.js';
+import {
+  expireAway,
+  joinRoom,
+  leaveRoom,
+  markAway,
+  newParticipant,
+  type Access,
+  normalizeName,
+  updateMedia,
+  type Room,
+} from '../../server/rooms/rooms.js';
 import { Identities, digestToken } from '../../server/signaling/identities.js';
 import { recentChat } from '../../server/signaling/membership-handlers.js';
 import { MemoryRoomStore } from '../../server/rooms/store.js';
 import { parseJoinArgs, parseMediaState } from '../../server/signaling/validate.js';
-import { connectPeer, connectSocket, startServer, uniqueId, type ClientSocket, type RawPeer, type TestServer } from '../helpers/server.js';
+import {
+  connectPeer,
+  connectSocket,
+  once,
+  startServer,
+  uniqueId,
+  type ClientSocket,
+  type RawPeer,
+  type TestServer,
+} from '../helpers/server.js';
 
 /** Joins as the owner of the peer id: each peer proves itself with its own token. */
 const join = (room: Room | undefined, roomId: string, candidate: Participant, capacity: number, access: Partial<Access> = {}) =>
@@ -24,19 +43,26 @@ function joined(room: Room | undefined, peerId: string, capacity = 6, at = 1): R
  * Join options that pollute Object.prototype if anything merges them naively: JSON.parse makes
  * `__proto__` an own key, as Socket.IO's parser does with a client's payload.
  */
-const POLLUTING = '{"name":"Ann","audio":false,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"prototype":{"polluted":true}}';
+const POLLUTING =
+  '{"name":"Ann","audio":false,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"prototype":{"polluted":true}}';
 const pollutingOptions = () => JSON.parse(POLLUTING) as JoinOptions;
 
-/** Runs `work`, then checks that nothing reached Object.prototype (and cleans up if it did, for the tests after). */
+/**
+ * Runs `work`, then checks that nothing reached Object.prototype, first of all (a polluted server
+ * may fail in other ways, like never answering), and cleans it off for the tests after.
+ */
 async function unpolluted(work: () => Promise<void>): Promise<void> {
   assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false, 'polluted before the test began');
+  let failure: unknown;
   try {
     await work();
-    assert.equal(({} as Record<string, unknown>).polluted, undefined);
-    assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
-  } finally {
-    delete (Object.prototype as Record<string, unknown>).polluted;
+  } catch (error) {
+    failure = error;
   }
+  const seen = ({} as Record<string, unknown>).polluted;
+  delete (Object.prototype as Record<string, unknown>).polluted;
+  assert.equal(seen, undefined, `Object.prototype was polluted${failure ? `; then: ${String(failure)}` : ''}`);
+  if (failure) throw failure;
 }
 
 describe('room rules', () => {
@@ -45,9 +71,15 @@ describe('room rules', () => {
     room = joined(room, 'b', 6, 2);
     const third = join(room, 'r', person('c', 3), 6);
     assert.ok(third.ok);
-    assert.deepEqual(third.value.others.map((p) => p.peerId), ['a', 'b']);
+    assert.deepEqual(
+      third.value.others.map((p) => p.peerId),
+      ['a', 'b'],
+    );
     assert.equal(third.value.rejoined, false);
-    assert.deepEqual(third.room?.participants.map((p) => p.peerId), ['a', 'b', 'c']);
+    assert.deepEqual(
+      third.room?.participants.map((p) => p.peerId),
+      ['a', 'b', 'c'],
+    );
   });
 
   it('treats a second join of the same peer as a rejoin that keeps its place', () => {
@@ -58,7 +90,10 @@ describe('room rules', () => {
     assert.equal(again.value.rejoined, true);
     assert.equal(again.value.self.joinedAt, 1);
     assert.equal(again.value.self.video, false);
-    assert.deepEqual(again.room?.participants.map((p) => p.peerId), ['a', 'b']);
+    assert.deepEqual(
+      again.room?.participants.map((p) => p.peerId),
+      ['a', 'b'],
+    );
   });
 
   it('answers "full" at capacity and leaves the room untouched', () => {
@@ -115,7 +150,13 @@ describe('room rules', () => {
       for (const id of ids) {
         const room = await store.get(id);
         assert.equal(room?.id, id);
-        assert.deepEqual(room?.participants.map((p) => [p.peerId, p.name]), [['constructor', 'Ann'], ['prototype', 'Ann']]);
+        assert.deepEqual(
+          room?.participants.map((p) => [p.peerId, p.name]),
+          [
+            ['constructor', 'Ann'],
+            ['prototype', 'Ann'],
+          ],
+        );
         assert.equal(room?.hostPeerId, 'constructor');
       }
       // Names a plain object would answer from its prototype are no rooms at all.
@@ -217,8 +258,17 @@ describe('the chat in a join answer', () => {
     const recent = recentChat(chat, 32 * 1024);
     const bytes = recent.reduce((n, m) => n + Buffer.byteLength(JSON.stringify(m)), 0);
     assert.ok(bytes <= 32 * 1024 && recent.length === 5, `${recent.length} messages, ${bytes} bytes`);
-    assert.deepEqual(recent.map((m) => m.id), ['m45', 'm46', 'm47', 'm48', 'm49']);
-    assert.deepEqual(recentChat(chat.slice(0, 3).map((m) => ({ ...m, text: 'hi' })), 32 * 1024).length, 3);
+    assert.deepEqual(
+      recent.map((m) => m.id),
+      ['m45', 'm46', 'm47', 'm48', 'm49'],
+    );
+    assert.deepEqual(
+      recentChat(
+        chat.slice(0, 3).map((m) => ({ ...m, text: 'hi' })),
+        32 * 1024,
+      ).length,
+      3,
+    );
     assert.deepEqual(recentChat(chat, 0), []);
   });
 });
@@ -243,7 +293,10 @@ describe('identities', () => {
     assert.equal(ids.get('a')?.roomId, 'r2');
     ids.release('a', 'r2');
     assert.equal(ids.get('a'), undefined);
-    assert.ok(ids.mayRegister('__proto__', digestToken('t')) && ids.relayRefusal('__proto__', digestToken('t'), 'constructor') === 'sender-not-in-room');
+    assert.ok(
+      ids.mayRegister('__proto__', digestToken('t')) &&
+        ids.relayRefusal('__proto__', digestToken('t'), 'constructor') === 'sender-not-in-room',
+    );
   });
 });
 
@@ -260,74 +313,101 @@ describe('Object.prototype pollution over the real server', () => {
 
   const pollutingJson = () => JSON.parse(POLLUTING) as Record<string, unknown>;
 
-  it('takes room ids, peer ids and payloads keyed __proto__ / constructor / prototype without polluting, rooms intact', async () => {
-    await unpolluted(async () => {
-      const roomIds = ['__proto__', 'constructor', 'prototype'];
-      const peerIds = ['constructor', 'prototype', 'toString'];
-      const members: Array<{ socket: ClientSocket; peer: RawPeer; roomId: string }> = [];
-      for (const roomId of roomIds) {
-        for (const peerId of peerIds) {
-          // Peer ids are one per server: the bare names in __proto__, suffixed ("-room") elsewhere.
-          const peer = await connectPeer(server.url, roomId === '__proto__' ? peerId : `${peerId}-${roomId}`);
+  // A polluted server may hang instead of answering: every ack is awaited 5 s at most, the test 60 s.
+  it(
+    'takes room ids, peer ids and payloads keyed __proto__ / constructor / prototype without polluting, rooms intact',
+    { timeout: 60_000 },
+    async () => {
+      await unpolluted(async () => {
+        const roomIds = ['__proto__', 'constructor', 'prototype'];
+        const peerIds = ['constructor', 'prototype', 'toString'];
+        const members: Array<{ socket: ClientSocket; peer: RawPeer; roomId: string }> = [];
+        for (const roomId of roomIds) {
+          for (const peerId of peerIds) {
+            // Peer ids are one per server: the bare names in __proto__, suffixed ("-room") elsewhere.
+            const peer = await connectPeer(server.url, roomId === '__proto__' ? peerId : `${peerId}-${roomId}`);
+            const socket = await connectSocket(server.url);
+            opened.push(peer, socket);
+            const options = { ...pollutingJson(), peerToken: peer.token };
+            const ack = (await socket.timeout(5000).emitWithAck('join-room', roomId, peer.id, options as JoinOptions)) as Ack<JoinedRoom>;
+            assert.ok(ack.ok, `${roomId}/${peer.id}: ${JSON.stringify(ack)}`);
+            assert.equal(ack.data.roomId, roomId);
+            assert.equal(ack.data.self.name, 'Ann');
+            assert.deepEqual(Object.keys(ack.data.self).sort(), ['audio', 'joinedAt', 'name', 'peerId', 'video']);
+            members.push({ socket, peer, roomId });
+          }
+        }
+        // The same payloads as every other argument a member sends.
+        for (const { socket } of members) {
+          const chat = (await socket.timeout(5000).emitWithAck('chat-message', '__proto__')) as Ack<ChatMessage>;
+          assert.ok(chat.ok && chat.data.text === '__proto__');
+          const chatObject = (await socket.timeout(5000).emitWithAck('chat-message', pollutingJson() as never)) as Ack<ChatMessage>;
+          assert.equal(!chatObject.ok && chatObject.error.code, 'invalid-payload');
+          const media = (await socket
+            .timeout(5000)
+            .emitWithAck('update-media', { ...pollutingJson(), audio: true, video: false } as never)) as Ack<Participant>;
+          assert.ok(media.ok && media.data.audio === true && media.data.video === false && !('polluted' in media.data));
+          const badJoin = (await socket
+            .timeout(5000)
+            .emitWithAck(
+              'join-room',
+              pollutingJson() as never,
+              pollutingJson() as never,
+              pollutingJson() as JoinOptions,
+            )) as Ack<JoinedRoom>;
+          assert.equal(!badJoin.ok && badJoin.error.code, 'invalid-room');
+        }
+        // A knock whose options and name are the polluting object, on a locked __proto__ room.
+        const host = members.find((m) => m.roomId === '__proto__')!.socket;
+        assert.ok(((await host.timeout(5000).emitWithAck('lock-room', true)) as Ack<unknown>).ok);
+        const knocker = await connectSocket(server.url);
+        opened.push(knocker);
+        const knock = (await knocker
+          .timeout(5000)
+          .emitWithAck('knock', '__proto__', { ...pollutingJson(), name: pollutingJson() } as never)) as Ack<{ knockId: string }>;
+        assert.ok(knock.ok, JSON.stringify(knock));
+        const answer = (await host.timeout(5000).emitWithAck('answer-knock', '__proto__', true)) as Ack<null>;
+        assert.equal(!answer.ok && answer.error.code, 'no-such-knock');
+
+        // Every room still holds exactly its own three members, in order: a newcomer to each sees them.
+        for (const roomId of roomIds) {
+          const peer = await connectPeer(server.url, uniqueId('late'));
           const socket = await connectSocket(server.url);
           opened.push(peer, socket);
-          const options = { ...pollutingJson(), peerToken: peer.token };
-          const ack = (await socket.emitWithAck('join-room', roomId, peer.id, options as JoinOptions)) as Ack<JoinedRoom>;
-          assert.ok(ack.ok, `${roomId}/${peer.id}: ${JSON.stringify(ack)}`);
-          assert.equal(ack.data.roomId, roomId);
-          assert.equal(ack.data.self.name, 'Ann');
-          assert.deepEqual(Object.keys(ack.data.self).sort(), ['audio', 'joinedAt', 'name', 'peerId', 'video']);
-          members.push({ socket, peer, roomId });
+          const roomHost = members.find((m) => m.roomId === roomId)!.socket;
+          const ticket = roomId === '__proto__' ? await admitted(roomHost, socket, roomId) : undefined;
+          const ack = (await socket
+            .timeout(5000)
+            .emitWithAck('join-room', roomId, peer.id, { peerToken: peer.token, ticket })) as Ack<JoinedRoom>;
+          assert.ok(ack.ok, JSON.stringify(ack));
+          const expected = members.filter((m) => m.roomId === roomId).map((m) => m.peer.id);
+          assert.deepEqual(
+            ack.data.participants.map((p) => p.peerId),
+            expected,
+          );
+          assert.deepEqual(
+            ack.data.participants.map((p) => p.name),
+            ['Ann', 'Ann', 'Ann'],
+          );
+          assert.equal(ack.data.room.hostPeerId, expected[0]);
+          assert.deepEqual(
+            ack.data.chat.map((m) => m.text),
+            ['__proto__', '__proto__', '__proto__'],
+          );
         }
-      }
-      // The same payloads as every other argument a member sends.
-      for (const { socket } of members) {
-        const chat = (await socket.emitWithAck('chat-message', '__proto__')) as Ack<ChatMessage>;
-        assert.ok(chat.ok && chat.data.text === '__proto__');
-        const chatObject = (await socket.emitWithAck('chat-message', pollutingJson() as never)) as Ack<ChatMessage>;
-        assert.equal(!chatObject.ok && chatObject.error.code, 'invalid-payload');
-        const media = (await socket.emitWithAck('update-media', { ...pollutingJson(), audio: true, video: false } as never)) as Ack<Participant>;
-        assert.ok(media.ok && media.data.audio === true && media.data.video === false && !('polluted' in media.data));
-        const badJoin = (await socket.emitWithAck('join-room', pollutingJson() as never, pollutingJson() as never, pollutingJson() as JoinOptions)) as Ack<JoinedRoom>;
-        assert.equal(!badJoin.ok && badJoin.error.code, 'invalid-room');
-      }
-      // A knock whose options and name are the polluting object, on a locked __proto__ room.
-      const host = members.find((m) => m.roomId === '__proto__')!.socket;
-      assert.ok(((await host.emitWithAck('lock-room', true)) as Ack<unknown>).ok);
-      const knocker = await connectSocket(server.url);
-      opened.push(knocker);
-      const knock = (await knocker.emitWithAck('knock', '__proto__', { ...pollutingJson(), name: pollutingJson() } as never)) as Ack<{ knockId: string }>;
-      assert.ok(knock.ok, JSON.stringify(knock));
-      const answer = (await host.emitWithAck('answer-knock', '__proto__', true)) as Ack<null>;
-      assert.equal(!answer.ok && answer.error.code, 'no-such-knock');
-
-      // Every room still holds exactly its own three members, in order: a newcomer to each sees them.
-      for (const roomId of roomIds) {
-        const peer = await connectPeer(server.url, uniqueId('late'));
-        const socket = await connectSocket(server.url);
-        opened.push(peer, socket);
-        const roomHost = members.find((m) => m.roomId === roomId)!.socket;
-        const ticket = roomId === '__proto__' ? await admitted(roomHost, socket, roomId) : undefined;
-        const ack = (await socket.emitWithAck('join-room', roomId, peer.id, { peerToken: peer.token, ticket })) as Ack<JoinedRoom>;
-        assert.ok(ack.ok, JSON.stringify(ack));
-        const expected = members.filter((m) => m.roomId === roomId).map((m) => m.peer.id);
-        assert.deepEqual(ack.data.participants.map((p) => p.peerId), expected);
-        assert.deepEqual(ack.data.participants.map((p) => p.name), ['Ann', 'Ann', 'Ann']);
-        assert.equal(ack.data.room.hostPeerId, expected[0]);
-        assert.deepEqual(ack.data.chat.map((m) => m.text), ['__proto__', '__proto__', '__proto__']);
-      }
-    });
-  });
+      });
+    },
+  );
 });
 
 /** Knocks on a locked room from `socket` and has `host` admit it; the ticket. */
 async function admitted(host: ClientSocket, socket: ClientSocket, roomId: string): Promise<string> {
-  const heard = new Promise<string>((resolve) => host.once('knocking', (k) => resolve(k.knockId)));
-  const answered = new Promise<string | undefined>((resolve) => socket.once('knock-answered', (a) => resolve(a.ticket)));
-  const knock = (await socket.emitWithAck('knock', roomId, { name: 'Late' })) as Ack<{ knockId: string }>;
+  const heard = once<[Knock]>(host, 'knocking').then(([k]) => k.knockId);
+  const answered = once<[KnockAnswer]>(socket, 'knock-answered').then(([a]) => a.ticket);
+  const knock = (await socket.timeout(5000).emitWithAck('knock', roomId, { name: 'Late' })) as Ack<{ knockId: string }>;
   assert.ok(knock.ok, JSON.stringify(knock));
   assert.equal(await heard, knock.data.knockId);
-  assert.ok(((await host.emitWithAck('answer-knock', knock.data.knockId, true)) as Ack<null>).ok);
+  assert.ok(((await host.timeout(5000).emitWithAck('answer-knock', knock.data.knockId, true)) as Ack<null>).ok);
   const ticket = await answered;
   assert.ok(ticket);
   return ticket;

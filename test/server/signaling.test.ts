@@ -59,16 +59,26 @@ describe('room signaling over real Socket.IO and the real PeerServer', () => {
     const room = uniqueId('room');
     const [a, b] = [await open(), await open()];
     const [pa, pb] = [await connectPeer(server.url, uniqueId()), await connectPeer(server.url, uniqueId())];
-    const first = (await a.emitWithAck('join-room', room, pa.id, { name: '  Ada\u0000 ', peerToken: pa.token, video: false })) as Ack<JoinedRoom>;
+    const first = (await a.emitWithAck('join-room', room, pa.id, {
+      name: '  Ada\u0000 ',
+      peerToken: pa.token,
+      video: false,
+    })) as Ack<JoinedRoom>;
     assert.ok(first.ok);
     assert.deepEqual(first.data.participants, []);
     assert.equal(first.data.self.name, 'Ada');
     assert.equal(first.data.self.video, false);
 
     const announced = once<[string, { name: string }]>(a, 'user-connected');
-    const second = (await b.emitWithAck('join-room', room, pb.id, { name: '<img src=x onerror=alert(1)>', peerToken: pb.token })) as Ack<JoinedRoom>;
+    const second = (await b.emitWithAck('join-room', room, pb.id, {
+      name: '<img src=x onerror=alert(1)>',
+      peerToken: pb.token,
+    })) as Ack<JoinedRoom>;
     assert.ok(second.ok);
-    assert.deepEqual(second.data.participants.map((p) => p.peerId), [pa.id]);
+    assert.deepEqual(
+      second.data.participants.map((p) => p.peerId),
+      [pa.id],
+    );
     const [peerId, participant] = await announced;
     assert.equal(peerId, pb.id);
     // Names are data; the UI renders them as text.
@@ -137,7 +147,10 @@ describe('room signaling over real Socket.IO and the real PeerServer', () => {
       ['room', 'abc', { name: 'x'.repeat(10_000) }],
     ];
     for (const args of bad) {
-      const response = (await (socket.timeout(2000).emitWithAck as (...a: unknown[]) => Promise<unknown>)('join-room', ...args)) as Ack<JoinedRoom>;
+      const response = (await (socket.timeout(2000).emitWithAck as (...a: unknown[]) => Promise<unknown>)(
+        'join-room',
+        ...args,
+      )) as Ack<JoinedRoom>;
       assert.equal(response.ok, false, `expected ${JSON.stringify(args).slice(0, 60)} to be refused`);
       assert.match((!response.ok && response.error.message) || '', /\w/);
     }
@@ -154,12 +167,19 @@ describe('room signaling over real Socket.IO and the real PeerServer', () => {
     const small = await startServer({ ROOM_CAPACITY: '2' });
     const room = uniqueId('room');
     const clients = [await connectSocket(small.url), await connectSocket(small.url), await connectSocket(small.url)];
-    const peers = [await connectPeer(small.url, uniqueId()), await connectPeer(small.url, uniqueId()), await connectPeer(small.url, uniqueId())];
+    const peers = [
+      await connectPeer(small.url, uniqueId()),
+      await connectPeer(small.url, uniqueId()),
+      await connectPeer(small.url, uniqueId()),
+    ];
     const results = [] as Array<Ack<JoinedRoom>>;
     for (const [i, c] of clients.entries()) {
       results.push((await c.emitWithAck('join-room', room, peers[i]!.id, { peerToken: peers[i]!.token })) as Ack<JoinedRoom>);
     }
-    assert.deepEqual(results.map((r) => r.ok), [true, true, false]);
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [true, true, false],
+    );
     const refused = results[2]!;
     assert.equal(!refused.ok && refused.error.message, 'This call is full (2 of 2)');
     clients.forEach((c) => c.close());

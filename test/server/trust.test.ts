@@ -9,7 +9,16 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import type { Ack, JoinedRoom, JoinOptions, KnockAnswer, Participant } from '../../protocol/contract.js';
 import { freePort, spawnServer } from '../helpers/process.js';
-import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type RawPeer, type TestServer } from '../helpers/server.js';
+import {
+  connectPeer,
+  connectSocket,
+  once,
+  startServer,
+  uniqueId,
+  type ClientSocket,
+  type RawPeer,
+  type TestServer,
+} from '../helpers/server.js';
 
 interface Member {
   socket: ClientSocket;
@@ -106,7 +115,7 @@ describe('one identity, one room', () => {
     for (let i = 0; i < 5; i++) await member(server, roomX, `Newcomer${i}`);
   });
 
-  it('2. id takeover: while the owner\'s PeerServer link blips, nobody else can register or join with its id', async () => {
+  it("2. id takeover: while the owner's PeerServer link blips, nobody else can register or join with its id", async () => {
     const roomId = uniqueId('room');
     const owner = await member(server, roomId, 'Olive');
     const other = await member(server, roomId, 'Bob');
@@ -159,14 +168,24 @@ describe('one identity, one room', () => {
     const stranger = await connectPeer(server.url, uniqueId('stranger'));
     const elsewhere = await member(server, uniqueId('other'), 'Eve');
     for (const sender of [stranger, elsewhere.peer]) {
-      sender.ws.send(JSON.stringify({ type: 'OFFER', dst: alice.peer.id, payload: { sdp: { type: 'offer', sdp: 'v=0' }, type: 'data', connectionId: 'dc_x' } }));
-      sender.ws.send(JSON.stringify({ type: 'CANDIDATE', dst: alice.peer.id, payload: { candidate: {}, type: 'data', connectionId: 'dc_x' } }));
+      sender.ws.send(
+        JSON.stringify({
+          type: 'OFFER',
+          dst: alice.peer.id,
+          payload: { sdp: { type: 'offer', sdp: 'v=0' }, type: 'data', connectionId: 'dc_x' },
+        }),
+      );
+      sender.ws.send(
+        JSON.stringify({ type: 'CANDIDATE', dst: alice.peer.id, payload: { candidate: {}, type: 'data', connectionId: 'dc_x' } }),
+      );
     }
     // A frame from a member of the room, sent after, arrives: so the strangers' had their chance.
     const arrived = new Promise<void>((resolve) =>
       alice.peer.ws.on('message', (data) => JSON.parse(String(data)).src === bob.peer.id && resolve()),
     );
-    bob.peer.ws.send(JSON.stringify({ type: 'CANDIDATE', dst: alice.peer.id, payload: { candidate: {}, type: 'media', connectionId: 'mc_y' } }));
+    bob.peer.ws.send(
+      JSON.stringify({ type: 'CANDIDATE', dst: alice.peer.id, payload: { candidate: {}, type: 'media', connectionId: 'mc_y' } }),
+    );
     await arrived;
     const relayed = alice.peer.messages.filter((m) => m.src === stranger.id || m.src === elsewhere.peer.id);
     assert.deepEqual(relayed, [], 'nothing from outside the room was relayed');
@@ -226,12 +245,26 @@ describe('one identity, one room', () => {
     const victim = await connectSocket(server.url);
     assert.ok((await join(victim, roomId, id, { peerToken: victimPeer.token })).ok);
     if (attacker.ws.readyState === WebSocket.OPEN) {
-      attacker.ws.send(JSON.stringify({ type: 'OFFER', dst: member1.peer.id, payload: { sdp: { type: 'offer', sdp: 'v=0' }, type: 'data', connectionId: 'dc_evil' } }));
+      attacker.ws.send(
+        JSON.stringify({
+          type: 'OFFER',
+          dst: member1.peer.id,
+          payload: { sdp: { type: 'offer', sdp: 'v=0' }, type: 'data', connectionId: 'dc_evil' },
+        }),
+      );
     }
-    const arrived = new Promise<void>((resolve) => member1.peer.ws.on('message', (data) => JSON.parse(String(data)).type === 'CANDIDATE' && resolve()));
-    victimPeer.ws.send(JSON.stringify({ type: 'CANDIDATE', dst: member1.peer.id, payload: { candidate: {}, type: 'media', connectionId: 'mc_ok' } }));
+    const arrived = new Promise<void>((resolve) =>
+      member1.peer.ws.on('message', (data) => JSON.parse(String(data)).type === 'CANDIDATE' && resolve()),
+    );
+    victimPeer.ws.send(
+      JSON.stringify({ type: 'CANDIDATE', dst: member1.peer.id, payload: { candidate: {}, type: 'media', connectionId: 'mc_ok' } }),
+    );
     await arrived;
-    assert.deepEqual(member1.peer.messages.filter((m) => m.type === 'OFFER'), [], 'no frame from the old socket');
+    assert.deepEqual(
+      member1.peer.messages.filter((m) => m.type === 'OFFER'),
+      [],
+      'no frame from the old socket',
+    );
   });
 
   it('2d. a classic join cannot adopt the PeerServer connection of someone at another address', async () => {
@@ -253,7 +286,9 @@ describe('one identity, one room', () => {
         for (const path of ['/nowhere', '/./socket.io/?EIO=4&transport=websocket', '/peerjs/peerjs?key=peerjs&id=a&id=b&token=t']) {
           const socket = tcpConnect(port, '127.0.0.1');
           await new Promise((r) => socket.once('connect', r));
-          socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+          socket.write(
+            `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+          );
           socket.resetAndDestroy();
         }
       }
@@ -325,7 +360,11 @@ describe('reconnect grace', () => {
     assert.ok(answer.ok);
     assert.equal(answer.data.room.hostPeerId, host.peer.id, 'still the host');
     assert.ok(answer.data.room.locked, 'still locked');
-    assert.deepEqual(answer.data.lobby.map((k) => k.knockId), [knock.data.knockId], 'the knock waits for the host');
+    assert.deepEqual(
+      answer.data.lobby.map((k) => k.knockId),
+      [knock.data.knockId],
+      'the knock waits for the host',
+    );
     assert.ok(!heard.some(([e]) => e === 'knock-answered'), 'the knocker was not let into the room');
   });
 
@@ -348,7 +387,9 @@ describe('reconnect grace', () => {
   it('6d. the host of a private ring room drops and comes back in without a ticket', async () => {
     const reach = async (handle: string) => {
       const socket = await connectSocket(server.url);
-      assert.ok(((await socket.emitWithAck('become-reachable', handle, { name: handle, deviceKey: `device-${handle}` })) as Ack<unknown>).ok);
+      assert.ok(
+        ((await socket.emitWithAck('become-reachable', handle, { name: handle, deviceKey: `device-${handle}` })) as Ack<unknown>).ok,
+      );
       return socket;
     };
     const handle = uniqueId('h').toLowerCase().slice(0, 30);
@@ -385,7 +426,8 @@ describe('limits on what a client can make the server hold or hand out', () => {
       // Bob's PeerServer link drops; he is still a member (his socket is up), so frames are held.
       bob.peer.close();
       await new Promise((r) => bob.peer.ws.once('close', r));
-      for (let i = 0; i < 50; i++) alice.peer.ws.send(JSON.stringify({ type: 'CANDIDATE', dst: bob.peer.id, payload: { candidate: { i } } }));
+      for (let i = 0; i < 50; i++)
+        alice.peer.ws.send(JSON.stringify({ type: 'CANDIDATE', dst: bob.peer.id, payload: { candidate: { i } } }));
       await eventuallyMatches(server.url, /callroom_peer_frames_dropped_total\{reason="queue-full"\} 30\b/);
       // Bob comes back and gets the 20 that were held.
       const back = await connectPeer(server.url, bob.peer.id, bob.peer.token);

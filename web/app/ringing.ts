@@ -9,6 +9,7 @@ import '../components/incoming-call.js';
 import type { IncomingCall } from '../components/incoming-call.js';
 import '../components/outgoing-call.js';
 import type { OutgoingCall, OutgoingPhase } from '../components/outgoing-call.js';
+import { rememberedName } from '../rtc/identity.js';
 import { Presence, roomLink, savedHandle } from '../rtc/presence.js';
 import { SignalingError } from '../rtc/room-signaling.js';
 
@@ -21,7 +22,7 @@ function myName(): string {
   const fromLink = new URLSearchParams(location.search).get('name');
   if (fromLink) return fromLink;
   try {
-    return localStorage.getItem('callroom:name') || savedHandle() || 'Guest';
+    return rememberedName() || savedHandle() || 'Guest';
   } catch {
     return 'Guest';
   }
@@ -65,7 +66,10 @@ function showIncoming(ringId: string, callerName: string) {
 /** Every page of the app: reachable again if this browser chose a handle. */
 export function startPresence(): void {
   const handle = savedHandle();
-  if (handle) void ensurePresence().becomeReachable(handle, myName()).catch(() => {});
+  if (handle)
+    void ensurePresence()
+      .becomeReachable(handle, myName())
+      .catch(() => {});
 }
 
 /** While this tab is in a call, rings for this person answer "busy". */
@@ -88,7 +92,10 @@ export function wireHome(home: CallHome): void {
     }
   });
   home.addEventListener('stop-reachable', () => void p.stopReachable());
-  p.listReachable().then((list) => (home.directory = list), () => (home.directory = undefined));
+  p.listReachable().then(
+    (list) => (home.directory = list),
+    () => (home.directory = undefined),
+  );
 }
 
 const OUTCOME_PHASE: Record<RingEnd['outcome'], OutgoingPhase> = {

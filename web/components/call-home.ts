@@ -2,6 +2,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { emit } from './emit.js';
+import { baseStyles, fieldStyles, screenStyles } from './tokens.styles.js';
 import { ROOM_ID_PATTERN } from '../../protocol/contract.js';
 import { randomId } from '../rtc/emitter.js';
 
@@ -20,89 +21,71 @@ export function roomIdFromInput(input: string): string | undefined {
 
 @customElement('call-home')
 export class CallHome extends LitElement {
-  static override styles = css`
-    :host {
-      display: grid;
-      place-content: center;
-      min-height: 100%;
-      padding: 2rem 1.25rem;
-      box-sizing: border-box;
-      font: 1rem / 1.5 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
-      color: var(--app-foreground, #f3f5f9);
-    }
-    main {
-      display: grid;
-      gap: 1.5rem;
-      max-width: 28rem;
-    }
-    h1 {
-      margin: 0;
-      font-size: clamp(1.8rem, 6vw, 2.6rem);
-      line-height: 1.15;
-    }
-    p {
-      margin: 0;
-      color: #a9b1c2;
-    }
-    button {
-      padding: 0.85rem 1.5rem;
-      border: 0;
-      border-radius: 999px;
-      background: var(--app-accent, #3b6bf0);
-      color: #fff;
-      font: 600 1.05rem / 1.2 system-ui, sans-serif;
-      cursor: pointer;
-    }
-    form {
-      display: flex;
-      gap: 0.5rem;
-    }
-    input {
-      flex: 1;
-      min-width: 0;
-      padding: 0.7rem 0.8rem;
-      border: 1px solid #3a4155;
-      border-radius: 10px;
-      background: #1b1f2a;
-      color: inherit;
-      font: inherit;
-    }
-    form button {
-      background: #2d3343;
-      font-size: 0.95rem;
-      padding: 0.7rem 1.1rem;
-    }
-    .error {
-      color: #ffb4a8;
-      font-size: 0.9rem;
-    }
-    h2 {
-      margin: 0.75rem 0 0;
-      font-size: 1.1rem;
-    }
-    .quiet {
-      display: block;
-      margin-top: 0.5rem;
-      padding: 0.4rem 0.9rem;
-      background: #2d3343;
-      font-size: 0.9rem;
-    }
-    .directory {
-      margin: 0;
-      padding-left: 1.2rem;
-    }
-    a {
-      color: #8ab4ff;
-    }
-    [hidden] {
-      display: none !important;
-    }
-    button:focus-visible,
-    input:focus-visible {
-      outline: 3px solid var(--app-focus, #8ab4ff);
-      outline-offset: 2px;
-    }
-  `;
+  static override styles = [
+    baseStyles,
+    screenStyles,
+    fieldStyles,
+    css`
+      main {
+        display: grid;
+        gap: 1.5rem;
+        max-width: 28rem;
+      }
+      h1 {
+        margin: 0;
+        font-size: clamp(1.8rem, 6vw, 2.6rem);
+        line-height: 1.15;
+      }
+      p {
+        margin: 0;
+        color: var(--_muted);
+      }
+      button {
+        padding: 0.85rem 1.5rem;
+        border: 0;
+        border-radius: 999px;
+        background: var(--_accent);
+        color: #fff;
+        font: 600 1.05rem / 1.2 system-ui, sans-serif;
+        cursor: pointer;
+      }
+      form {
+        display: flex;
+        gap: 0.5rem;
+      }
+      input {
+        flex: 1;
+        min-width: 0;
+      }
+      form button {
+        background: var(--_surface);
+        font-size: 0.95rem;
+        padding: 0.7rem 1.1rem;
+      }
+      .error {
+        color: var(--_error);
+        font-size: 0.9rem;
+      }
+      h2 {
+        margin: 0.75rem 0 0;
+        font-size: 1.1rem;
+      }
+      .quiet {
+        display: block;
+        margin-top: 0.5rem;
+        padding: 0.4rem 0.9rem;
+        background: var(--_surface);
+        font-size: 0.9rem;
+      }
+      .directory {
+        margin: 0;
+        padding-left: 1.2rem;
+      }
+      a {
+        color: var(--_link);
+      }
+    `,
+  ];
 
   @state() private _error = '';
 

@@ -166,7 +166,10 @@ describe('<call-room>', () => {
 
       await toggle(el, 'Camera');
       expect(first.readyState, 'camera track after Camera off').to.equal('ended');
-      expect(spy.opened.filter((t) => t.kind === 'video' && t.readyState === 'live'), 'live camera tracks').to.have.length(0);
+      expect(
+        spy.opened.filter((t) => t.kind === 'video' && t.readyState === 'live'),
+        'live camera tracks',
+      ).to.have.length(0);
       expect(controlButton(el, 'Camera')).to.have.attribute('aria-pressed', 'false');
       expect(previewOf(el).videoOff, 'preview shows the camera is off').to.be.true;
       expect(previewOf(el).stream?.getVideoTracks() ?? [], 'video tracks in the preview').to.have.length(0);

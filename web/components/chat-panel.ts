@@ -6,15 +6,17 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CHAT_MAX_LENGTH } from '../../protocol/contract.js';
-import type { ChatEntry } from '../rtc/call-session.js';
+import type { ChatEntry } from '../rtc/room-state.js';
 import { emit } from './emit.js';
 import { linkify } from './linkify.js';
 import { panelStyles } from './panel.styles.js';
+import { fieldStyles } from './tokens.styles.js';
 
 @customElement('chat-panel')
 export class ChatPanel extends LitElement {
   static override styles = [
     panelStyles,
+    fieldStyles,
     css`
       ol {
         flex: 1;
@@ -28,7 +30,7 @@ export class ChatPanel extends LitElement {
       }
       .meta {
         font-size: 0.78rem;
-        color: #a9b1c2;
+        color: var(--_muted);
       }
       .text {
         white-space: pre-wrap;
@@ -38,11 +40,11 @@ export class ChatPanel extends LitElement {
         opacity: 0.7;
       }
       .problem {
-        color: #ffb4a8;
+        color: var(--_error);
         font-size: 0.8rem;
       }
       a {
-        color: #8ab4ff;
+        color: var(--_link);
       }
       form {
         display: grid;
@@ -55,18 +57,14 @@ export class ChatPanel extends LitElement {
         min-height: 2.6rem;
         max-height: 8rem;
         padding: 0.55rem 0.65rem;
-        border: 1px solid #3a4155;
-        border-radius: 10px;
-        background: #11141b;
-        color: inherit;
-        font: inherit;
+        background: var(--_background);
       }
       .error {
-        color: #ffb4a8;
+        color: var(--_error);
         font-size: 0.82rem;
       }
       .empty {
-        color: #a9b1c2;
+        color: var(--_muted);
         padding: 1rem 0.75rem;
       }
     `,
@@ -77,7 +75,7 @@ export class ChatPanel extends LitElement {
 
   @state() private _error = '';
 
-  @property({ attribute: false }) messages: ChatEntry[] = [];
+  @property({ attribute: false }) messages: readonly ChatEntry[] = [];
   @property({ attribute: false }) selfPeerId = '';
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -137,7 +135,11 @@ export class ChatPanel extends LitElement {
       </header>
       <p class="empty" ?hidden=${this.messages.length > 0}>No messages yet. Messages are seen by everyone in the call.</p>
       <ol aria-labelledby="chat-title" aria-live="polite">
-        ${repeat(this.messages, (m) => m.id, (m) => this._renderMessage(m))}
+        ${repeat(
+          this.messages,
+          (m) => m.id,
+          (m) => this._renderMessage(m),
+        )}
       </ol>
       <form @submit=${this._onSubmit}>
         <textarea aria-label="Message" placeholder="Message everyone" rows="1" @keydown=${this._onKeyDown}></textarea>

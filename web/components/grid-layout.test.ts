@@ -20,8 +20,12 @@ function expectBestLayout(count: number, width: number, height: number, aspect: 
   expect(columns, 'columns').to.be.within(1, Math.max(1, count));
   const chosen = layout(count, width, height, aspect, columns);
   expect(chosen.rows * columns, 'cells').to.be.at.least(count);
-  expect(chosen.tileWidth, 'tile width').to.be.greaterThan(0).and.at.most(chosen.cellWidth + 1e-9);
-  expect(chosen.tileHeight, 'tile height').to.be.greaterThan(0).and.at.most(chosen.cellHeight + 1e-9);
+  expect(chosen.tileWidth, 'tile width')
+    .to.be.greaterThan(0)
+    .and.at.most(chosen.cellWidth + 1e-9);
+  expect(chosen.tileHeight, 'tile height')
+    .to.be.greaterThan(0)
+    .and.at.most(chosen.cellHeight + 1e-9);
   expect(columns * chosen.cellWidth + GAP * (columns - 1), 'grid width').to.be.closeTo(width, 1e-6);
   expect(chosen.rows * chosen.cellHeight + GAP * (chosen.rows - 1), 'grid height').to.be.closeTo(height, 1e-6);
   for (let other = 1; other <= count; other++) {

@@ -5,58 +5,58 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { emit } from './emit.js';
+import { baseStyles } from './tokens.styles.js';
 
 @customElement('incoming-call')
 export class IncomingCall extends LitElement {
-  static override styles = css`
-    :host {
-      position: fixed;
-      inset: 0;
-      z-index: 1000;
-      display: grid;
-      place-items: center;
-      background: rgb(0 0 0 / 65%);
-      font: 1rem / 1.5 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
-      color: #f3f5f9;
-    }
-    section {
-      display: grid;
-      gap: 1rem;
-      justify-items: center;
-      padding: 1.5rem 2rem;
-      border-radius: 16px;
-      background: #1b1f2a;
-      box-shadow: 0 8px 32px rgb(0 0 0 / 50%);
-      text-align: center;
-      max-width: 22rem;
-    }
-    h2 {
-      margin: 0;
-      font-size: 1.35rem;
-    }
-    .actions {
-      display: flex;
-      gap: 1rem;
-    }
-    button {
-      border: 0;
-      border-radius: 999px;
-      padding: 0.75rem 1.4rem;
-      font: 600 1rem / 1.2 system-ui, sans-serif;
-      color: #fff;
-      cursor: pointer;
-    }
-    .accept {
-      background: #1f8a4c;
-    }
-    .decline {
-      background: #c9363b;
-    }
-    button:focus-visible {
-      outline: 3px solid var(--app-focus, #8ab4ff);
-      outline-offset: 2px;
-    }
-  `;
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        position: fixed;
+        inset: 0;
+        z-index: 1000;
+        display: grid;
+        place-items: center;
+        background: rgb(0 0 0 / 65%);
+        font: 1rem / 1.5 var(--_font);
+        color: var(--_foreground);
+      }
+      section {
+        display: grid;
+        gap: 1rem;
+        justify-items: center;
+        padding: 1.5rem 2rem;
+        border-radius: 16px;
+        background: var(--_field);
+        box-shadow: 0 8px 32px rgb(0 0 0 / 50%);
+        text-align: center;
+        max-width: 22rem;
+      }
+      h2 {
+        margin: 0;
+        font-size: 1.35rem;
+      }
+      .actions {
+        display: flex;
+        gap: 1rem;
+      }
+      button {
+        border: 0;
+        border-radius: 999px;
+        padding: 0.75rem 1.4rem;
+        font: 600 1rem / 1.2 system-ui, sans-serif;
+        color: #fff;
+        cursor: pointer;
+      }
+      .accept {
+        background: #1f8a4c;
+      }
+      .decline {
+        background: #c9363b;
+      }
+    `,
+  ];
 
   #audio: AudioContext | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -80,7 +80,12 @@ export class IncomingCall extends LitElement {
       this.#audio = new AudioContext();
       const beep = () => {
         const ctx = this.#audio!;
-        for (const [freq, at] of [[440, 0], [480, 0], [440, 0.5], [480, 0.5]] as const) {
+        for (const [freq, at] of [
+          [440, 0],
+          [480, 0],
+          [440, 0.5],
+          [480, 0.5],
+        ] as const) {
           const osc = ctx.createOscillator();
           const gain = ctx.createGain();
           osc.frequency.value = freq;

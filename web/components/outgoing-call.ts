@@ -2,59 +2,52 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { emit } from './emit.js';
+import { baseStyles, screenStyles } from './tokens.styles.js';
 
 export type OutgoingPhase = 'ringing' | 'connecting' | 'declined' | 'busy' | 'not-reachable' | 'no-answer' | 'cancelled' | 'failed';
 
 @customElement('outgoing-call')
 export class OutgoingCall extends LitElement {
-  static override styles = css`
-    :host {
-      display: grid;
-      place-content: center;
-      min-height: 100%;
-      padding: 2rem 1.25rem;
-      box-sizing: border-box;
-      text-align: center;
-      font: 1rem / 1.5 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
-      color: var(--app-foreground, #f3f5f9);
-    }
-    section {
-      display: grid;
-      gap: 1rem;
-      justify-items: center;
-    }
-    h1 {
-      margin: 0;
-      font-size: 1.6rem;
-    }
-    p {
-      margin: 0;
-      color: #a9b1c2;
-    }
-    .actions {
-      display: flex;
-      gap: 0.75rem;
-    }
-    button,
-    a {
-      border: 0;
-      border-radius: 999px;
-      padding: 0.7rem 1.3rem;
-      font: 600 1rem / 1.2 system-ui, sans-serif;
-      cursor: pointer;
-      text-decoration: none;
-      color: #fff;
-      background: #2d3343;
-    }
-    .cancel {
-      background: #c9363b;
-    }
-    button:focus-visible,
-    a:focus-visible {
-      outline: 3px solid var(--app-focus, #8ab4ff);
-      outline-offset: 2px;
-    }
-  `;
+  static override styles = [
+    baseStyles,
+    screenStyles,
+    css`
+      :host {
+        text-align: center;
+      }
+      section {
+        display: grid;
+        gap: 1rem;
+        justify-items: center;
+      }
+      h1 {
+        margin: 0;
+        font-size: 1.6rem;
+      }
+      p {
+        margin: 0;
+        color: var(--_muted);
+      }
+      .actions {
+        display: flex;
+        gap: 0.75rem;
+      }
+      button,
+      a {
+        border: 0;
+        border-radius: 999px;
+        padding: 0.7rem 1.3rem;
+        font: 600 1rem / 1.2 system-ui, sans-serif;
+        cursor: pointer;
+        text-decoration: none;
+        color: #fff;
+        background: var(--_surface);
+      }
+      .cancel {
+        background: #c9363b;
+      }
+    `,
+  ];
 
   @property() handle = '';
   /** The callee's display name, once the server told us. */

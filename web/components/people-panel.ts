@@ -52,16 +52,16 @@ export class PeoplePanel extends LitElement {
         font-size: 0.75rem;
         padding: 0.05rem 0.45rem;
         border-radius: 999px;
-        background: #2d3343;
+        background: var(--_surface);
         color: #c9d1e3;
       }
       svg {
         width: 1.1rem;
         height: 1.1rem;
-        color: #ff8a80;
+        color: var(--_off-mark);
       }
       .hand svg {
-        color: #f5b93a;
+        color: var(--_hand);
       }
       .lock {
         display: flex;
@@ -105,7 +105,11 @@ export class PeoplePanel extends LitElement {
         <button type="button" class="close" aria-label="Close people" @click=${() => emit(this, 'close-panel')}>×</button>
       </header>
       <ul aria-labelledby="people-title">
-        ${repeat(people, (p) => p.peerId, (p) => this._renderPerson(p))}
+        ${repeat(
+          people,
+          (p) => p.peerId,
+          (p) => this._renderPerson(p),
+        )}
       </ul>
       <div class="lock">
         <span>${this.locked ? 'Locked: newcomers knock and wait' : 'Anyone with the link can join'}</span>

@@ -60,7 +60,11 @@ export class VideoTile extends LitElement {
       <div class="status" ?hidden=${!this.status} role="status">${this.status}</div>
       <div class="hand" ?hidden=${!this.handRaised} role="img" aria-label="Hand raised">${handIcon}</div>
       <div class="reactions" aria-live="polite">
-        ${repeat(this.reactions, (r) => r.id, (r) => html`<span class="reaction" role="img" aria-label=${`Reaction ${r.emoji}`}>${r.emoji}</span>`)}
+        ${repeat(
+          this.reactions,
+          (r) => r.id,
+          (r) => html`<span class="reaction" role="img" aria-label=${`Reaction ${r.emoji}`}>${r.emoji}</span>`,
+        )}
       </div>
       <div class="label">
         <span class="name">${this.name}</span>

@@ -3,24 +3,13 @@
  * the host leaves the page.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { CallSession, type CallSessionOptions, type SessionState } from '../rtc/call-session.js';
-
-const IDLE: SessionState = {
-  status: 'idle',
-  self: undefined,
-  participants: [],
-  error: undefined,
-  notice: undefined,
-  room: undefined,
-  chat: [],
-  lobby: [],
-  reactions: [],
-};
+import { CallSession, type CallSessionOptions } from '../rtc/call-session.js';
+import { initialRoomState, type RoomState } from '../rtc/room-state.js';
 
 export class CallSessionController implements ReactiveController {
   #host: ReactiveControllerHost;
   #session: CallSession | undefined;
-  state: SessionState = IDLE;
+  state: RoomState = initialRoomState;
 
   constructor(host: ReactiveControllerHost) {
     this.#host = host;
@@ -62,7 +51,7 @@ export class CallSessionController implements ReactiveController {
   }
 
   reset(): void {
-    this.state = IDLE;
+    this.state = initialRoomState;
     this.#host.requestUpdate();
   }
 }

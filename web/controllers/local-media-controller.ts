@@ -8,19 +8,20 @@ import { LocalMedia, type LocalMediaState } from '../rtc/local-media.js';
 export class LocalMediaController implements ReactiveController {
   #host: ReactiveControllerHost;
   #unsubscribe: (() => void) | undefined;
-  #wanted: { audio: boolean; video: boolean };
   #enabled: () => boolean;
   media: LocalMedia;
-  state: LocalMediaState;
 
   /** `enabled`: whether the host wants devices at all now (see `sync()`). */
   constructor(host: ReactiveControllerHost, wanted = { audio: true, video: true }, enabled: () => boolean = () => true) {
     this.#host = host;
-    this.#wanted = wanted;
     this.#enabled = enabled;
     this.media = new LocalMedia(wanted);
-    this.state = this.media.state;
     host.addController(this);
+  }
+
+  /** LocalMedia's state, read fresh (it alone knows whether the microphone and camera are on). */
+  get state(): LocalMediaState {
+    return this.media.state;
   }
 
   hostConnected(): void {
@@ -44,28 +45,13 @@ export class LocalMediaController implements ReactiveController {
   restart(): void {
     this.#unsubscribe?.();
     this.media.stop();
-    this.#wanted = { audio: this.state.audioEnabled || this.#wanted.audio, video: this.#wanted.video };
-    this.media = new LocalMedia(this.#wanted);
+    this.media = new LocalMedia(this.media.wanted);
     this.#subscribe();
     void this.media.start();
   }
 
-  async setAudioEnabled(enabled: boolean) {
-    this.#wanted.audio = enabled;
-    await this.media.setAudioEnabled(enabled);
-  }
-
-  async setVideoEnabled(enabled: boolean) {
-    this.#wanted.video = enabled;
-    await this.media.setVideoEnabled(enabled);
-  }
-
   #subscribe() {
-    this.state = this.media.state;
-    this.#unsubscribe = this.media.on('change', (state) => {
-      this.state = state;
-      this.#host.requestUpdate();
-    });
+    this.#unsubscribe = this.media.on('change', () => this.#host.requestUpdate());
     this.#host.requestUpdate();
   }
 }

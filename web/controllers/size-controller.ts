@@ -5,6 +5,7 @@ export class SizeController implements ReactiveController {
   #host: ReactiveControllerHost;
   #observer: ResizeObserver | undefined;
   #target: Element | undefined;
+  #frame = 0;
   width = 0;
   height = 0;
 
@@ -21,7 +22,9 @@ export class SizeController implements ReactiveController {
       if (Math.round(width) === Math.round(this.width) && Math.round(height) === Math.round(this.height)) return;
       this.width = width;
       this.height = height;
-      this.#host.requestUpdate();
+      // Next frame: a layout change in this one would be a ResizeObserver loop (an error event).
+      cancelAnimationFrame(this.#frame);
+      this.#frame = requestAnimationFrame(() => this.#host.requestUpdate());
     });
     if (this.#target) this.#observer.unobserve(this.#target);
     this.#target = element;
@@ -33,6 +36,7 @@ export class SizeController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    cancelAnimationFrame(this.#frame);
     this.#observer?.disconnect();
     this.#target = undefined;
   }

@@ -4,7 +4,10 @@
  */
 export class AudioLevels {
   #context: AudioContext | undefined;
-  #watched = new Map<string, { stream: MediaStream; source: MediaStreamAudioSourceNode; analyser: AnalyserNode; data: Float32Array<ArrayBuffer> }>();
+  #watched = new Map<
+    string,
+    { stream: MediaStream; source: MediaStreamAudioSourceNode; analyser: AnalyserNode; data: Float32Array<ArrayBuffer> }
+  >();
 
   /** Measures `stream` under `key` (undefined, or a stream with no audio: stop measuring). */
   watch(key: string, stream: MediaStream | undefined): void {

@@ -1,7 +1,10 @@
 /**
- * The local camera and microphone. Turning the camera off stops its track, so the camera light
- * goes off; turning it on asks for a new one. `stop()` ends every track (hang-up).
+ * The local camera and microphone, and the one owner of whether they are on: everything else
+ * (the session, the room's tiles, the controls) reads `state` or listens. Turning the camera off
+ * stops its track, so the camera light goes off; turning it on asks for a new one. `stop()` ends
+ * every track (hang-up).
  */
+import type { MediaState } from '../../protocol/contract.js';
 import { Emitter } from './emitter.js';
 
 export interface LocalMediaState {
@@ -39,7 +42,13 @@ export function describeMediaError(error: unknown, kinds: string): string {
   }
 }
 
-export class LocalMedia extends Emitter<{ change: [LocalMediaState] }> {
+export interface LocalMediaEvents extends Record<string, unknown[]> {
+  change: [LocalMediaState];
+  /** What others see changed: the microphone or the camera went on or off. */
+  toggled: [MediaState];
+}
+
+export class LocalMedia extends Emitter<LocalMediaEvents> {
   #audioTrack: MediaStreamTrack | undefined;
   #videoTrack: MediaStreamTrack | undefined;
   #audioEnabled: boolean;
@@ -48,21 +57,35 @@ export class LocalMedia extends Emitter<{ change: [LocalMediaState] }> {
   #starting = 0;
   #stream: MediaStream | undefined;
   #stopped = false;
+  /** What the last `toggled` said (or the start), so only real changes are told. */
+  #shown: MediaState;
 
   constructor(options: { audio?: boolean; video?: boolean } = {}) {
     super();
     this.#audioEnabled = options.audio ?? true;
     this.#videoEnabled = options.video ?? true;
+    this.#shown = this.mediaState;
   }
 
   get state(): LocalMediaState {
+    const { audio, video } = this.mediaState;
     return {
       stream: this.#stream,
-      audioEnabled: this.#audioEnabled && !!this.#audioTrack,
-      videoEnabled: this.#videoEnabled && !!this.#videoTrack,
+      audioEnabled: audio,
+      videoEnabled: video,
       problem: this.#problem,
       starting: this.#starting > 0,
     };
+  }
+
+  /** The person's wishes, whether or not a device is open (a fresh LocalMedia keeps them). */
+  get wanted(): { audio: boolean; video: boolean } {
+    return { audio: this.#audioEnabled, video: this.#videoEnabled };
+  }
+
+  /** Microphone and camera as others see them: on only with a live device. */
+  get mediaState(): MediaState {
+    return { audio: this.#audioEnabled && !!this.#audioTrack, video: this.#videoEnabled && !!this.#videoTrack };
   }
 
   get audioTrack() {
@@ -175,5 +198,9 @@ export class LocalMedia extends Emitter<{ change: [LocalMediaState] }> {
 
   #changed() {
     this.emit('change', this.state);
+    const media = this.mediaState;
+    if (media.audio === this.#shown.audio && media.video === this.#shown.video) return;
+    this.#shown = media;
+    this.emit('toggled', media);
   }
 }

@@ -1,12 +1,24 @@
 /**
- * The WebRTC mesh over PeerJS: one MediaConnection per remote participant.
+ * The WebRTC mesh over PeerJS: one MediaConnection per remote participant, and the rules of who
+ * calls whom.
+ *
+ * - Whoever is already in the room calls each newcomer (`welcome`), so a newcomer only has to be
+ *   reachable before it joins. A newcomer calls any member whose call has not come within 4 s
+ *   (`joinedWith`).
+ * - A call from a peer the room has not introduced is held for 5 s, then refused (`admitted`
+ *   answers it).
+ * - A failed connection is repaired with a fresh call: the smaller peer id first (0.5 s), the
+ *   other side only if that did not happen (4 s).
  *
  * Every connection is negotiated with one audio and one video sender from the start (placeholder
  * tracks, replaced at once by the real ones or by nothing). So a camera that starts late, or is
  * turned off and on, is a `replaceTrack` on each connection, never a renegotiation.
  */
-import { Peer, type MediaConnection, type PeerOptions } from 'peerjs';
+import type { PeerOptions } from 'peerjs';
+import type { MeshCall, MeshPeer } from './mesh-peer.js';
 import { Emitter, randomAlphanumeric } from './emitter.js';
+
+export type { MeshCall, MeshPeer } from './mesh-peer.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'failed';
 
@@ -14,6 +26,13 @@ export type ConnectionState = 'connecting' | 'connected' | 'failed';
 const DISCONNECTED_GRACE_MS = 5000;
 /** Relay-only connections that have not connected by then will not: the relay refused us. */
 const RELAY_CONNECT_TIMEOUT_MS = 15_000;
+/** Calls from peers we do not know yet wait this long for the room to introduce them. */
+export const UNKNOWN_CALLER_GRACE_MS = 5000;
+/** A newcomer waits this long for each member's call before calling them itself. */
+export const NEWCOMER_FALLBACK_CALL_MS = 4000;
+/** After a failure the smaller peer id calls again after REPAIR_FIRST_MS, the other after REPAIR_FALLBACK_MS. */
+export const REPAIR_FIRST_MS = 500;
+export const REPAIR_FALLBACK_MS = 4000;
 
 export interface MeshEvents extends Record<string, unknown[]> {
   stream: [peerId: string, stream: MediaStream];
@@ -38,22 +57,24 @@ export interface MeshOptions {
   /** Whether `peerId` is someone in our room; calls from anyone else are refused. */
   isInRoom: (peerId: string) => boolean;
   getLocalTracks: () => LocalTracks;
+  /** Makes the PeerServer connection: PeerJS's Peer (peerjs-peer.ts), a fake in tests. */
+  createPeer: (peerId: string, options: PeerOptions) => MeshPeer;
+  /** The silent tracks that shape every offer (a canvas and an AudioContext; a fake in tests). */
+  createPlaceholders?: () => MediaStream;
 }
-
-/** Calls from peers we do not know yet wait this long for the room to introduce them. */
-const UNKNOWN_CALLER_GRACE_MS = 5000;
 
 export class PeerMesh extends Emitter<MeshEvents> {
   readonly peerId = randomAlphanumeric(20);
   readonly token = randomAlphanumeric(24);
-  #peer: Peer | undefined;
+  #peer: MeshPeer | undefined;
   #options: MeshOptions;
-  #connections = new Map<string, MediaConnection>();
-  #pending = new Map<string, { call: MediaConnection; timer: ReturnType<typeof setTimeout> }>();
-  #placeholders: { audio: MediaStreamTrack; video: MediaStreamTrack; stream: MediaStream } | undefined;
-  #incoming = new WeakSet<MediaConnection>();
+  #connections = new Map<string, MeshCall>();
+  #pending = new Map<string, { call: MeshCall; timer: ReturnType<typeof setTimeout> }>();
+  #placeholders: MediaStream | undefined;
+  #incoming = new WeakSet<MeshCall>();
   #closed = false;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(options: MeshOptions) {
     super();
@@ -74,7 +95,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
       config: { iceServers, iceTransportPolicy: this.#options.iceTransportPolicy ?? 'all' },
       debug: 0,
     };
-    const peer = new Peer(this.peerId, options);
+    const peer = this.#options.createPeer(this.peerId, options);
     this.#peer = peer;
     peer.on('call', (call) => this.#onIncoming(call));
     peer.on('disconnected', () => {
@@ -85,7 +106,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
     return new Promise((resolve, reject) => {
       peer.once('open', (id) => resolve(id));
       peer.on('error', (error) => {
-        const type = (error as { type?: string }).type;
+        const { type } = error;
         if (!peer.open && !peer.disconnected) reject(new Error(`Could not reach the call server (${type})`));
         // A failed call to one participant is that connection's business, not the whole call's.
         if (type === 'peer-unavailable') return;
@@ -96,7 +117,22 @@ export class PeerMesh extends Emitter<MeshEvents> {
     });
   }
 
-  /** Calls a participant (we are the one already in the room, or a fallback). */
+  /** Someone joined after us: as the one already in the room, we call them. */
+  welcome(newcomer: string): void {
+    this.admitted(newcomer);
+    // Already connected (they only rejoined after a server restart): keep the media.
+    if (!this.isHealthy(newcomer)) this.call(newcomer);
+  }
+
+  /** We just joined: the members call us; any whose call has not come in time, we call. */
+  joinedWith(members: string[]): void {
+    members.forEach((peerId) => this.admitted(peerId));
+    this.#later(NEWCOMER_FALLBACK_CALL_MS, () => {
+      for (const peerId of members) if (this.#options.isInRoom(peerId) && !this.has(peerId)) this.call(peerId);
+    });
+  }
+
+  /** Calls a participant (we are the one already in the room, or a fallback, or a repair). */
   call(remotePeerId: string): void {
     if (this.#closed || !this.#peer) return;
     const call = this.#peer.call(remotePeerId, this.#placeholderStream(), { metadata: { v: 1 } });
@@ -155,15 +191,17 @@ export class PeerMesh extends Emitter<MeshEvents> {
   close(): void {
     this.#closed = true;
     clearTimeout(this.#reconnectTimer);
+    this.#timers.forEach((t) => clearTimeout(t));
+    this.#timers.clear();
     for (const peerId of [...this.#connections.keys(), ...this.#pending.keys()]) this.hangUp(peerId);
     this.#peer?.destroy();
     this.#peer = undefined;
-    this.#placeholders?.stream.getTracks().forEach((t) => t.stop());
+    this.#placeholders?.getTracks().forEach((t) => t.stop());
     this.#placeholders = undefined;
     this.removeAllListeners();
   }
 
-  #onIncoming(call: MediaConnection) {
+  #onIncoming(call: MeshCall) {
     if (this.#closed) return call.close();
     if (this.#options.isInRoom(call.peer)) return this.#answer(call);
     // The caller's call can outrun the room's news of them (two different servers' paths).
@@ -179,7 +217,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
     this.#pending.set(call.peer, { call, timer });
   }
 
-  #answer(call: MediaConnection) {
+  #answer(call: MeshCall) {
     const existing = this.#connections.get(call.peer);
     if (existing && existing !== call) {
       // Both sides called at once: keep the call placed by the smaller peer id, on both sides.
@@ -194,7 +232,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
     this.#adopt(call.peer, call);
   }
 
-  #adopt(remotePeerId: string, call: MediaConnection) {
+  #adopt(remotePeerId: string, call: MeshCall) {
     const previous = this.#connections.get(remotePeerId);
     this.#connections.set(remotePeerId, call);
     if (previous && previous !== call) closeCall(previous);
@@ -212,7 +250,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
       ? setTimeout(() => {
           if (current() && pc?.connectionState !== 'connected') {
             this.emit('relay-error', 'no relayed connection');
-            this.emit('state', remotePeerId, 'failed');
+            this.#failed(remotePeerId);
           }
         }, RELAY_CONNECT_TIMEOUT_MS)
       : undefined;
@@ -224,11 +262,11 @@ export class PeerMesh extends Emitter<MeshEvents> {
         clearTimeout(neverConnected);
         this.emit('state', remotePeerId, 'connected');
       } else if (state === 'failed') {
-        this.emit('state', remotePeerId, 'failed');
+        this.#failed(remotePeerId);
       } else if (state === 'disconnected') {
         // Often a blip that heals itself; if no packets flow for a while, repair it.
         stalled = setTimeout(() => {
-          if (current() && pc.connectionState === 'disconnected') this.emit('state', remotePeerId, 'failed');
+          if (current() && pc.connectionState === 'disconnected') this.#failed(remotePeerId);
         }, DISCONNECTED_GRACE_MS);
       } else if (state === 'closed') {
         clearTimeout(neverConnected);
@@ -244,14 +282,33 @@ export class PeerMesh extends Emitter<MeshEvents> {
     call.on('close', () => {
       if (this.#connections.get(remotePeerId) !== call) return;
       this.#connections.delete(remotePeerId);
-      this.emit('state', remotePeerId, 'failed');
+      this.#failed(remotePeerId);
     });
     call.on('error', () => {
-      if (this.#connections.get(remotePeerId) === call) this.emit('state', remotePeerId, 'failed');
+      if (this.#connections.get(remotePeerId) === call) this.#failed(remotePeerId);
     });
   }
 
-  #applyLocalTracks(call: MediaConnection) {
+  /** Tells the session, and repairs the connection with a fresh call if they are still in the room. */
+  #failed(remotePeerId: string) {
+    this.emit('state', remotePeerId, 'failed');
+    if (!this.#options.isInRoom(remotePeerId)) return;
+    // Both sides repair; the smaller id goes first, the other only if that did not happen (the
+    // other side may not have noticed the failure).
+    this.#later(this.peerId < remotePeerId ? REPAIR_FIRST_MS : REPAIR_FALLBACK_MS, () => {
+      if (this.#options.isInRoom(remotePeerId) && !this.isHealthy(remotePeerId)) this.call(remotePeerId);
+    });
+  }
+
+  #later(ms: number, run: () => void) {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      run();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  #applyLocalTracks(call: MeshCall) {
     const pc = call.peerConnection;
     if (!pc || pc.signalingState === 'closed') return;
     const { audio, video } = this.#options.getLocalTracks();
@@ -264,20 +321,9 @@ export class PeerMesh extends Emitter<MeshEvents> {
     }
   }
 
-  /** One audio and one video track that never carry anything; they only shape the offer. */
   #placeholderStream(): MediaStream {
-    if (!this.#placeholders) {
-      const canvas = document.createElement('canvas');
-      canvas.width = 16;
-      canvas.height = 9;
-      const video = canvas.captureStream(0).getVideoTracks()[0]!;
-      const AudioCtx = globalThis.AudioContext ?? (globalThis as unknown as { webkitAudioContext: typeof AudioContext }).webkitAudioContext;
-      const context = new AudioCtx();
-      const audio = context.createMediaStreamDestination().stream.getAudioTracks()[0]!;
-      void context.suspend();
-      this.#placeholders = { audio, video, stream: new MediaStream([audio, video]) };
-    }
-    return this.#placeholders.stream;
+    this.#placeholders ??= (this.#options.createPlaceholders ?? silentTracks)();
+    return this.#placeholders;
   }
 
   #scheduleReconnect(ms: number) {
@@ -295,7 +341,20 @@ export class PeerMesh extends Emitter<MeshEvents> {
   }
 }
 
-function closeCall(call: MediaConnection) {
+/** One audio and one video track that never carry anything; they only shape the offer. */
+function silentTracks(): MediaStream {
+  const canvas = document.createElement('canvas');
+  canvas.width = 16;
+  canvas.height = 9;
+  const video = canvas.captureStream(0).getVideoTracks()[0]!;
+  const AudioCtx = globalThis.AudioContext ?? (globalThis as unknown as { webkitAudioContext: typeof AudioContext }).webkitAudioContext;
+  const context = new AudioCtx();
+  const audio = context.createMediaStreamDestination().stream.getAudioTracks()[0]!;
+  void context.suspend();
+  return new MediaStream([audio, video]);
+}
+
+function closeCall(call: MeshCall) {
   // PeerJS's close does not reliably reach the other side; the room tells them instead.
   try {
     call.close();

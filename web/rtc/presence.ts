@@ -72,7 +72,9 @@ export class Presence extends Emitter<PresenceEvents> {
     this.#handle = undefined;
     storage()?.removeItem(HANDLE_KEY);
     this.emit('reachable', undefined);
-    await this.#request<null>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('stop-reachable') as Promise<Ack<null>>).catch(() => null);
+    await this.#request<null>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('stop-reachable') as Promise<Ack<null>>).catch(
+      () => null,
+    );
   }
 
   /** In a call, rings for this person answer "busy". */
@@ -82,7 +84,10 @@ export class Presence extends Emitter<PresenceEvents> {
   }
 
   ring(handle: string, name: string): Promise<{ ringId: string; calleeName: string }> {
-    return this.#request(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ring', handle, { name }) as Promise<Ack<{ ringId: string; calleeName: string }>>);
+    return this.#request(
+      () =>
+        this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ring', handle, { name }) as Promise<Ack<{ ringId: string; calleeName: string }>>,
+    );
   }
 
   cancelRing(ringId: string): Promise<null> {
@@ -94,7 +99,12 @@ export class Presence extends Emitter<PresenceEvents> {
   }
 
   listReachable(): Promise<Array<{ handle: string; name: string; busy: boolean }>> {
-    return this.#request(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('list-reachable') as Promise<Ack<Array<{ handle: string; name: string; busy: boolean }>>>);
+    return this.#request(
+      () =>
+        this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('list-reachable') as Promise<
+          Ack<Array<{ handle: string; name: string; busy: boolean }>>
+        >,
+    );
   }
 
   close(): void {
@@ -105,7 +115,10 @@ export class Presence extends Emitter<PresenceEvents> {
 
   async #register(handle: string, name: string): Promise<string> {
     const { handle: registered } = await this.#request<{ handle: string }>(
-      () => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('become-reachable', handle, { name, deviceKey: deviceKey() }) as Promise<Ack<{ handle: string }>>,
+      () =>
+        this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('become-reachable', handle, { name, deviceKey: deviceKey() }) as Promise<
+          Ack<{ handle: string }>
+        >,
     );
     this.#handle = registered;
     this.#name = name;

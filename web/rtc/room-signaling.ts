@@ -42,7 +42,10 @@ export interface SignalingEvents extends Record<string, unknown[]> {
 const FINAL_REJOIN_CODES = new Set(['room-full', 'invalid-room', 'room-locked', 'removed', 'peer-taken', 'invalid-peer']);
 
 export class SignalingError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -51,7 +54,7 @@ const ACK_TIMEOUT_MS = 8000;
 
 export class RoomSignaling extends Emitter<SignalingEvents> {
   #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  #joinArgs: { roomId: string; peerId: string; options: JoinOptions } | undefined;
+  #joinArgs: { roomId: string; peerId: string; options: JoinOptions; media?: () => MediaState } | undefined;
   #joined = false;
 
   constructor(server: URL) {
@@ -66,7 +69,9 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
       // Classic servers and pages send only the peer id.
       this.emit('user-connected', participant ?? { peerId, name: 'Guest', audio: true, video: true, joinedAt: Date.now() });
     });
-    this.#socket.on('user-disconnected', (peerId, reason) => this.emit('user-disconnected', peerId, reason === 'disconnected' ? 'disconnected' : 'left'));
+    this.#socket.on('user-disconnected', (peerId, reason) =>
+      this.emit('user-disconnected', peerId, reason === 'disconnected' ? 'disconnected' : 'left'),
+    );
     this.#socket.on('participant-updated', (participant) => this.emit('participant-updated', participant));
     this.#socket.on('disconnect', () => this.emit('connection', false));
     this.#socket.on('room-updated', (info) => this.emit('room-updated', info));
@@ -89,8 +94,9 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
     return this.#socket.connected;
   }
 
-  async join(roomId: string, peerId: string, options: JoinOptions): Promise<JoinedRoom> {
-    this.#joinArgs = { roomId, peerId, options };
+  /** Joins; a rejoin after a reconnect reads the microphone and camera from `media` (LocalMedia's). */
+  async join(roomId: string, peerId: string, options: JoinOptions, media?: () => MediaState): Promise<JoinedRoom> {
+    this.#joinArgs = { roomId, peerId, options, media };
     try {
       return await this.#join();
     } catch (error) {
@@ -100,7 +106,6 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
   }
 
   async updateMedia(media: MediaState): Promise<void> {
-    if (this.#joinArgs) this.#joinArgs.options = { ...this.#joinArgs.options, ...media };
     if (!this.#socket.connected) return; // sent with the rejoin
     await this.#request<Participant>(
       () => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('update-media', media) as Promise<Ack<Participant>>,
@@ -108,11 +113,15 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
   }
 
   sendChat(text: string): Promise<ChatMessage> {
-    return this.#request<ChatMessage>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('chat-message', text) as Promise<Ack<ChatMessage>>);
+    return this.#request<ChatMessage>(
+      () => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('chat-message', text) as Promise<Ack<ChatMessage>>,
+    );
   }
 
   raiseHand(raised: boolean): Promise<Participant> {
-    return this.#request<Participant>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('raise-hand', raised) as Promise<Ack<Participant>>);
+    return this.#request<Participant>(
+      () => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('raise-hand', raised) as Promise<Ack<Participant>>,
+    );
   }
 
   react(emoji: Reaction): Promise<null> {
@@ -124,7 +133,9 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
   }
 
   answerKnock(knockId: string, admit: boolean): Promise<null> {
-    return this.#request<null>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('answer-knock', knockId, admit) as Promise<Ack<null>>);
+    return this.#request<null>(
+      () => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('answer-knock', knockId, admit) as Promise<Ack<null>>,
+    );
   }
 
   removeParticipant(peerId: string): Promise<null> {
@@ -153,7 +164,10 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
   async leave(): Promise<void> {
     this.#joinArgs = undefined;
     if (this.#socket.connected) {
-      await this.#socket.timeout(1500).emitWithAck('leave-room').catch(() => undefined);
+      await this.#socket
+        .timeout(1500)
+        .emitWithAck('leave-room')
+        .catch(() => undefined);
     }
     this.close();
   }
@@ -176,10 +190,11 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
   }
 
   async #join(): Promise<JoinedRoom> {
-    const { roomId, peerId, options } = this.#joinArgs!;
+    const { roomId, peerId, options: given, media } = this.#joinArgs!;
+    const options = media ? { ...given, ...media() } : given;
     await this.#whenConnected();
-    const joined = await this.#request<JoinedRoom>(() =>
-      this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('join-room', roomId, peerId, options) as Promise<Ack<JoinedRoom>>,
+    const joined = await this.#request<JoinedRoom>(
+      () => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('join-room', roomId, peerId, options) as Promise<Ack<JoinedRoom>>,
     );
     this.#joined = true;
     this.emit('connection', true);

@@ -1,0 +1,81 @@
+/**
+ * <call-room>'s message screens: not a call link; waiting at a locked door; and the ends (left,
+ * not let in, removed, ended, could not join), each with the way back. A render module (its
+ * styles: call-ended.styles.ts), rendered in <call-room>'s shadow root.
+ */
+import { html, nothing } from 'lit';
+import type { RoomState } from '../rtc/room-state.js';
+
+export interface EndedActions {
+  /** Back to the pre-join screen with fresh devices. */
+  rejoin: () => void;
+  cancelKnock: () => void;
+}
+
+interface Message {
+  title: string;
+  text: string;
+  action?: { label: string; run: () => void };
+}
+
+function renderMessage({ title, text, action }: Message) {
+  return html`
+    <section class="screen message" role="alert">
+      <h2>${title}</h2>
+      <p>${text}</p>
+      ${
+        action
+          ? html`<div class="actions"><button class="primary" type="button" @click=${action.run}>${action.label}</button></div>`
+          : nothing
+      }
+    </section>
+  `;
+}
+
+export function renderInvalidLink() {
+  return renderMessage({ title: 'This is not a valid call link', text: 'Room ids are up to 64 letters, digits, “-” or “_”.' });
+}
+
+/** The screen for a status other than the pre-join screen and the call itself. */
+export function renderEnded({ status, error }: RoomState, { rejoin, cancelKnock }: EndedActions) {
+  const back = { label: 'Try again', run: rejoin };
+  switch (status) {
+    case 'knocking':
+      return renderMessage({
+        title: 'Waiting for the host to let you in',
+        text: 'This call is locked. The host has been asked.',
+        action: { label: 'Cancel', run: cancelKnock },
+      });
+    case 'left':
+      return renderMessage({
+        title: 'You left the call',
+        text: 'Your camera and microphone are off.',
+        action: { label: 'Rejoin', run: rejoin },
+      });
+    case 'denied':
+      return renderMessage({ title: 'The host did not let you in', text: 'Your camera and microphone are off.', action: back });
+    case 'removed':
+      return renderMessage({
+        title: 'You were removed',
+        text: 'The host removed you from this call. Your camera and microphone are off.',
+        action: back,
+      });
+    default: {
+      if (error?.code === 'ended') {
+        return renderMessage({
+          title: 'The call has ended',
+          text: 'Everyone left before you were let in. Your camera and microphone are off.',
+          action: back,
+        });
+      }
+      const full = error?.code === 'room-full';
+      return renderMessage({
+        title: full ? error.message : 'Could not join the call',
+        text: full
+          ? 'Wait a moment for someone to leave, then try again. Your camera and microphone are off meanwhile.'
+          : (error?.message ?? ''),
+        action: back,
+      });
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { css } from 'lit';
+
+export const callPrejoinStyles = css`
+  .prejoin {
+    display: grid;
+    align-content: center;
+    justify-content: center;
+    gap: 1.25rem;
+    padding: 1rem;
+    overflow: auto;
+    grid-template-columns: minmax(0, 36rem);
+  }
+  @media (min-width: 900px) {
+    .prejoin {
+      grid-template-columns: minmax(0, 40rem) minmax(18rem, 22rem);
+      align-items: center;
+    }
+  }
+  .preview {
+    aspect-ratio: 16 / 9;
+    width: 100%;
+  }
+  form {
+    display: grid;
+    gap: 0.9rem;
+  }
+  label {
+    font-weight: 600;
+    font-size: 0.9rem;
+  }
+  input {
+    width: 100%;
+    margin-top: 0.3rem;
+  }
+  .problem {
+    padding: 0.6rem 0.8rem;
+    border-radius: 10px;
+    background: var(--_warning-background);
+    color: var(--_warning);
+    font-size: 0.9rem;
+  }
+`;

@@ -1,0 +1,63 @@
+/**
+ * <call-room>'s pre-join screen: one's own preview, the name to join with, microphone and camera,
+ * Join, and the link to pass on. A render module (its styles: call-prejoin.styles.ts), rendered
+ * in <call-room>'s shadow root.
+ */
+import { html } from 'lit';
+import type { LocalMediaState } from '../rtc/local-media.js';
+import type { ToggleDetail } from './media-controls.js';
+import './media-controls.js';
+import './share-link.js';
+import './video-tile.js';
+
+export interface PrejoinView {
+  media: LocalMediaState;
+  /** The name typed so far. */
+  name: string;
+  joining: boolean;
+  link: string;
+  onNameInput: (name: string) => void;
+  onJoin: () => void;
+  onToggleAudio: (event: CustomEvent<ToggleDetail>) => void;
+  onToggleVideo: (event: CustomEvent<ToggleDetail>) => void;
+}
+
+export function renderPrejoin({ media, name, joining, link, onNameInput, onJoin, onToggleAudio, onToggleVideo }: PrejoinView) {
+  const submit = (event: Event) => {
+    event.preventDefault();
+    onJoin();
+  };
+  return html`
+    <section class="screen prejoin" aria-labelledby="prejoin-title">
+      <video-tile
+        class="preview"
+        .stream=${media.stream}
+        .name=${name || 'You'}
+        muted
+        mirrored
+        ?audio-off=${!media.audioEnabled}
+        ?video-off=${!media.videoEnabled}
+        .status=${media.starting ? 'Starting camera…' : ''}
+      ></video-tile>
+      <form @submit=${submit}>
+        <h1 id="prejoin-title">Ready to join?</h1>
+        <label>
+          Your name
+          <input
+            name="name"
+            autocomplete="nickname"
+            maxlength="40"
+            placeholder="Guest"
+            .value=${name}
+            @input=${(e: InputEvent) => onNameInput((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <media-controls ?audio-enabled=${media.audioEnabled} ?video-enabled=${media.videoEnabled}
+          @toggle-audio=${onToggleAudio} @toggle-video=${onToggleVideo}></media-controls>
+        <p class="problem" role="alert" ?hidden=${!media.problem}>${media.problem}</p>
+        <button class="primary" type="submit" ?disabled=${joining}>${joining ? 'Joining…' : 'Join'}</button>
+        <share-link .link=${link}></share-link>
+      </form>
+    </section>
+  `;
+}

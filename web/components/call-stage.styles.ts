@@ -1,0 +1,119 @@
+import { css } from 'lit';
+
+export const callStageStyles = css`
+  :host {
+    display: block;
+    position: relative;
+    box-sizing: border-box;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  p {
+    margin: 0;
+  }
+  .call {
+    height: 100%;
+    display: flex;
+    flex-direction: column;
+  }
+  header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.5rem;
+    padding: 0.5rem 0.75rem;
+  }
+  .count {
+    color: var(--_muted);
+    font-size: 0.9rem;
+  }
+  .stage {
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    gap: 8px;
+    position: relative;
+  }
+  .panel {
+    flex: none;
+    width: min(22rem, 40%);
+    display: flex;
+    flex-direction: column;
+    border-radius: var(--_radius);
+    overflow: hidden;
+    margin-right: 0.5rem;
+  }
+  .panel > * {
+    flex: 1;
+    min-height: 0;
+  }
+  @media (max-width: 700px) {
+    /* On a phone the panel covers the grid; the controls stay below it. */
+    .panel {
+      position: absolute;
+      inset: 0 0.5rem;
+      width: auto;
+      margin: 0;
+      z-index: 3;
+    }
+  }
+  .knocks {
+    position: absolute;
+    right: 0.75rem;
+    bottom: 6.5rem;
+    width: min(24rem, calc(100% - 1.5rem));
+    z-index: 4;
+  }
+  .grid {
+    flex: 1;
+    min-width: 0;
+    min-height: 0;
+    display: grid;
+    grid-template-columns: repeat(var(--columns, 1), minmax(0, 1fr));
+    grid-auto-rows: minmax(0, 1fr);
+    gap: 8px;
+    padding: 0 0.5rem;
+  }
+  media-controls {
+    /* Above an open panel, so the reaction picker that rises from it stays reachable. */
+    position: relative;
+    z-index: 5;
+    padding: 0.75rem 0.5rem calc(0.75rem + env(safe-area-inset-bottom));
+  }
+  .banner {
+    position: absolute;
+    top: 3.2rem;
+    left: 50%;
+    transform: translateX(-50%);
+    padding: 0.4rem 1rem;
+    border-radius: 999px;
+    background: var(--_warning-background);
+    color: var(--_warning);
+    font-size: 0.9rem;
+    z-index: 1;
+  }
+  .problem {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.5rem;
+    margin: 0 0.5rem 0.5rem;
+    padding: 0.6rem 0.8rem;
+    border-radius: 10px;
+    background: var(--_warning-background);
+    color: var(--_warning);
+    font-size: 0.9rem;
+  }
+  .problem button {
+    border: 0;
+    background: none;
+    color: inherit;
+    font: inherit;
+    font-size: 1.2rem;
+    line-height: 1;
+    cursor: pointer;
+  }
+`;

@@ -1,0 +1,269 @@
+/// <reference types="mocha" />
+import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { ChatMessage, JoinedRoom, Knock, Participant, Reaction } from '../../protocol/contract.js';
+import { REACTION_SHOWN_MS } from '../controllers/reactions-controller.js';
+import type { CallActions } from '../rtc/call-session.js';
+import type { LocalMediaState } from '../rtc/local-media.js';
+import { initialRoomState, reduceRoom, type RoomEvent, type RoomState } from '../rtc/room-state.js';
+import { accessibilityTree, findAX } from '../testing/accessibility-tree.js';
+import type { CallStage } from './call-stage.js';
+import type { MediaControls } from './media-controls.js';
+import './call-stage.js';
+
+/** A session without a server: records what the stage asked for, and fails when told to. */
+class FakeSession implements CallActions {
+  asked: string[] = [];
+  /** The next host action rejects with this. */
+  failure: Error | undefined;
+  #onReaction = new Set<(peerId: string, emoji: Reaction) => void>();
+
+  on(_event: 'reaction', listener: (peerId: string, emoji: Reaction) => void) {
+    this.#onReaction.add(listener);
+    return () => this.#onReaction.delete(listener);
+  }
+
+  /** How many listen for reactions now. */
+  get listening() {
+    return this.#onReaction.size;
+  }
+
+  /** Someone's reaction arrives. */
+  reaction(peerId: string, emoji: Reaction) {
+    for (const listener of this.#onReaction) listener(peerId, emoji);
+  }
+
+  async sendChat(text: string) {
+    this.asked.push(`chat ${text}`);
+  }
+
+  async raiseHand(raised: boolean) {
+    this.asked.push(`hand ${raised}`);
+  }
+
+  async react(emoji: Reaction) {
+    this.asked.push(`react ${emoji}`);
+  }
+
+  lockRoom(locked: boolean) {
+    return this.#hostAction(`lock ${locked}`);
+  }
+
+  answerKnock(knockId: string, admit: boolean) {
+    return this.#hostAction(`${admit ? 'admit' : 'deny'} ${knockId}`);
+  }
+
+  removeParticipant(peerId: string) {
+    return this.#hostAction(`remove ${peerId}`);
+  }
+
+  async #hostAction(what: string) {
+    this.asked.push(what);
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure) throw failure;
+  }
+}
+
+const person = (peerId: string, name: string, joinedAt: number, extra: Partial<Participant> = {}): Participant => ({
+  peerId,
+  name,
+  audio: true,
+  video: true,
+  joinedAt,
+  ...extra,
+});
+
+const message = (id: string, peerId: string): ChatMessage => ({ id, peerId, name: peerId, text: `message ${id}`, sentAt: Date.now() });
+
+/** A room as the session would have it after these events, starting from a join as `me`. */
+function roomAfter(events: RoomEvent[], joined: Partial<JoinedRoom> = {}): RoomState {
+  const start: JoinedRoom = {
+    roomId: 'standup',
+    self: person('me', 'Ada', 1),
+    participants: [person('bo', 'Bo', 2, { audio: false }), person('cy', 'Cy', 3, { video: false })],
+    capacity: 8,
+    room: { hostPeerId: 'me', locked: false, capacity: 8 },
+    chat: [],
+    lobby: [],
+    ...joined,
+  };
+  return [{ type: 'joined', joined: start } as RoomEvent, ...events].reduce(reduceRoom, initialRoomState);
+}
+
+const MEDIA: LocalMediaState = { stream: undefined, audioEnabled: true, videoEnabled: false, problem: undefined, starting: false };
+
+/** A stage the size of a small window, on the colours <call-room> gives it. */
+async function stage(room: RoomState, session = new FakeSession()): Promise<CallStage> {
+  const frame = await fixture<HTMLDivElement>(html`<div style="width: 800px; height: 600px; background: #11141b; color: #f3f5f9">
+    <call-stage .room=${room} .media=${MEDIA} .session=${session} link="https://call.test/r/standup"></call-stage>
+  </div>`);
+  const el = frame.querySelector('call-stage')!;
+  el.style.height = '100%';
+  await el.updateComplete;
+  return el;
+}
+
+function isShown(element: Element): boolean {
+  return element.getClientRects().length > 0 && getComputedStyle(element).visibility !== 'hidden';
+}
+
+function controlsOf(el: CallStage): MediaControls {
+  return el.shadowRoot!.querySelector('media-controls')!;
+}
+
+function controlButton(el: CallStage, name: string | RegExp): HTMLButtonElement {
+  const buttons = Array.from(controlsOf(el).shadowRoot!.querySelectorAll('button'));
+  const found = buttons.find((b) =>
+    typeof name === 'string' ? b.getAttribute('aria-label') === name : name.test(b.getAttribute('aria-label') ?? ''),
+  );
+  expect(found, `control "${name}"`).to.exist;
+  return found!;
+}
+
+/** The shown alerts' text (the host-action problem, notices). */
+function shownAlerts(el: CallStage): string[] {
+  return Array.from(el.shadowRoot!.querySelectorAll('[role="alert"]'))
+    .filter(isShown)
+    .map((a) => a.textContent!.replace(/\s+/g, ' ').trim());
+}
+
+describe('<call-stage>', () => {
+  it("renders one's own tile and one per participant, in joining order, with their state", async () => {
+    const el = await stage(roomAfter([]));
+    const tiles = Array.from(el.shadowRoot!.querySelectorAll('video-tile'));
+    expect(tiles.map((t) => t.name)).to.deep.equal(['Ada (you)', 'Bo', 'Cy']);
+    expect(tiles.map((t) => t.dataset.peerId ?? 'self')).to.deep.equal(['self', 'bo', 'cy']);
+    const [self, bo, cy] = tiles;
+    expect(self!.muted, 'own tile muted').to.be.true;
+    expect(self!.videoOff, "own camera from LocalMedia's state").to.be.true;
+    expect(self!.audioOff).to.be.false;
+    expect(bo!.audioOff).to.be.true;
+    expect(cy!.videoOff).to.be.true;
+    expect(bo!.status).to.equal('Connecting…');
+    expect(el.shadowRoot!.querySelector('.count')!.textContent).to.equal('3 in this call');
+
+    el.room = reduceRoom(el.room, { type: 'participant-left', peerId: 'bo' });
+    await el.updateComplete;
+    expect(Array.from(el.shadowRoot!.querySelectorAll('video-tile')).map((t) => t.name)).to.deep.equal(['Ada (you)', 'Cy']);
+  });
+
+  it('says so when one is alone', async () => {
+    const el = await stage(roomAfter([], { participants: [] }));
+    expect(el.shadowRoot!.querySelector('.count')!.textContent).to.equal('Only you so far: share the link');
+  });
+
+  it("counts others' chat messages while the chat is closed, and clears the count when it opens", async () => {
+    const el = await stage(roomAfter([]));
+    el.room = [message('1', 'bo'), message('2', 'me'), message('3', 'cy')].reduce(
+      (room, m) => reduceRoom(room, { type: 'chat-received', message: m }),
+      el.room,
+    );
+    await el.updateComplete;
+    await controlsOf(el).updateComplete;
+    expect(controlButton(el, /^Chat/).getAttribute('aria-label')).to.equal('Chat, 2 unread');
+
+    controlButton(el, /^Chat/).click();
+    await el.updateComplete;
+    await controlsOf(el).updateComplete;
+    expect(controlButton(el, 'Chat'), 'no unread count while open').to.exist;
+    expect(isShown(el.shadowRoot!.querySelector('chat-panel')!)).to.be.true;
+
+    // Seen while open: closing it leaves nothing unread; a new message counts again.
+    controlButton(el, 'Chat').click();
+    await el.updateComplete;
+    el.room = reduceRoom(el.room, { type: 'chat-received', message: message('4', 'bo') });
+    await el.updateComplete;
+    await controlsOf(el).updateComplete;
+    expect(controlButton(el, /^Chat/).getAttribute('aria-label')).to.equal('Chat, 1 unread');
+  });
+
+  it('shows why a host action failed, in words, instead of losing it', async () => {
+    const session = new FakeSession();
+    const el = await stage(roomAfter([]), session);
+    expect(shownAlerts(el)).to.deep.equal([]);
+
+    session.failure = new Error('The call server did not answer in time');
+    el.shadowRoot!.querySelector('people-panel')!.dispatchEvent(
+      new CustomEvent('lock-room', { detail: { locked: true }, bubbles: true, composed: true }),
+    );
+    await waitUntil(() => shownAlerts(el).length > 0, 'no problem shown');
+    expect(session.asked).to.deep.equal(['lock true']);
+    expect(shownAlerts(el)).to.deep.equal(['Could not lock the room: The call server did not answer in time. ×']);
+    const tree = await accessibilityTree();
+    expect(findAX(tree, 'button', 'Dismiss'), 'Dismiss button').to.exist;
+    await expect(el).to.be.accessible();
+
+    el.shadowRoot!.querySelector<HTMLButtonElement>('.action-problem button')!.click();
+    await el.updateComplete;
+    expect(shownAlerts(el)).to.deep.equal([]);
+  });
+
+  it('names who could not be admitted or removed', async () => {
+    const knock: Knock = { knockId: 'k1', name: 'Kay', at: 1 };
+    const session = new FakeSession();
+    const el = await stage(roomAfter([{ type: 'knock-arrived', knock }]), session);
+    const knocks = el.shadowRoot!.querySelector('knock-requests')!;
+    expect(isShown(knocks), 'the host sees who knocks').to.be.true;
+
+    session.failure = new Error('No such knock');
+    knocks.dispatchEvent(new CustomEvent('answer-knock', { detail: { knockId: 'k1', admit: true }, bubbles: true, composed: true }));
+    await waitUntil(() => shownAlerts(el).length > 0, 'no problem shown');
+    expect(shownAlerts(el)[0]).to.contain('Could not admit Kay: No such knock.');
+
+    session.failure = new Error('Only the host can do that');
+    el.shadowRoot!.querySelector('people-panel')!.dispatchEvent(
+      new CustomEvent('remove-participant', { detail: { peerId: 'bo', name: 'Bo' }, bubbles: true, composed: true }),
+    );
+    await waitUntil(() => shownAlerts(el)[0]?.includes('Bo'), 'no problem shown for Bo');
+    expect(shownAlerts(el)[0]).to.contain('Could not remove Bo: Only the host can do that.');
+    expect(session.asked).to.deep.equal(['admit k1', 'remove bo']);
+
+    // A host action that works clears the last problem.
+    knocks.dispatchEvent(new CustomEvent('answer-knock', { detail: { knockId: 'k1', admit: false }, bubbles: true, composed: true }));
+    await waitUntil(() => shownAlerts(el).length === 0, 'the problem stayed');
+  });
+
+  it('puts a notice code into words, and marks the tiles the relay could not reach', async () => {
+    const el = await stage(
+      roomAfter([
+        { type: 'connection-state', peerId: 'bo', connection: 'failed' },
+        { type: 'notice', notice: 'relay-failed' },
+      ]),
+    );
+    expect(shownAlerts(el)[0]).to.contain('Could not connect through the relay server (TURN)');
+    const bo = el.shadowRoot!.querySelector<HTMLElement & { status: string }>('video-tile[data-peer-id="bo"]')!;
+    expect(bo.status).to.equal('Could not connect through the relay');
+  });
+
+  it('floats a reaction over the right tile for a few seconds', async function () {
+    this.timeout(REACTION_SHOWN_MS + 5000);
+    const session = new FakeSession();
+    const el = await stage(roomAfter([]), session);
+    session.reaction('cy', '🎉');
+    await el.updateComplete;
+    const cy = el.shadowRoot!.querySelector<HTMLElement & { reactions: unknown[] }>('video-tile[data-peer-id="cy"]')!;
+    const bo = el.shadowRoot!.querySelector<HTMLElement & { reactions: unknown[] }>('video-tile[data-peer-id="bo"]')!;
+    expect(cy.reactions).to.have.length(1);
+    expect(bo.reactions).to.have.length(0);
+    await aTimeout(REACTION_SHOWN_MS + 100);
+    await el.updateComplete;
+    expect(cy.reactions).to.have.length(0);
+  });
+
+  it('stops listening for reactions when removed', async () => {
+    const session = new FakeSession();
+    const el = await stage(roomAfter([]), session);
+    expect(session.listening).to.equal(1);
+    el.remove();
+    expect(session.listening).to.equal(0);
+  });
+
+  it('is accessible', async () => {
+    const el = await stage(roomAfter([{ type: 'knock-arrived', knock: { knockId: 'k1', name: 'Kay', at: 1 } }]));
+    await expect(el).to.be.accessible();
+    const tree = await accessibilityTree();
+    expect(findAX(tree, 'button', 'Leave call'), 'Leave call').to.exist;
+    expect(findAX(tree, 'button', 'Admit Kay'), 'Admit Kay').to.exist;
+    expect(findAX(tree, 'button', 'Copy link'), 'Copy link').to.exist;
+  });
+});

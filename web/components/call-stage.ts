@@ -1,0 +1,218 @@
+/**
+ * The call itself: everyone's tiles in a grid, the chat and people panels, the host's knock
+ * requests, the controls. Plain state in (the room, one's own devices), actions out through
+ * `session`; it never holds a socket or a peer connection.
+ *
+ * @event toggle-audio - From its <media-controls>: for whoever owns the microphone.
+ * @event toggle-video - From its <media-controls>: for whoever owns the camera.
+ * @event leave-call - From its <media-controls>: the person hangs up.
+ */
+import { LitElement, html } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Reaction } from '../../protocol/contract.js';
+import { ReactionsController } from '../controllers/reactions-controller.js';
+import { SizeController } from '../controllers/size-controller.js';
+import { SpeakingController } from '../controllers/speaking-controller.js';
+import type { CallActions } from '../rtc/call-session.js';
+import type { LocalMediaState } from '../rtc/local-media.js';
+import { initialRoomState, type CallNotice, type RemoteParticipant, type RoomState } from '../rtc/room-state.js';
+import { callStageStyles } from './call-stage.styles.js';
+import { bestColumns } from './grid-layout.js';
+import type { ToggleDetail } from './media-controls.js';
+import type { PersonRow } from './people-panel.js';
+import { baseStyles } from './tokens.styles.js';
+import './chat-panel.js';
+import './knock-requests.js';
+import './media-controls.js';
+import './people-panel.js';
+import './share-link.js';
+import './video-tile.js';
+
+/** The speaking controller's key for one's own stream. */
+const SELF = 'self';
+
+const NOTICE_TEXT: Record<CallNotice, string> = {
+  'relay-failed': 'Could not connect through the relay server (TURN). Ask whoever runs this call server to check its TURN settings.',
+};
+
+const NO_MEDIA: LocalMediaState = { stream: undefined, audioEnabled: false, videoEnabled: false, problem: undefined, starting: false };
+
+/** "Could not lock the room: The call server did not answer in time." */
+function problemText(what: string, error: unknown): string {
+  const reason = error instanceof Error && error.message ? error.message : 'please try again';
+  return `Could not ${what}: ${reason.replace(/\.$/, '')}.`;
+}
+
+@customElement('call-stage')
+export class CallStage extends LitElement {
+  static override styles = [baseStyles, callStageStyles];
+
+  #gridSize = new SizeController(this);
+  #speaking = new SpeakingController(this);
+  #reactions = new ReactionsController(this);
+  #columns = 1;
+
+  @query('.grid') private _grid?: HTMLElement;
+
+  @state() private _panel: 'chat' | 'people' | undefined;
+  /** How many chat messages had been seen when the chat was last open. */
+  @state() private _chatSeen = 0;
+  /** Why the last host action (lock, admit, deny, remove) failed. */
+  @state() private _actionProblem = '';
+
+  /** The room as the session knows it. */
+  @property({ attribute: false }) room: RoomState = initialRoomState;
+  /** One's own microphone and camera (LocalMedia's state). */
+  @property({ attribute: false }) media: LocalMediaState = NO_MEDIA;
+  @property({ attribute: false }) session: CallActions | undefined;
+  /** The call link, to pass on. */
+  @property() link = '';
+
+  protected override willUpdate(): void {
+    this.#reactions.follow(this.session);
+    const { chat, participants } = this.room;
+    if (this._panel === 'chat') this._chatSeen = chat.length;
+    const { width, height } = this.#gridSize;
+    const narrow = width > 0 && width < 600;
+    this.#columns = bestColumns(participants.length + 1, width, height, narrow ? 1 : 16 / 9);
+  }
+
+  protected override updated(): void {
+    this.#gridSize.observe(this._grid);
+    const streams = new Map<string, MediaStream | undefined>([[SELF, this.media.stream]]);
+    for (const p of this.room.participants) streams.set(p.peerId, p.stream);
+    this.#speaking.track(streams);
+    // Through the CSSOM, not a style="" attribute, which the Content-Security-Policy forbids.
+    this._grid?.style.setProperty('--columns', String(this.#columns));
+  }
+
+  private _togglePanel(panel: 'chat' | 'people') {
+    this._panel = this._panel === panel ? undefined : panel;
+    if (this._panel === 'chat') void this.updateComplete.then(() => this.renderRoot.querySelector('chat-panel')?.focus());
+  }
+
+  /** Runs a host action; a failure is shown to the person instead of being lost. */
+  private async _hostAction(what: string, run: (session: CallActions) => Promise<void>) {
+    if (!this.session) return;
+    this._actionProblem = '';
+    try {
+      await run(this.session);
+    } catch (error) {
+      this._actionProblem = problemText(what, error);
+    }
+  }
+
+  private _answerKnock(event: CustomEvent<{ knockId: string; admit: boolean }>) {
+    const { knockId, admit } = event.detail;
+    const name = this.room.lobby.find((k) => k.knockId === knockId)?.name ?? 'them';
+    void this._hostAction(`${admit ? 'admit' : 'deny'} ${name}`, (s) => s.answerKnock(knockId, admit));
+  }
+
+  private _people(): PersonRow[] {
+    const { self, participants } = this.room;
+    const rows: PersonRow[] = participants.map((p) => ({ ...p, isSelf: false }));
+    if (self) rows.push({ ...self, audio: this.media.audioEnabled, video: this.media.videoEnabled, isSelf: true });
+    return rows;
+  }
+
+  private _renderRemote(p: RemoteParticipant) {
+    const relayFailed = p.connection === 'failed' && this.room.notice === 'relay-failed';
+    const status = relayFailed
+      ? 'Could not connect through the relay'
+      : p.connection === 'failed'
+        ? 'Reconnecting…'
+        : !p.stream
+          ? 'Connecting…'
+          : '';
+    return html`<video-tile
+      data-peer-id=${p.peerId}
+      .stream=${p.stream}
+      .name=${p.name}
+      .status=${status}
+      .reactions=${this.#reactions.of(p.peerId)}
+      ?audio-off=${!p.audio}
+      ?video-off=${!p.video}
+      ?hand-raised=${p.handRaisedAt !== undefined}
+      ?speaking=${this.#speaking.speaking.has(p.peerId)}
+    ></video-tile>`;
+  }
+
+  private _renderPanels() {
+    const { self, chat, room } = this.room;
+    const session = this.session;
+    return html`
+      <aside class="panel" ?hidden=${!this._panel}>
+        <chat-panel ?hidden=${this._panel !== 'chat'} .messages=${chat} .selfPeerId=${self?.peerId ?? ''}
+          @send-chat=${(e: CustomEvent<{ text: string }>) => void session?.sendChat(e.detail.text)}
+          @retry-chat=${(e: CustomEvent<{ id: string; text: string }>) => void session?.sendChat(e.detail.text, e.detail.id)}
+          @close-panel=${() => (this._panel = undefined)}></chat-panel>
+        <people-panel ?hidden=${this._panel !== 'people'} .people=${this._people()} .hostPeerId=${room?.hostPeerId} ?locked=${!!room?.locked}
+          @lock-room=${(e: CustomEvent<{ locked: boolean }>) =>
+            void this._hostAction(e.detail.locked ? 'lock the room' : 'unlock the room', (s) => s.lockRoom(e.detail.locked))}
+          @remove-participant=${(e: CustomEvent<{ peerId: string; name: string }>) =>
+            void this._hostAction(`remove ${e.detail.name}`, (s) => s.removeParticipant(e.detail.peerId))}
+          @close-panel=${() => (this._panel = undefined)}></people-panel>
+      </aside>
+    `;
+  }
+
+  override render() {
+    const media = this.media;
+    const { participants, status, self, notice, chat, room, lobby } = this.room;
+    const session = this.session;
+    const count = participants.length + 1;
+    const unread = chat.slice(this._chatSeen).filter((m) => m.peerId !== self?.peerId).length;
+    const isHost = !!self && room?.hostPeerId === self.peerId;
+    return html`
+      <section class="call" aria-label="Call">
+        <header>
+          <span class="count" role="status">${count === 1 ? 'Only you so far: share the link' : `${count} in this call`}${room?.locked ? ' · locked' : ''}</span>
+          <share-link .link=${this.link}></share-link>
+        </header>
+        <div class="banner" role="status" ?hidden=${status !== 'reconnecting'}>Reconnecting…</div>
+        <p class="problem notice" role="alert" ?hidden=${!notice}>${notice ? NOTICE_TEXT[notice] : ''}</p>
+        <p class="problem action-problem" role="alert" ?hidden=${!this._actionProblem}>
+          <span>${this._actionProblem}</span>
+          <button type="button" aria-label="Dismiss" @click=${() => (this._actionProblem = '')}>×</button>
+        </p>
+        <div class="stage">
+          <div class="grid" aria-label="Participants">
+            <video-tile
+              class="self"
+              .stream=${media.stream}
+              .name=${`${self?.name ?? ''} (you)`}
+              .reactions=${this.#reactions.of(self?.peerId)}
+              muted
+              mirrored
+              ?audio-off=${!media.audioEnabled}
+              ?video-off=${!media.videoEnabled}
+              ?hand-raised=${self?.handRaisedAt !== undefined}
+              ?speaking=${this.#speaking.speaking.has(SELF) && media.audioEnabled}
+            ></video-tile>
+            ${repeat(
+              participants,
+              (p) => p.peerId,
+              (p) => this._renderRemote(p),
+            )}
+          </div>
+          ${this._renderPanels()}
+        </div>
+        <knock-requests class="knocks" ?hidden=${!isHost || !lobby.length} .knocks=${isHost ? lobby : []}
+          @answer-knock=${this._answerKnock}></knock-requests>
+        <media-controls in-call ?audio-enabled=${media.audioEnabled} ?video-enabled=${media.videoEnabled}
+          ?chat-open=${this._panel === 'chat'} ?people-open=${this._panel === 'people'} ?hand-raised=${self?.handRaisedAt !== undefined}
+          .chatUnread=${this._panel === 'chat' ? 0 : unread}
+          @toggle-chat=${() => this._togglePanel('chat')} @toggle-people=${() => this._togglePanel('people')}
+          @toggle-hand=${(e: CustomEvent<ToggleDetail>) => void session?.raiseHand(e.detail.enabled).catch(() => {})}
+          @react=${(e: CustomEvent<{ emoji: Reaction }>) => void session?.react(e.detail.emoji)}></media-controls>
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'call-stage': CallStage;
+  }
+}

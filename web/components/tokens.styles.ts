@@ -1,0 +1,74 @@
+import { css } from 'lit';
+
+/**
+ * The design tokens, defined once. A page themes callroom with the `--app-*` custom properties
+ * at :root (web/app.css); these private `--_*` ones carry them, or the defaults, into every
+ * shadow root, so a component looks the same embedded in a page that sets none.
+ */
+export const tokens = css`
+  :host {
+    --_background: var(--app-background, #11141b);
+    --_foreground: var(--app-foreground, #f3f5f9);
+    --_accent: var(--app-accent, #3b6bf0);
+    --_focus: var(--app-focus, #8ab4ff);
+    --_radius: var(--app-radius, 12px);
+    --_font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    --_muted: #a9b1c2;
+    /* Buttons, chips and cards on the background. */
+    --_surface: #2d3343;
+    --_field: #1b1f2a;
+    --_field-border: #3a4155;
+    /* Off switches, Leave, unread badges. */
+    --_danger: #e5484d;
+    --_warning-background: #3b2a12;
+    --_warning: #ffd8a8;
+    --_error: #ffb4a8;
+    /* The microphone-off and camera-off marks. */
+    --_off-mark: #ff8a80;
+    --_hand: #f5b93a;
+    --_link: #8ab4ff;
+  }
+`;
+
+/** One focus ring for every control. */
+export const focusRing = css`
+  :is(button, input, textarea, a):focus-visible {
+    outline: 3px solid var(--_focus);
+    outline-offset: 2px;
+  }
+`;
+
+/** `hidden` hides, whatever `display` another rule gives the element. */
+export const hiddenAttribute = css`
+  [hidden] {
+    display: none !important;
+  }
+`;
+
+/** A screen of its own (home, calling): centred on the page, in the app's type. */
+export const screenStyles = css`
+  :host {
+    display: grid;
+    place-content: center;
+    min-height: 100%;
+    padding: 2rem 1.25rem;
+    box-sizing: border-box;
+    font: 1rem / 1.5 var(--_font);
+    color: var(--_foreground);
+  }
+`;
+
+/** Text fields: one look for names, handles, links and chat. */
+export const fieldStyles = css`
+  :is(input, textarea) {
+    padding: 0.7rem 0.8rem;
+    border: 1px solid var(--_field-border);
+    border-radius: 10px;
+    background: var(--_field);
+    color: inherit;
+    font: inherit;
+  }
+`;
+
+/** What nearly every component starts its styles with. */
+export const baseStyles = [tokens, focusRing, hiddenAttribute];

@@ -1,0 +1,27 @@
+/**
+ * Sending one's own chat messages: shown at once as "sending", then sent, or failed with the
+ * reason (and kept, to retry).
+ */
+import type { ChatMessage } from '../../protocol/contract.js';
+import type { RoomEvent } from './room-state.js';
+
+export interface ChatSend {
+  text: string;
+  /** The failed message this one retries (it takes that one's place). */
+  retryOf?: string;
+  author: { peerId: string; name: string };
+  /** Sends over the room's signaling; undefined when not in the call. */
+  send: ((text: string) => Promise<ChatMessage>) | undefined;
+  update: (event: Extract<RoomEvent, { type: 'chat-sending' | 'chat-sent' | 'chat-failed' }>) => void;
+}
+
+export async function sendChatMessage({ text, retryOf, author, send, update }: ChatSend): Promise<void> {
+  const localId = retryOf ?? `local-${Date.now()}-${Math.random()}`;
+  update({ type: 'chat-sending', entry: { id: localId, ...author, text, sentAt: Date.now(), status: 'sending' }, replaces: retryOf });
+  try {
+    if (!send) throw new Error('You are not in the call');
+    update({ type: 'chat-sent', localId, message: await send(text) });
+  } catch (error) {
+    update({ type: 'chat-failed', localId, problem: error instanceof Error ? error.message : 'Not sent' });
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The parts of PeerJS the mesh uses: a seam, so the mesh's rules run in Node with fakes
+ * (test/web/peer-mesh.test.ts) and in the browser with PeerJS itself (peerjs-peer.ts).
+ */
+
+/** The part of a PeerJS MediaConnection the mesh uses (a seam for tests). */
+export interface MeshCall {
+  readonly peer: string;
+  readonly peerConnection: RTCPeerConnection | undefined;
+  answer(stream?: MediaStream): void;
+  close(): void;
+  on(event: 'stream', listener: (stream: MediaStream) => void): unknown;
+  on(event: 'close' | 'error', listener: () => void): unknown;
+}
+
+/** The part of a PeerJS Peer the mesh uses (a seam for tests). */
+export interface MeshPeer {
+  readonly open: boolean;
+  readonly disconnected: boolean;
+  readonly destroyed: boolean;
+  readonly options: { config?: unknown };
+  call(peerId: string, stream: MediaStream, options?: { metadata?: unknown }): MeshCall | undefined;
+  on(event: 'call', listener: (call: MeshCall) => void): unknown;
+  on(event: 'open', listener: (id: string) => void): unknown;
+  on(event: 'disconnected', listener: () => void): unknown;
+  on(event: 'error', listener: (error: { type?: string }) => void): unknown;
+  once(event: 'open', listener: (id: string) => void): unknown;
+  reconnect(): void;
+  destroy(): void;
+}
