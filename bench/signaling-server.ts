@@ -20,7 +20,8 @@ import Fastify from 'fastify';
 import { Server as SocketIOServer } from 'socket.io';
 import type { RoomServer } from '../server/signaling/context.js';
 import { registerRoomHandlers } from '../server/signaling/register.js';
-import { Identities } from '../server/signaling/identities.js';
+import { MemoryIdentities, digestToken } from '../server/signaling/identities.js';
+import { MemoryKnocks } from '../server/signaling/knocks.js';
 import { MemoryRoomStore } from '../server/rooms/store.js';
 
 const mode = process.argv[2];
@@ -45,8 +46,9 @@ async function main() {
     registerRoomHandlers(io, {
       store: new MemoryRoomStore(),
       // The bench's clients are peer-<i> with token tok<i>: a PeerServer that knows them all.
-      peers: { waitForPeer: async () => true, tokenOf: (peerId) => `tok${peerId.split('x').pop()}`, addressOf: () => undefined },
-      identities: new Identities(),
+      peers: { waitForPeer: async (peerId) => ({ tokenDigest: digestToken(`tok${peerId.split('x').pop()}`), address: undefined }) },
+      identities: new MemoryIdentities(),
+      knocks: new MemoryKnocks(),
       capacity: 6,
       log: silentLogger,
     });

@@ -100,7 +100,9 @@ export type ErrorCode =
   | 'not-reachable'
   | 'busy'
   | 'no-such-ring'
-  | 'directory-off';
+  | 'directory-off'
+  /** The server cannot reach its shared store (several nodes, Redis down): try again shortly. */
+  | 'unavailable';
 
 /** How a ring ended, as the caller and the callee's tabs are told. */
 export type RingOutcome = 'accepted' | 'declined' | 'busy' | 'no-answer' | 'cancelled' | 'answered-elsewhere';

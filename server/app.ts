@@ -10,13 +10,17 @@ import { registerHealthRoutes } from './http/health.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { registerWebRoutes } from './http/web.js';
 import { PEER_PATH, registerRealtime } from './realtime.js';
-import { MemoryRoomStore, type RoomStore } from './rooms/store.js';
+import { memoryState, nodeName, type SharedState } from './cluster/shared.js';
+import type { RoomStore } from './rooms/store.js';
 
 export { PEER_PATH };
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.meta.url));
 
 export interface AppOptions {
   config: Config;
+  /** What the nodes share (Redis, for several); in memory when absent. */
+  shared?: SharedState;
+  /** A room store for the in-memory default (tests). */
   store?: RoomStore;
   /** The built web app (`npm run build` writes it to dist/web). */
   webRoot?: string;
@@ -24,9 +28,10 @@ export interface AppOptions {
 
 export const callroomApp: FastifyPluginAsync<AppOptions> = async (app: FastifyInstance, options) => {
   const { config } = options;
-  const { metrics } = registerRealtime(app, config, options.store ?? new MemoryRoomStore());
+  const shared = options.shared ?? memoryState(nodeName(config.nodeId), options.store);
+  const { metrics } = registerRealtime(app, config, shared);
   await registerSecurityHeaders(app, config);
   registerApiRoutes(app, config, PEER_PATH);
-  registerHealthRoutes(app, config, metrics);
+  registerHealthRoutes(app, config, metrics, shared);
   await registerWebRoutes(app, options.webRoot ?? DEFAULT_WEB_ROOT);
 };

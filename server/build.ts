@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { callroomApp, type AppOptions } from './app.js';
+import { connectRedis } from './cluster/redis.js';
+import { nodeName } from './cluster/shared.js';
 
 export interface BuildOptions extends Omit<AppOptions, 'config'> {
   /** Where log lines go instead of stdout (tests read them). */
@@ -25,6 +27,10 @@ export async function buildServer(config: AppOptions['config'], options: BuildOp
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
-  await app.register(callroomApp, { config, store: options.store, webRoot: options.webRoot });
+  // With REDIS_URL, this node shares rooms, identities, ringing and the relay with the others.
+  const shared = config.redisUrl
+    ? await connectRedis({ url: config.redisUrl, node: nodeName(config.nodeId), reconnectGraceMs: config.reconnectGraceMs, log: app.log })
+    : undefined;
+  await app.register(callroomApp, { config, shared, store: options.store, webRoot: options.webRoot });
   return app;
 }

@@ -31,6 +31,10 @@ export interface Config {
   limits: Limits;
   /** Bearer token /metrics asks for; open when unset. */
   metricsToken: string | undefined;
+  /** Several nodes share rooms, identities, ringing and the PeerServer relay through this Redis. */
+  redisUrl: string | undefined;
+  /** This node's name (a label on /metrics); host, pid and random bytes when unset. */
+  nodeId: string | undefined;
 }
 
 /** Bounds on what one client address or one slow client can make the server hold. */
@@ -172,6 +176,20 @@ function metricsToken(env: Env): string | undefined {
   return token;
 }
 
+function redisUrl(env: Env): string | undefined {
+  const raw = env.REDIS_URL;
+  if (!raw) return undefined;
+  if (!/^rediss?:\/\/[^\s]+$/.test(raw)) throw new ConfigError('REDIS_URL must be redis://host:port (or rediss:// for TLS)');
+  return raw;
+}
+
+function nodeId(env: Env): string | undefined {
+  const raw = env.NODE_ID;
+  if (!raw) return undefined;
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) throw new ConfigError('NODE_ID must be 1 to 64 letters, digits, ".", "-" or "_"');
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const peerKey = env.PEER_KEY ?? 'peerjs';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(peerKey)) {
@@ -211,5 +229,7 @@ export function loadConfig(env: Env = process.env): Config {
       ringRetryMs: integer(env, 'RING_RETRY_SECONDS', 60, 1, 3600) * 1000,
     },
     metricsToken: metricsToken(env),
+    redisUrl: redisUrl(env),
+    nodeId: nodeId(env),
   };
 }

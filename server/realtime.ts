@@ -10,9 +10,8 @@ import { createMetrics, type AppMetrics } from './http/metrics.js';
 import { originPolicy } from './http/origins.js';
 import { routeUpgrades } from './http/upgrades.js';
 import { mountPeerServer } from './peer/peer-server.js';
-import type { RoomStore } from './rooms/store.js';
-import type { RoomServer, RoomSocket } from './signaling/context.js';
-import { Identities } from './signaling/identities.js';
+import type { SharedState } from './cluster/shared.js';
+import type { RoomServer } from './signaling/context.js';
 import { SOCKET_IO_PATH, createSocketServer } from './signaling/socket-server.js';
 
 export const PEER_PATH = '/peerjs';
@@ -23,10 +22,10 @@ declare module 'fastify' {
   }
 }
 
-export function registerRealtime(app: FastifyInstance, config: Config, store: RoomStore): { metrics: AppMetrics } {
+export function registerRealtime(app: FastifyInstance, config: Config, shared: SharedState): { metrics: AppMetrics } {
   const isOriginAllowed = originPolicy(config.allowedOrigins);
   // One authority over who is who: the room signaling writes it, the PeerServer obeys it.
-  const identities = new Identities<RoomSocket>();
+  const { identities } = shared;
   const peerServer = mountPeerServer(app.server, {
     path: PEER_PATH,
     key: config.peerKey,
@@ -37,18 +36,21 @@ export function registerRealtime(app: FastifyInstance, config: Config, store: Ro
     onDrop: (reason) => metrics.peerFrameDropped(reason),
     onRefused: (reason) => metrics.signaling.rejected('peer-connection', reason),
     log: app.log,
+    cluster: shared.peerCluster,
   });
-  const metrics = createMetrics({ sockets: () => io.engine.clientsCount, peers: () => peerServer.connectedCount(), store });
+  const metrics = createMetrics({ sockets: () => io.engine.clientsCount, peers: () => peerServer.connectedCount(), shared });
   const { io, handlers } = createSocketServer(app.server, {
     config,
-    store,
     peers: peerServer,
-    identities,
+    shared,
     metrics: metrics.signaling,
     log: app.log,
     isOriginAllowed,
   });
   app.decorate('io', io);
+  shared.onNodeLost?.((node, bindings) => {
+    handlers.adopt(bindings).catch((error: unknown) => app.log.warn({ err: error, node }, 'adopting a lost node failed'));
+  });
   routeUpgrades(app.server, SOCKET_IO_PATH, { path: peerServer.wsPath, handle: peerServer.handleUpgrade });
 
   // Long-lived connections close before Fastify waits for requests to end.
@@ -59,6 +61,7 @@ export function registerRealtime(app: FastifyInstance, config: Config, store: Ro
     handlers.close();
     peerServer.close();
   });
+  app.addHook('onClose', () => shared.close());
 
   // The PeerServer's own HTTP endpoints (its id and info routes) answer on its path.
   const peerHandler = (request: { raw: IncomingMessage }, reply: { hijack(): void; raw: ServerResponse }) => {

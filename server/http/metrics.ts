@@ -3,7 +3,7 @@
  * process (tests). Gauges are read from the live state at scrape time.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RoomStore } from '../rooms/store.js';
+import type { SharedState } from '../cluster/shared.js';
 
 export const KNOWN_EVENTS = new Set([
   'join-room',
@@ -43,8 +43,11 @@ export interface AppMetrics {
   peerFrameDropped(reason: string): void;
 }
 
-export function createMetrics(sources: { sockets: () => number; peers: () => number; store: RoomStore }): AppMetrics {
+export function createMetrics(sources: { sockets: () => number; peers: () => number; shared: SharedState }): AppMetrics {
+  const { shared } = sources;
   const registry = new Registry();
+  // With several nodes, every series says which node it is from (Prometheus scrapes each).
+  if (shared.latency) registry.setDefaultLabels({ node: shared.node });
   collectDefaultMetrics({ register: registry, prefix: 'callroom_' });
   const eventLabel = (event: string) => (KNOWN_EVENTS.has(event) ? event : 'unknown');
 
@@ -69,7 +72,7 @@ export function createMetrics(sources: { sockets: () => number; peers: () => num
     help: 'Rooms with at least one participant',
     registers: [registry],
     async collect() {
-      this.set((await sources.store.counts()).rooms);
+      this.set((await shared.store.counts()).rooms);
     },
   });
   new Gauge({
@@ -77,9 +80,22 @@ export function createMetrics(sources: { sockets: () => number; peers: () => num
     help: 'Participants in rooms',
     registers: [registry],
     async collect() {
-      this.set((await sources.store.counts()).participants);
+      this.set((await shared.store.counts()).participants);
     },
   });
+  if (shared.latency) {
+    const latency = shared.latency.bind(shared);
+    new Gauge({
+      name: 'callroom_redis_latency_seconds',
+      help: 'One PING to Redis, measured at scrape time (-1: unreachable)',
+      registers: [registry],
+      async collect() {
+        this.set(
+          await Promise.race([latency(), new Promise<number>((resolve) => setTimeout(() => resolve(-1), 1000).unref())]).catch(() => -1),
+        );
+      },
+    });
+  }
   const joins = new Counter({ name: 'callroom_joins_total', help: 'Accepted room joins', registers: [registry] });
   const rejected = new Counter({
     name: 'callroom_rejected_events_total',

@@ -20,7 +20,7 @@ import { refuseUpgrade } from '../http/upgrades.js';
 import { digestToken, type PeerPolicy } from '../signaling/identities.js';
 import { isValidPeerId } from '../signaling/validate.js';
 import { TokenBucket } from '../signaling/rate-limit.js';
-import type { Logger, PeerDirectory } from '../signaling/context.js';
+import type { Logger, PeerConnection, PeerDirectory } from '../signaling/context.js';
 
 /** Signaling messages (offers, answers, ICE candidates) a peer may send: generous bursts. */
 const PEER_MESSAGE_LIMIT: RateLimit = { burst: 200, perSecond: 50 };
@@ -41,7 +41,32 @@ export type DropReason =
   | 'recipient-not-in-room'
   | 'other-room'
   | 'queue-full'
-  | 'slow-reader';
+  | 'slow-reader'
+  | 'unavailable';
+
+/** A frame as PeerServer relays it: the sender's id set by the server, never by the client. */
+export interface RelayedFrame {
+  type: string;
+  src: string;
+  dst: string;
+  payload?: unknown;
+}
+
+/**
+ * The other nodes' PeerServers, through Redis (server/cluster/peer-cluster.ts); absent with one
+ * node. Each node announces the peers connected to it, and forwards a frame for a peer on
+ * another node to that node, which delivers it.
+ */
+export interface PeerCluster {
+  announce(peerId: string, connection: PeerConnection): Promise<void>;
+  withdraw(peerId: string): Promise<void>;
+  /** `peerId`'s connection and the node it is on, wherever it is. */
+  lookup(peerId: string): Promise<(PeerConnection & { node: string }) | undefined>;
+  readonly node: string;
+  forward(node: string, frame: RelayedFrame): Promise<void>;
+  /** Frames other nodes forward to this node's peers. */
+  onForward(deliver: (frame: RelayedFrame) => void): void;
+}
 
 /** What PeerServer's realm tells us about each connected peer. */
 interface PeerClient {
@@ -62,6 +87,8 @@ export interface PeerServerOptions {
   onDrop?: (reason: DropReason) => void;
   onRefused?: (reason: string) => void;
   log?: Pick<Logger, 'warn'>;
+  /** The PeerServers of the other nodes, when there are several. */
+  cluster?: PeerCluster;
 }
 
 export interface MountedPeerServer extends PeerDirectory {
@@ -165,21 +192,89 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
     res.status(400).type('text/plain').send('Bad request');
   });
 
+  const { cluster } = options;
+  /** Frames for a peer on no node yet (it is reconnecting): held a few seconds, counted in `queues`. */
+  const held = new Map<string, { since: number; frames: RelayedFrame[] }>();
+
   peerApp.on('connection', (client: PeerClient) => {
-    clients.set(client.getId(), client);
-    queues.forget(client.getId()); // PeerServer just delivered what it held for this peer
-    const resolvers = waiting.get(client.getId());
-    waiting.delete(client.getId());
+    const id = client.getId();
+    clients.set(id, client);
+    queues.forget(id); // PeerServer just delivered what it held for this peer
+    if (cluster) {
+      const connection = { tokenDigest: digestToken(client.getToken()), address: socketAddresses.get(client.getSocket() ?? {}) };
+      void cluster.announce(id, connection).catch(() => {});
+    }
+    const resolvers = waiting.get(id);
+    waiting.delete(id);
     resolvers?.forEach((resolve) => resolve());
   });
   peerApp.on('disconnect', (client: PeerClient) => {
-    if (clients.get(client.getId()) === client) clients.delete(client.getId());
+    if (clients.get(client.getId()) !== client) return;
+    clients.delete(client.getId());
+    void cluster?.withdraw(client.getId()).catch(() => {});
   });
   // A malformed frame must not take the process down; PeerServer re-emits socket errors here.
   peerApp.on('error', () => {});
 
-  /** Decides each frame before PeerServer sees it: relayed only inside a room, queued within bounds. */
-  function admitFrame(ws: WebSocket, srcId: string, srcDigest: string, bucket: TokenBucket, data: unknown): boolean {
+  /** Sends a frame to a peer connected here, as PeerServer would. */
+  function deliverHere(frame: RelayedFrame): boolean {
+    const socket = clients.get(frame.dst)?.getSocket() as WebSocket | null | undefined;
+    if (!socket) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
+  }
+  cluster?.onForward((frame) => {
+    if (!deliverHere(frame) && frame.type !== 'LEAVE') hold(frame, Date.now());
+  });
+
+  /** A frame for a peer on another node goes there; for a peer on no node, it waits a little. */
+  async function relayAcross(frame: RelayedFrame, now: number) {
+    const there = await cluster!.lookup(frame.dst);
+    if (there && there.node !== cluster!.node) return cluster!.forward(there.node, frame);
+    if (deliverHere(frame)) return;
+    if (frame.type !== 'LEAVE') hold(frame, now);
+  }
+
+  /** Holds a frame for a peer on no node; `since` is when its first frame came (kept across retries). */
+  function hold(frame: RelayedFrame, since: number) {
+    if (!queues.tryQueue(frame.dst, since)) return drop('queue-full');
+    const entry = held.get(frame.dst) ?? { since, frames: [] };
+    entry.frames.push(frame);
+    held.set(frame.dst, entry);
+  }
+
+  // Held frames are retried until their peer shows up on some node, then sent in order; after
+  // PeerServer's own queue lifetime, the sender hears EXPIRE as it would from PeerServer.
+  const retry = cluster
+    ? setInterval(() => {
+        const now = Date.now();
+        for (const [dst, entry] of held) {
+          held.delete(dst);
+          queues.forget(dst);
+          if (now - entry.since > QUEUE_LIFETIME_MS) {
+            for (const frame of entry.frames) deliverHere({ type: 'EXPIRE', src: frame.dst, dst: frame.src });
+            continue;
+          }
+          void (async () => {
+            const there = await cluster.lookup(dst);
+            const waitingStill: RelayedFrame[] = [];
+            for (const frame of entry.frames) {
+              if (there && there.node !== cluster.node) await cluster.forward(there.node, frame);
+              else if (!deliverHere(frame)) waitingStill.push(frame);
+            }
+            for (const frame of waitingStill) hold(frame, entry.since);
+          })().catch(() => drop('unavailable'));
+        }
+      }, 250)
+    : undefined;
+  retry?.unref();
+
+  /**
+   * Decides each frame before PeerServer sees it: relayed only inside a room, queued within
+   * bounds. Resolves true when PeerServer should take the frame; frames for peers on other
+   * nodes are sent there here, and resolve false.
+   */
+  async function admitFrame(ws: WebSocket, srcId: string, srcDigest: string, bucket: TokenBucket, data: unknown): Promise<boolean> {
     const now = Date.now();
     if (!bucket.take(now)) return (drop('rate-limited'), false);
     let frame: unknown;
@@ -189,7 +284,7 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
       return (drop('malformed'), false);
     }
     if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return (drop('malformed'), false);
-    const { type, dst } = frame as { type?: unknown; dst?: unknown };
+    const { type, dst, payload } = frame as { type?: unknown; dst?: unknown; payload?: unknown };
     if (type === 'HEARTBEAT') return true;
     if (typeof type !== 'string' || !RELAYED.has(type)) return (drop('unknown-type'), false);
     if (dst === undefined || dst === null || dst === '') {
@@ -201,23 +296,36 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
     if (typeof dst !== 'string') return (drop('malformed'), false);
     // Checked on every frame, not only at the upgrade: a socket PeerServer has forgotten must not
     // speak for an id that another token now holds.
-    const refusal = policy.relayRefusal(srcId, srcDigest, dst);
+    const refusal = await policy.relayRefusal(srcId, srcDigest, dst);
     if (refusal) return (drop(refusal), false);
-    if (!clients.has(dst) && type !== 'LEAVE' && !queues.tryQueue(dst, now)) return (drop('queue-full'), false);
+    if (clients.has(dst)) return true;
+    if (cluster) {
+      await relayAcross({ type, src: srcId, dst, payload }, now);
+      return false;
+    }
+    if (type !== 'LEAVE' && !queues.tryQueue(dst, now)) return (drop('queue-full'), false);
     return true;
   }
 
   function guard(ws: WebSocket, srcId: string, srcDigest: string) {
     const bucket = new TokenBucket(PEER_MESSAGE_LIMIT, Date.now());
     let warned = false;
+    // Frames are decided one after another, so they reach PeerServer in the order they came.
+    let line: Promise<unknown> = Promise.resolve();
     const emit = ws.emit.bind(ws);
     ws.emit = ((event: string, ...args: unknown[]) => {
-      if (event === 'message' && !admitFrame(ws, srcId, srcDigest, bucket, args[0])) {
-        if (!warned) options.log?.warn({ peer: srcId }, 'PeerServer frame dropped');
-        warned = true;
-        return false;
-      }
-      return emit(event, ...args);
+      if (event !== 'message') return emit(event, ...args);
+      line = line
+        .then(() => admitFrame(ws, srcId, srcDigest, bucket, args[0]))
+        .then(
+          (admitted) => {
+            if (admitted) return emit(event, ...args);
+            if (!warned) options.log?.warn({ peer: srcId }, 'PeerServer frame dropped');
+            warned = true;
+          },
+          () => drop('unavailable'),
+        );
+      return true;
     }) as typeof ws.emit;
     // A peer that stops reading is cut off before its unread frames pile up here.
     const send = ws.send.bind(ws);
@@ -232,6 +340,29 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
   }
 
   const wsPath = `${options.path.replace(/\/$/, '')}/peerjs`;
+
+  /** This node's connection of `peerId`, if it has one. */
+  function localConnection(peerId: string): PeerConnection | undefined {
+    const client = clients.get(peerId);
+    if (!client) return undefined;
+    // The socket PeerServer holds for the id now: an ID-TAKEN attempt's socket is never it.
+    return { tokenDigest: digestToken(client.getToken()), address: socketAddresses.get(client.getSocket() ?? {}) };
+  }
+
+  /** Resolves once `peerId` connects here, or after `ms`. */
+  function connectsHere(peerId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        waiting.get(peerId)?.delete(done);
+        if (waiting.get(peerId)?.size === 0) waiting.delete(peerId);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      if (!waiting.has(peerId)) waiting.set(peerId, new Set());
+      waiting.get(peerId)!.add(done);
+    });
+  }
 
   return {
     wsPath,
@@ -256,43 +387,46 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
       }
       socket.once('close', () => connections.close(address));
       wss.handleUpgrade(req, socket, head, (ws) => {
-        // An id bound to a member belongs to that member's token, even while its link is down.
         const tokenDigest = digestToken(query.token);
-        if (!policy.mayRegister(query.id, tokenDigest)) {
-          options.onRefused?.('id-taken');
-          ws.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
-          ws.close();
-          return;
-        }
         guard(ws, query.id, tokenDigest);
         socketAddresses.set(ws, address);
-        wss.emit('connection', ws, req);
+        // An id bound to a member belongs to that member's token, even while its link is down.
+        policy.mayRegister(query.id, tokenDigest).then(
+          (allowed) => {
+            if (ws.readyState !== ws.OPEN) return;
+            if (allowed) return void wss.emit('connection', ws, req);
+            options.onRefused?.('id-taken');
+            ws.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
+            ws.close();
+          },
+          () => {
+            // The directory is unreachable (Redis is down): the client retries, as after any drop.
+            options.onRefused?.('unavailable');
+            ws.close(1013, 'Try again later');
+          },
+        );
       });
     },
 
-    waitForPeer(peerId, ms) {
-      if (clients.has(peerId)) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const done = (connected: boolean) => {
-          clearTimeout(timer);
-          waiting.get(peerId)?.delete(onConnect);
-          if (waiting.get(peerId)?.size === 0) waiting.delete(peerId);
-          resolve(connected);
-        };
-        const onConnect = () => done(true);
-        const timer = setTimeout(() => done(false), ms);
-        if (!waiting.has(peerId)) waiting.set(peerId, new Set());
-        waiting.get(peerId)!.add(onConnect);
-      });
+    async waitForPeer(peerId, ms) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const here = localConnection(peerId);
+        if (here) return here;
+        const there = await cluster?.lookup(peerId);
+        if (there) return { tokenDigest: there.tokenDigest, address: there.address };
+        const left = deadline - Date.now();
+        if (left <= 0) return undefined;
+        // With other nodes, look again every 100 ms: the peer may connect to any of them.
+        await connectsHere(peerId, cluster ? Math.min(left, 100) : left);
+      }
     },
 
-    tokenOf: (peerId) => clients.get(peerId)?.getToken(),
-    // The socket PeerServer holds for the id now: an ID-TAKEN attempt's socket is never it.
-    addressOf: (peerId) => socketAddresses.get(clients.get(peerId)?.getSocket() ?? {}),
     connectedCount: () => clients.size,
 
     close() {
       queues.close();
+      clearInterval(retry);
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },

@@ -3,6 +3,7 @@
  * rule to one room atomically. The in-memory store is the embedded default; a shared store
  * (Redis) implements the same interface for several server processes.
  */
+import { newRingState, type RingState } from './ringing.js';
 import type { Room, RuleResult } from './rooms.js';
 
 export interface RoomStore {
@@ -33,5 +34,21 @@ export class MemoryRoomStore implements RoomStore {
     let participants = 0;
     for (const room of this.#rooms.values()) participants += room.participants.length;
     return { rooms: this.#rooms.size, participants };
+  }
+}
+
+/**
+ * Where the ringing state lives. Ringing rules mutate one `RingState` in place; the store runs
+ * each `rule` alone (one at a time across every node) and keeps what it did.
+ */
+export interface RingStore {
+  apply<T>(rule: (state: RingState) => T): Promise<T>;
+}
+
+export class MemoryRingStore implements RingStore {
+  readonly #state = newRingState();
+
+  async apply<T>(rule: (state: RingState) => T) {
+    return rule(this.#state);
   }
 }

@@ -13,21 +13,26 @@ import type { IceAnswer } from '../http/ice.js';
 import type { SignalingMetrics } from '../http/metrics.js';
 import type { AddressRateLimit } from '../http/per-address.js';
 import { fail, type Result } from '../rooms/result.js';
-import type { RoomStore } from '../rooms/store.js';
-import type { Identities } from './identities.js';
+import type { RingStore, RoomStore } from '../rooms/store.js';
+import type { IdentityDirectory } from './identities.js';
+import type { KnockDirectory } from './knocks.js';
 
 export type RoomServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type ClientEvent = keyof ClientToServerEvents;
 
+/** A peer id's live PeerServer connection, on whichever node holds it. */
+export interface PeerConnection {
+  /** SHA-256 of the token it connected with. */
+  tokenDigest: string;
+  /** The client address it connected from. */
+  address: string | undefined;
+}
+
 /** What the signaling layer needs to know about the PeerServer. */
 export interface PeerDirectory {
-  /** Resolves true once `peerId` is connected to the PeerServer (waiting at most `ms`). */
-  waitForPeer(peerId: string, ms: number): Promise<boolean>;
-  /** The token `peerId` is connected to the PeerServer with, if it is connected. */
-  tokenOf(peerId: string): string | undefined;
-  /** The client address `peerId` is connected to the PeerServer from, if it is connected. */
-  addressOf(peerId: string): string | undefined;
+  /** `peerId`'s PeerServer connection once it is there (waiting at most `ms`), or undefined. */
+  waitForPeer(peerId: string, ms: number): Promise<PeerConnection | undefined>;
 }
 
 export interface Logger {
@@ -37,9 +42,13 @@ export interface Logger {
 
 export interface RoomHandlerDeps {
   store: RoomStore;
+  /** Where ringing state lives (in this process unless given). */
+  ringStore?: RingStore;
   peers: PeerDirectory;
   /** Who is who; shared with the PeerServer, which obeys it. */
-  identities: Identities<RoomSocket>;
+  identities: IdentityDirectory;
+  /** Who waits behind each knock (a socket id, on any node). */
+  knocks: KnockDirectory;
   capacity: number;
   log: Logger;
   metrics?: SignalingMetrics;
@@ -60,8 +69,9 @@ export interface RoomHandlerDeps {
 
 /** Server-wide lookups the handlers share: who is who, who waits behind each knock, grace timers. */
 export interface Registry {
-  identities: Identities<RoomSocket>;
-  knocks: Map<string, RoomSocket>;
+  identities: IdentityDirectory;
+  knocks: KnockDirectory;
+  /** This node's reconnect-grace timers, by peer id. */
   graceTimers: Map<string, ReturnType<typeof setTimeout>>;
 }
 
@@ -87,6 +97,9 @@ export interface HandlerContext {
 
 const MAX_PENDING_EVENTS = 16;
 
+/** What a client hears when the shared store cannot be reached: it may retry. */
+export const UNAVAILABLE = { code: 'unavailable', message: 'The call server is having trouble; retrying…' } as const;
+
 export const newSecret = () => randomBytes(18).toString('base64url');
 
 /** The member is back, or gone for good: its grace timer, if any, is off. */
@@ -95,20 +108,41 @@ export function clearGrace(registry: Registry, peerId: string): void {
   registry.graceTimers.delete(peerId);
 }
 
-/** Tells whoever waits behind `knockId` the answer; they wait no more. */
-export function answerKnocker(registry: Registry, knockId: string, answer: KnockAnswer): void {
-  const knocker = registry.knocks.get(knockId);
-  registry.knocks.delete(knockId);
-  if (!knocker) return;
-  knocker.data.knock = undefined;
-  knocker.emit('knock-answered', answer);
+/** Tells whoever waits behind `knockId` the answer, on whichever node; they wait no more. */
+export async function answerKnocker(io: RoomServer, registry: Registry, knockId: string, answer: KnockAnswer): Promise<void> {
+  const socketId = await registry.knocks.take(knockId);
+  if (!socketId) return;
+  const local = io.sockets.sockets.get(socketId);
+  if (local) local.data.knock = undefined;
+  io.to(socketId).emit('knock-answered', answer);
 }
 
-/** A socket stops speaking for its participant (taken over, moved, removed): quietly, no leave announced. */
-export function detach(socket: RoomSocket, roomId: string): void {
-  socket.data.roomId = undefined;
-  socket.data.peerId = undefined;
-  void socket.leave(roomId);
+/** Where to emit to reach the socket speaking for `peerId` now, on any node (nowhere while it is away). */
+export async function toPeer(
+  io: RoomServer,
+  registry: Registry,
+  peerId: string | undefined,
+): Promise<ReturnType<RoomServer['to']> | undefined> {
+  const socketId = peerId === undefined ? undefined : (await registry.identities.get(peerId))?.socketId;
+  return socketId ? io.to(socketId) : undefined;
+}
+
+/**
+ * A socket stops speaking for its participant (taken over, moved, removed): quietly, no leave
+ * announced. A socket on this node forgets its room at once; one on another node leaves the
+ * Socket.IO room through the adapter, and its own handlers check the binding before they act.
+ */
+export function detach(io: RoomServer, socketId: string, roomId: string, options: { disconnect?: boolean } = {}): void {
+  const local = io.sockets.sockets.get(socketId);
+  if (local) {
+    local.data.roomId = undefined;
+    local.data.peerId = undefined;
+    void local.leave(roomId);
+    if (options.disconnect) local.disconnect(true);
+    return;
+  }
+  io.in(socketId).socketsLeave(roomId);
+  if (options.disconnect) io.in(socketId).disconnectSockets(true);
 }
 
 export function createContext(io: RoomServer, socket: RoomSocket, registry: Registry, deps: RoomHandlerDeps): HandlerContext {
@@ -172,7 +206,14 @@ export function handle<P, T>(
     const work = async () => {
       const parsed = parse(args);
       if (!parsed.ok) return ctx.reject(ack, event, parsed.error);
-      const result = await run(parsed.value);
+      let result: Result<T>;
+      try {
+        result = await run(parsed.value);
+      } catch (error) {
+        // The shared store is unreachable (Redis is down): the client hears it and retries.
+        ctx.deps.log.warn({ err: error, socket: ctx.socket.id, event }, 'room handler failed');
+        return ctx.reject(ack, event, UNAVAILABLE);
+      }
       if (!result.ok) return ctx.reject(ack, event, result.error);
       ctx.succeed(ack, result.value);
     };

@@ -4,7 +4,7 @@ import type { Knock } from '../../protocol/contract.js';
 import { answerKnock, knock, removeParticipant, setLocked, withdrawKnock } from '../rooms/lobby.js';
 import { fail, type Result } from '../rooms/result.js';
 import { normalizeName } from '../rooms/rooms.js';
-import { answerKnocker, clearGrace, detach, handle, handleMember, parse, newSecret, type HandlerContext } from './context.js';
+import { answerKnocker, clearGrace, detach, handle, handleMember, parse, newSecret, toPeer, type HandlerContext } from './context.js';
 import { isValidRoomId, isValidSecret } from './validate.js';
 
 function parseKnock([roomId, options]: unknown[]): Result<{ roomId: string; name: unknown; clientId: string | undefined }> {
@@ -20,14 +20,14 @@ function parseAnswer([knockId, admit]: unknown[]): Result<{ knockId: string; adm
 
 export function attachHostHandlers(ctx: HandlerContext): void {
   const { io, socket, registry, deps, now } = ctx;
-  const hostSocket = (hostPeerId: string | undefined) => registry.identities.socketOf(hostPeerId);
+  const host = (hostPeerId: string | undefined) => toPeer(io, registry, hostPeerId);
 
   handleMember(ctx, 'lock-room', parse.boolean('locked'), async (locked, { roomId, peerId }) => {
     const result = await deps.store.update(roomId, (room) => setLocked(room, peerId, locked, newSecret));
     if (!result.ok) return result;
     io.to(roomId).emit('room-updated', result.value.info);
     // Unlocking lets everyone who was waiting in.
-    for (const { knock: k, ticket } of result.value.admitted) answerKnocker(registry, k.knockId, { admitted: true, ticket });
+    for (const { knock: k, ticket } of result.value.admitted) await answerKnocker(io, registry, k.knockId, { admitted: true, ticket });
     return { ok: true, value: result.value.info };
   });
 
@@ -37,9 +37,9 @@ export function attachHostHandlers(ctx: HandlerContext): void {
     const result = await deps.store.update(roomId, (room) => knock(room, entry, clientId));
     if (!result.ok) return result;
     socket.data.knock = { roomId, knockId: entry.knockId };
-    registry.knocks.set(entry.knockId, socket);
+    await registry.knocks.set(entry.knockId, socket.id);
     // "NAME wants to join" reaches the host even with every panel closed.
-    hostSocket(result.room?.hostPeerId)?.emit('knocking', entry);
+    (await host(result.room?.hostPeerId))?.emit('knocking', entry);
     return { ok: true, value: { knockId: entry.knockId } };
   });
 
@@ -47,9 +47,9 @@ export function attachHostHandlers(ctx: HandlerContext): void {
     const waiting = socket.data.knock;
     if (!waiting) return;
     socket.data.knock = undefined;
-    registry.knocks.delete(waiting.knockId);
+    await registry.knocks.take(waiting.knockId);
     const result = await deps.store.update(waiting.roomId, (room) => withdrawKnock(room, waiting.knockId));
-    if (result.ok && result.value && result.room) hostSocket(result.room.hostPeerId)?.emit('knock-withdrawn', waiting.knockId);
+    if (result.ok && result.value && result.room) (await host(result.room.hostPeerId))?.emit('knock-withdrawn', waiting.knockId);
   }
 
   handle(ctx, 'cancel-knock', parse.nothing, async () => {
@@ -61,7 +61,7 @@ export function attachHostHandlers(ctx: HandlerContext): void {
   handleMember(ctx, 'answer-knock', parseAnswer, async ({ knockId, admit }, { roomId, peerId }) => {
     const result = await deps.store.update(roomId, (room) => answerKnock(room, peerId, knockId, admit, newSecret));
     if (!result.ok) return result;
-    answerKnocker(registry, knockId, { admitted: admit, ticket: result.value.ticket });
+    await answerKnocker(io, registry, knockId, { admitted: admit, ticket: result.value.ticket });
     socket.emit('knock-withdrawn', knockId);
     return { ok: true, value: null };
   });
@@ -70,13 +70,13 @@ export function attachHostHandlers(ctx: HandlerContext): void {
     const result = await deps.store.update(roomId, (room) => removeParticipant(room, peerId, target));
     if (!result.ok) return result;
     // The removed person's binding ends with their seat: their id and token open nothing here.
-    const removed = registry.identities.socketOf(target);
-    registry.identities.release(target, roomId);
+    const removed = await registry.identities.get(target);
+    await registry.identities.release(target, roomId);
     clearGrace(registry, target);
-    if (removed) {
-      // Their socket leaves the room quietly; the room hears it as a departure.
-      detach(removed, roomId);
-      removed.emit('removed');
+    if (removed?.socketId && removed.roomId === roomId) {
+      // Their socket leaves the room quietly, on whichever node; the room hears it as a departure.
+      detach(io, removed.socketId, roomId);
+      io.to(removed.socketId).emit('removed');
     }
     io.to(roomId).emit('user-disconnected', target, 'left');
     deps.log.info({ room: roomId, peer: target, by: peerId }, 'participant removed');

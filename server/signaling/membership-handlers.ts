@@ -20,6 +20,7 @@ import {
   answerKnocker,
   clearGrace,
   detach,
+  toPeer,
   handle,
   handleMember,
   parse,
@@ -29,10 +30,11 @@ import {
   type RoomHandlerDeps,
   type RoomServer,
 } from './context.js';
-import { digestToken } from './identities.js';
+import { digestToken, type Binding } from './identities.js';
 import { parseJoinArgs, parseMediaState } from './validate.js';
 
 const DEFAULT_JOIN_CHAT_BYTES = 32 * 1024;
+const DEFAULT_GRACE_MS = 30_000;
 
 /** Only an explicit goodbye is leaving; every other drop (a closed transport, a ping timeout, a
  * server restart) may come back within the reconnect grace. */
@@ -67,31 +69,36 @@ async function depart(
 ) {
   const result = await deps.store.update(roomId, rule);
   if (!result.ok || !result.value) return;
-  registry.identities.release(peerId, roomId);
+  await registry.identities.release(peerId, roomId);
   clearGrace(registry, peerId);
   io.to(roomId).emit('user-disconnected', peerId, reason);
   deps.log.info({ room: roomId, peer: peerId, reason }, 'participant left');
   if (result.value.newHost && result.room) {
     io.to(roomId).emit('room-updated', roomInfo(result.room));
     // The new host now answers the knocks that were waiting for the old one.
-    const host = registry.identities.socketOf(result.value.newHost);
+    const host = await toPeer(io, registry, result.value.newHost);
     result.room.lobby.forEach((knock) => host?.emit('knocking', knock));
   }
   // Nobody inherits an empty room's lobby: its lock is gone with it, so those waiting are told.
-  for (const knock of result.value.orphanedKnocks) answerKnocker(registry, knock.knockId, { admitted: false, reason: 'ended' });
+  for (const knock of result.value.orphanedKnocks) {
+    await answerKnocker(io, registry, knock.knockId, { admitted: false, reason: 'ended' });
+  }
 }
 
 export function attachMembershipHandlers(ctx: HandlerContext): void {
   const { io, socket, registry, deps, now } = ctx;
   const { store, peers, capacity, log } = deps;
   const { identities } = registry;
-  const graceMs = deps.reconnectGraceMs ?? 30_000;
+  const graceMs = deps.reconnectGraceMs ?? DEFAULT_GRACE_MS;
 
-  /** This socket leaves its room, if it is in one. */
+  /** This socket leaves its room, if it is in one and still speaks for its participant. */
   async function leave(reason: 'left' | 'disconnected') {
     const member = ctx.member();
     if (!member) return;
-    detach(socket, member.roomId);
+    detach(io, socket.id, member.roomId);
+    // Taken over from another node meanwhile: the participant is someone else's to end.
+    const bound = await identities.get(member.peerId);
+    if (bound && bound.roomId === member.roomId && bound.socketId !== socket.id) return;
     await depart(io, registry, deps, member.roomId, member.peerId, reason, (room) => leaveRoom(room, member.peerId));
   }
 
@@ -107,33 +114,28 @@ export function attachMembershipHandlers(ctx: HandlerContext): void {
         error: { code: 'peer-not-connected', message: 'Connect to the PeerServer with this peer id before joining' },
       } as const;
       // The token is the proof of identity: an id bound to a member opens only to its token.
-      const heldByAnother = () => {
-        const bound = identities.get(peerId);
+      const heldByAnother = async () => {
+        const bound = await identities.get(peerId);
         return !!bound && (options.peerToken === undefined || digestToken(options.peerToken) !== bound.tokenDigest);
       };
-      if (heldByAnother()) return taken;
-      if (!(await peers.waitForPeer(peerId, deps.peerWaitMs ?? 3000))) return notConnected;
-      if (heldByAnother()) return taken; // again: the wait let other events run
-      let token = options.peerToken;
-      if (token === undefined) {
-        // A classic client sends none and proves nothing but where it connects from: it takes on
-        // the token of a PeerServer connection only if that connection comes from its own address.
-        if (peers.addressOf(peerId) !== socket.handshake.address) return taken;
-        token = peers.tokenOf(peerId);
-      } else if (peers.tokenOf(peerId) !== token) {
+      if (await heldByAnother()) return taken;
+      const connection = await peers.waitForPeer(peerId, deps.peerWaitMs ?? 3000);
+      if (!connection) return notConnected;
+      if (await heldByAnother()) return taken; // again: the wait let other events run
+      // A classic client sends no token and proves nothing but where it connects from: it takes
+      // on the token of a PeerServer connection only if that connection comes from its own address.
+      if (options.peerToken === undefined && connection.address !== socket.handshake.address) return taken;
+      if (options.peerToken !== undefined && digestToken(options.peerToken) !== connection.tokenDigest) {
         return { ok: false, error: { code: 'invalid-peer', message: 'That peer id belongs to someone else' } };
       }
-      if (token === undefined) return notConnected;
-      const tokenDigest = digestToken(token);
-      const bound = identities.get(peerId);
+      const { tokenDigest } = connection;
+      const bound = await identities.get(peerId);
 
-      if (bound && bound.socket !== socket) {
-        // The proven owner, from another socket. Into the same room it is a reconnect: the old
-        // socket stops speaking for it. Into another room it is a move: a proper leave first.
-        if (bound.socket) {
-          detach(bound.socket, bound.roomId);
-          bound.socket.disconnect(true);
-        }
+      if (bound && bound.socketId !== socket.id) {
+        // The proven owner, from another socket (on any node). Into the same room it is a
+        // reconnect: the old socket stops speaking for it. Into another room it is a move: a
+        // proper leave first.
+        if (bound.socketId) detach(io, bound.socketId, bound.roomId, { disconnect: true });
         if (bound.roomId !== roomId) {
           await depart(io, registry, deps, bound.roomId, peerId, 'left', (room) => leaveRoom(room, peerId));
         }
@@ -149,7 +151,7 @@ export function attachMembershipHandlers(ctx: HandlerContext): void {
       const { self, others, rejoined } = result.value;
       clearGrace(registry, peerId);
       // Bound before anyone hears of it, so their calls to this peer are relayed at once.
-      identities.bind({ peerId, roomId, tokenDigest, socket });
+      await identities.bind({ peerId, roomId, tokenDigest, socketId: socket.id });
       socket.data.roomId = roomId;
       socket.data.peerId = peerId;
       await socket.join(roomId);
@@ -199,25 +201,50 @@ export function attachMembershipHandlers(ctx: HandlerContext): void {
 
   /** A drop: the seat, the host role and the admission wait for the same token to come back. */
   async function keepSeat(member: Member, reason: string) {
-    detach(socket, member.roomId);
-    const since = now();
-    const away = await store.update(member.roomId, (room) => markAway(room, member.peerId, since));
-    const binding = identities.get(member.peerId);
-    if (!away.ok || !away.value) {
-      // No seat to keep (removed meanwhile): nothing is bound to this socket any more.
-      if (binding?.socket === socket) identities.release(member.peerId, member.roomId);
-      return;
-    }
-    if (binding?.socket === socket) binding.socket = undefined;
+    detach(io, socket.id, member.roomId);
+    // Only the socket that speaks for the participant may put it away: one taken over is done.
+    if (!(await identities.markAway(member.peerId, socket.id))) return;
     log.info({ room: member.roomId, peer: member.peerId, reason }, 'participant away');
-    clearGrace(registry, member.peerId);
-    const timer = setTimeout(() => {
-      registry.graceTimers.delete(member.peerId);
-      void depart(io, registry, deps, member.roomId, member.peerId, 'disconnected', (room) => expireAway(room, member.peerId, since)).catch(
-        (error: unknown) => log.warn({ err: error }, 'grace expiry failed'),
-      );
-    }, graceMs);
-    timer.unref();
-    registry.graceTimers.set(member.peerId, timer);
+    await startGrace(io, registry, deps, member, now());
+  }
+}
+
+/**
+ * `member` is away since `since`: it keeps its seat for the grace, then leaves unless a socket (on
+ * any node) speaks for it again by then.
+ */
+async function startGrace(io: RoomServer, registry: Registry, deps: RoomHandlerDeps, member: Member, since: number) {
+  const away = await deps.store.update(member.roomId, (room) => markAway(room, member.peerId, since));
+  if (!away.ok || !away.value) {
+    // No seat to keep (removed meanwhile): nothing is bound to this socket any more.
+    await registry.identities.release(member.peerId, member.roomId);
+    return;
+  }
+  clearGrace(registry, member.peerId);
+  const timer = setTimeout(() => {
+    registry.graceTimers.delete(member.peerId);
+    void expire(member, since).catch((error: unknown) => deps.log.warn({ err: error }, 'grace expiry failed'));
+  }, deps.reconnectGraceMs ?? DEFAULT_GRACE_MS);
+  timer.unref();
+  registry.graceTimers.set(member.peerId, timer);
+
+  /** The grace is over: still away (no socket speaks for it, on any node), the participant leaves. */
+  async function expire(member: Member, since: number) {
+    const bound = await registry.identities.get(member.peerId);
+    if (bound?.socketId && bound.roomId === member.roomId) return;
+    await depart(io, registry, deps, member.roomId, member.peerId, 'disconnected', (room) => expireAway(room, member.peerId, since));
+  }
+}
+
+/**
+ * Another node stopped (its heartbeat lapsed): this node takes on the members it held. Each is
+ * away from now, and keeps its seat for the grace, as after any drop; those who reconnect through
+ * a live node meanwhile are recognised by their tokens.
+ */
+export async function adoptMembers(io: RoomServer, registry: Registry, deps: RoomHandlerDeps, bindings: Binding[]): Promise<void> {
+  const since = (deps.now ?? Date.now)();
+  for (const binding of bindings) {
+    if (binding.socketId && !(await registry.identities.markAway(binding.peerId, binding.socketId))) continue;
+    await startGrace(io, registry, deps, { roomId: binding.roomId, peerId: binding.peerId }, since);
   }
 }

@@ -3,23 +3,26 @@
  * (membership, chat, host, ringing, ICE) share server/signaling/context.ts and import nothing
  * back from here.
  */
-import { newRingState } from '../rooms/ringing.js';
+import { MemoryRingStore } from '../rooms/store.js';
 import { attachChatHandlers } from './chat-handlers.js';
 import { createContext, type Registry, type RoomHandlerDeps, type RoomServer } from './context.js';
 import { attachHostHandlers } from './host-handlers.js';
 import { attachIceHandlers } from './ice-handlers.js';
-import { attachMembershipHandlers } from './membership-handlers.js';
+import type { Binding } from './identities.js';
+import { adoptMembers, attachMembershipHandlers } from './membership-handlers.js';
 import { attachRingHandlers, type RingDeps } from './ring-handlers.js';
 
 export interface RoomHandlers {
+  /** Another node stopped: this one starts the reconnect grace of the members it held. */
+  adopt(bindings: Binding[]): Promise<void>;
   /** Stops the grace and ring timers (the app is closing). */
   close(): void;
 }
 
 export function registerRoomHandlers(io: RoomServer, deps: RoomHandlerDeps): RoomHandlers {
-  const registry: Registry = { identities: deps.identities, knocks: new Map(), graceTimers: new Map() };
+  const registry: Registry = { identities: deps.identities, knocks: deps.knocks, graceTimers: new Map() };
   const ringing: RingDeps = {
-    state: newRingState(),
+    store: deps.ringStore ?? new MemoryRingStore(),
     timers: new Map(),
     directoryOn: deps.ringDirectory ?? false,
     timeoutMs: deps.ringTimeoutMs,
@@ -34,6 +37,7 @@ export function registerRoomHandlers(io: RoomServer, deps: RoomHandlerDeps): Roo
     if (deps.ice) attachIceHandlers(ctx, deps.ice);
   });
   return {
+    adopt: (bindings) => adoptMembers(io, registry, deps, bindings),
     close() {
       registry.graceTimers.forEach((timer) => clearTimeout(timer));
       registry.graceTimers.clear();

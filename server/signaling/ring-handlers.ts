@@ -21,9 +21,11 @@ import {
   type Ring,
   type RingState,
 } from '../rooms/ringing.js';
+import type { RingStore } from '../rooms/store.js';
 
 export interface RingDeps {
-  state: RingState;
+  /** Where the ringing state lives (this process, or Redis for several nodes). */
+  store: RingStore;
   timers: Map<string, ReturnType<typeof setTimeout>>;
   directoryOn: boolean;
   /** How long an unanswered ring rings (30 s; shorter in tests). */
@@ -61,18 +63,22 @@ function parseRingAnswer([ringId, accept]: unknown[]): Result<{ ringId: string; 
 
 export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
   const { io, socket, deps } = ctx;
-  const { state } = ring;
+  const apply = <T>(rule: (state: RingState) => T) => ring.store.apply(rule);
   const toSockets = (ids: string[], end: RingEnd) => ids.forEach((id) => io.to(id).emit('ring-ended', end));
+  // A ring's timer lives on the node that started it; any node may end the ring before it fires.
   const clearTimer = (ringId: string) => {
     clearTimeout(ring.timers.get(ringId));
     ring.timers.delete(ringId);
   };
-  const note = (ended: Ring, outcome: RingOutcome) => noteRingOutcome(state, ended, outcome, ctx.now(), ring.retryBaseMs);
+  const note = (state: RingState, ended: Ring, outcome: RingOutcome) => noteRingOutcome(state, ended, outcome, ctx.now(), ring.retryBaseMs);
   /** Rings to a person whose last tab is gone end for the caller as "no answer". */
-  const endOrphaned = (orphaned: Ring[]) => {
+  const endOrphaned = (state: RingState, orphaned: Ring[]) => {
+    for (const r of orphaned) note(state, r, 'no-answer');
+    return orphaned;
+  };
+  const tellOrphaned = (orphaned: Ring[]) => {
     for (const r of orphaned) {
       clearTimer(r.ringId);
-      note(r, 'no-answer');
       io.to(r.callerSocket).emit('ring-ended', { ringId: r.ringId, outcome: 'no-answer' });
     }
   };
@@ -83,71 +89,78 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     ctx,
     'become-reachable',
     parseReachable,
-    ({ handle: h, name, deviceKey }) => {
-      const result = becomeReachable(state, h, normalizeName(name), deviceKey, socket.id);
+    async ({ handle: h, name, deviceKey }) => {
+      const result = await apply((state) => {
+        const became = becomeReachable(state, h, normalizeName(name), deviceKey, socket.id);
+        return became.ok ? { ok: true as const, value: endOrphaned(state, became.value.orphaned) } : became;
+      });
       if (!result.ok) return result;
-      endOrphaned(result.value.orphaned); // this tab was the last one of another handle
+      tellOrphaned(result.value); // this tab was the last one of another handle
       return { ok: true, value: { handle: h } };
     },
     immediate,
   );
 
   /** This tab is no longer reachable (it stopped, or closed): end the rings it was part of. */
-  function forgetSocket() {
-    const { placed, orphaned } = dropSocket(state, socket.id);
-    for (const r of placed) {
+  async function forgetSocket() {
+    const { placed, orphaned } = await apply((state) => {
+      const dropped = dropSocket(state, socket.id);
+      const placedTo = dropped.placed.map((r) => ({ ring: r, callee: state.reachable.get(r.handle)?.sockets ?? [] }));
+      return { placed: placedTo, orphaned: endOrphaned(state, dropped.orphaned) };
+    });
+    for (const { ring: r, callee } of placed) {
       clearTimer(r.ringId);
-      const callee = state.reachable.get(r.handle);
-      if (callee) toSockets(callee.sockets, { ringId: r.ringId, outcome: 'cancelled' });
+      toSockets(callee, { ringId: r.ringId, outcome: 'cancelled' });
     }
-    endOrphaned(orphaned);
+    tellOrphaned(orphaned);
   }
 
   handle(
     ctx,
     'stop-reachable',
     parse.nothing,
-    () => {
-      forgetSocket();
+    async () => {
+      await forgetSocket();
       return { ok: true, value: null };
     },
     immediate,
   );
 
   socket.on('set-busy', (busy) => {
-    if (typeof busy === 'boolean') setBusy(state, socket.id, busy);
+    if (typeof busy === 'boolean') void apply((state) => setBusy(state, socket.id, busy)).catch(() => {});
   });
+
+  /** The ring nobody answered in time ends, on whichever node it is ended. */
+  async function timeOut(ringId: string, callerSocket: string) {
+    const ended = await apply((state) => {
+      const result = endRing(state, ringId, 'timeout');
+      if (result.ok) note(state, result.value.ring, 'no-answer');
+      return result;
+    });
+    if (!ended.ok) return;
+    toSockets([callerSocket, ...(ended.value.callee?.sockets ?? [])], { ringId, outcome: 'no-answer' });
+  }
 
   handle(
     ctx,
     'ring',
     parseRing,
-    ({ handle: h, callerName }) => {
+    async ({ handle: h, callerName }) => {
       // The back-off is keyed by the client's address, so a new connection does not escape it.
       // Behind a reverse proxy this is the proxy's address, shared by every caller (see README).
       const callerAddress = socket.handshake.address;
-      const result = startRing(state, {
-        ringId: randomUUID(),
-        handle: h,
-        callerSocket: socket.id,
-        callerName,
-        startedAt: ctx.now(),
-        callerAddress,
-      });
+      const result = await apply((state) =>
+        startRing(state, { ringId: randomUUID(), handle: h, callerSocket: socket.id, callerName, startedAt: ctx.now(), callerAddress }),
+      );
       if (!result.ok) return result;
       const { ring: started, callee } = result.value;
       callee.sockets.forEach((id) => io.to(id).emit('incoming-ring', { ringId: started.ringId, callerName }));
-      ring.timers.set(
-        started.ringId,
-        setTimeout(() => {
-          ring.timers.delete(started.ringId);
-          const ended = endRing(state, started.ringId, 'timeout');
-          if (!ended.ok) return;
-          note(ended.value.ring, 'no-answer');
-          const end: RingEnd = { ringId: started.ringId, outcome: 'no-answer' };
-          toSockets([started.callerSocket, ...(ended.value.callee?.sockets ?? [])], end);
-        }, ring.timeoutMs ?? RING_TIMEOUT_MS),
-      );
+      const timer = setTimeout(() => {
+        ring.timers.delete(started.ringId);
+        void timeOut(started.ringId, started.callerSocket).catch((error: unknown) => deps.log.warn({ err: error }, 'ring timeout failed'));
+      }, ring.timeoutMs ?? RING_TIMEOUT_MS);
+      timer.unref();
+      ring.timers.set(started.ringId, timer);
       deps.log.info({ ring: started.ringId }, 'ringing');
       return { ok: true, value: { ringId: started.ringId, calleeName: callee.name } };
     },
@@ -158,8 +171,8 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     ctx,
     'cancel-ring',
     parse.string('Name the ring'),
-    (ringId) => {
-      const ended = endRing(state, ringId, { socketId: socket.id, role: 'caller' });
+    async (ringId) => {
+      const ended = await apply((state) => endRing(state, ringId, { socketId: socket.id, role: 'caller' }));
       if (!ended.ok) return ended;
       clearTimer(ringId);
       toSockets(ended.value.callee?.sockets ?? [], { ringId, outcome: 'cancelled' });
@@ -169,11 +182,14 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
   );
 
   handle(ctx, 'answer-ring', parseRingAnswer, async ({ ringId, accept }): Promise<Result<RingEnd>> => {
-    const ended = endRing(state, ringId, { socketId: socket.id, role: 'callee' });
+    const ended = await apply((state) => {
+      const result = endRing(state, ringId, { socketId: socket.id, role: 'callee' });
+      if (result.ok) note(state, result.value.ring, accept ? 'accepted' : 'declined');
+      return result;
+    });
     if (!ended.ok) return ended;
     clearTimer(ringId);
     const { ring: answered, callee } = ended.value;
-    note(answered, accept ? 'accepted' : 'declined');
     const otherTabs = (callee?.sockets ?? []).filter((id) => id !== socket.id);
     toSockets(otherTabs, { ringId, outcome: 'answered-elsewhere' });
     if (!accept) {
@@ -185,7 +201,9 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     const tickets: [string, string] = [newSecret(), newSecret()];
     await deps.store.update(roomId, () => ({ ok: true, room: privateRoom(roomId, tickets), value: null }));
     setTimeout(() => {
-      void deps.store.update(roomId, (room) => ({ ok: true, room: room?.participants.length ? room : undefined, value: null }));
+      void deps.store
+        .update(roomId, (room) => ({ ok: true, room: room?.participants.length ? room : undefined, value: null }))
+        .catch(() => {});
     }, PRIVATE_ROOM_GRACE_MS).unref();
     io.to(answered.callerSocket).emit('ring-ended', { ringId, outcome: 'accepted', roomId, ticket: tickets[0] });
     return { ok: true, value: { ringId, outcome: 'accepted', roomId, ticket: tickets[1] } };
@@ -195,12 +213,12 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     ctx,
     'list-reachable',
     parse.nothing,
-    () => {
+    async () => {
       if (!ring.directoryOn) return fail('directory-off', 'This server does not list who is reachable');
-      return { ok: true, value: directory(state) };
+      return { ok: true, value: await apply(directory) };
     },
     immediate,
   );
 
-  socket.on('disconnect', forgetSocket);
+  socket.on('disconnect', () => void forgetSocket().catch((error: unknown) => deps.log.warn({ err: error }, 'ring cleanup failed')));
 }

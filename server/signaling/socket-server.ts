@@ -9,18 +9,17 @@ import type { SignalingMetrics } from '../http/metrics.js';
 import { iceAnswer } from '../http/ice.js';
 import { AddressRateLimit, ConnectionCounter, clientAddress } from '../http/per-address.js';
 import { guardEvents } from './event-guard.js';
-import type { Identities } from './identities.js';
-import type { Logger, PeerDirectory, RoomServer, RoomSocket } from './context.js';
+import type { SharedState } from '../cluster/shared.js';
+import type { Logger, PeerDirectory, RoomServer } from './context.js';
 import { registerRoomHandlers, type RoomHandlers } from './register.js';
-import type { RoomStore } from '../rooms/store.js';
 
 export const SOCKET_IO_PATH = '/socket.io/';
 
 export interface SocketServerDeps {
   config: Config;
-  store: RoomStore;
+  /** The rooms, ringing, identities, knocks and (with several nodes) the adapter. */
+  shared: SharedState;
   peers: PeerDirectory;
-  identities: Identities<RoomSocket>;
   metrics: SignalingMetrics;
   log: Logger;
   isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
@@ -49,6 +48,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
   const io: RoomServer = new SocketIOServer(httpServer, {
     path: SOCKET_IO_PATH,
     maxHttpBufferSize: config.maxMessageBytes,
+    ...(deps.shared.adapter ? { adapter: deps.shared.adapter } : {}),
     // We route upgrades ourselves (server/http/upgrades.ts); engine.io must not close the PeerServer's.
     destroyUpgrade: false,
     pingInterval: 10_000,
@@ -97,9 +97,11 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
   });
   io.on('connection', (socket) => guardEvents(socket, { limits: config.rateLimits, metrics: deps.metrics, log: deps.log }));
   const handlers = registerRoomHandlers(io, {
-    store: deps.store,
+    store: deps.shared.store,
+    ringStore: deps.shared.ringStore,
     peers: deps.peers,
-    identities: deps.identities,
+    identities: deps.shared.identities,
+    knocks: deps.shared.knocks,
     capacity: config.roomCapacity,
     log: deps.log,
     metrics: deps.metrics,

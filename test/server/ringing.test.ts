@@ -9,6 +9,7 @@ import type { Ack, ErrorBody, JoinedRoom, RingEnd } from '../../protocol/contrac
 import { attachRingHandlers, type RingDeps } from '../../server/signaling/ring-handlers.js';
 import type { HandlerContext, RoomServer } from '../../server/signaling/context.js';
 import { becomeReachable, dropSocket, endRing, newRingState, normalizeHandle, setBusy, startRing } from '../../server/rooms/ringing.js';
+import { MemoryRingStore } from '../../server/rooms/store.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type TestServer } from '../helpers/server.js';
 
 const ring = (ringId: string, handle: string, callerSocket: string) => ({
@@ -216,7 +217,8 @@ describe('ring handlers with a back-off from their deps', () => {
   let url: string;
   let clock = 1_000_000;
   const sockets: ClientSocket[] = [];
-  const ringDeps: RingDeps = { state: newRingState(), timers: new Map(), directoryOn: false, retryBaseMs: 200 };
+  const ringStore = new MemoryRingStore();
+  const ringDeps: RingDeps = { store: ringStore, timers: new Map(), directoryOn: false, retryBaseMs: 200 };
   before(async () => {
     const http = createServer();
     io = new Server(http) as RoomServer;
@@ -262,7 +264,7 @@ describe('ring handlers with a back-off from their deps', () => {
       return ack.ok ? 'ok' : ack.error.code;
     };
     await decline(await open());
-    const [address] = [...ringDeps.state.retries.keys()];
+    const [address] = await ringStore.apply((state) => [...state.retries.keys()]);
     assert.match(address ?? '', /127\.0\.0\.1 pia$/, 'keyed by the handshake address and the handle');
     clock += 199;
     assert.equal(await ringCode(await open()), 'rate-limited');

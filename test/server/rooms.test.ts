@@ -12,7 +12,7 @@ import {
   updateMedia,
   type Room,
 } from '../../server/rooms/rooms.js';
-import { Identities, digestToken } from '../../server/signaling/identities.js';
+import { MemoryIdentities, digestToken } from '../../server/signaling/identities.js';
 import { recentChat } from '../../server/signaling/membership-handlers.js';
 import { MemoryRoomStore } from '../../server/rooms/store.js';
 import { parseJoinArgs, parseMediaState } from '../../server/signaling/validate.js';
@@ -274,28 +274,36 @@ describe('the chat in a join answer', () => {
 });
 
 describe('identities', () => {
-  it('binds an id to one token and relays only within one room', () => {
-    const ids = new Identities<string>();
-    ids.bind({ peerId: 'a', roomId: 'r1', tokenDigest: digestToken('ta'), socket: 's1' });
-    ids.bind({ peerId: 'b', roomId: 'r1', tokenDigest: digestToken('tb'), socket: 's2' });
-    ids.bind({ peerId: 'c', roomId: 'r2', tokenDigest: digestToken('tc'), socket: undefined });
-    assert.ok(ids.mayRegister('a', digestToken('ta')));
-    assert.ok(!ids.mayRegister('a', digestToken('tx')));
-    assert.ok(ids.mayRegister('free', digestToken('anything')));
-    assert.equal(ids.relayRefusal('a', digestToken('ta'), 'b'), undefined);
-    assert.equal(ids.relayRefusal('a', digestToken('ta'), 'c'), 'other-room');
-    assert.equal(ids.relayRefusal('x', digestToken('tx'), 'a'), 'sender-not-in-room');
-    assert.equal(ids.relayRefusal('a', digestToken('ta'), 'x'), 'recipient-not-in-room');
-    assert.equal(ids.relayRefusal('a', digestToken('an-old-socket'), 'b'), 'sender-not-in-room', 'only the bound token speaks for the id');
+  it('binds an id to one token and relays only within one room', async () => {
+    const ids = new MemoryIdentities();
+    await ids.bind({ peerId: 'a', roomId: 'r1', tokenDigest: digestToken('ta'), socketId: 's1' });
+    await ids.bind({ peerId: 'b', roomId: 'r1', tokenDigest: digestToken('tb'), socketId: 's2' });
+    await ids.bind({ peerId: 'c', roomId: 'r2', tokenDigest: digestToken('tc'), socketId: undefined });
+    assert.ok(await ids.mayRegister('a', digestToken('ta')));
+    assert.ok(!(await ids.mayRegister('a', digestToken('tx'))));
+    assert.ok(await ids.mayRegister('free', digestToken('anything')));
+    assert.equal(await ids.relayRefusal('a', digestToken('ta'), 'b'), undefined);
+    assert.equal(await ids.relayRefusal('a', digestToken('ta'), 'c'), 'other-room');
+    assert.equal(await ids.relayRefusal('x', digestToken('tx'), 'a'), 'sender-not-in-room');
+    assert.equal(await ids.relayRefusal('a', digestToken('ta'), 'x'), 'recipient-not-in-room');
+    assert.equal(
+      await ids.relayRefusal('a', digestToken('an-old-socket'), 'b'),
+      'sender-not-in-room',
+      'only the bound token speaks for the id',
+    );
+    // Only the socket that speaks for an id may put it away.
+    assert.equal(await ids.markAway('a', 's-other'), false);
+    assert.equal(await ids.markAway('a', 's1'), true);
+    assert.equal((await ids.get('a'))?.socketId, undefined);
     // Releasing for a room the id has moved on from keeps the newer binding.
-    ids.bind({ peerId: 'a', roomId: 'r2', tokenDigest: digestToken('ta'), socket: 's3' });
-    ids.release('a', 'r1');
-    assert.equal(ids.get('a')?.roomId, 'r2');
-    ids.release('a', 'r2');
-    assert.equal(ids.get('a'), undefined);
+    await ids.bind({ peerId: 'a', roomId: 'r2', tokenDigest: digestToken('ta'), socketId: 's3' });
+    await ids.release('a', 'r1');
+    assert.equal((await ids.get('a'))?.roomId, 'r2');
+    await ids.release('a', 'r2');
+    assert.equal(await ids.get('a'), undefined);
     assert.ok(
-      ids.mayRegister('__proto__', digestToken('t')) &&
-        ids.relayRefusal('__proto__', digestToken('t'), 'constructor') === 'sender-not-in-room',
+      (await ids.mayRegister('__proto__', digestToken('t'))) &&
+        (await ids.relayRefusal('__proto__', digestToken('t'), 'constructor')) === 'sender-not-in-room',
     );
   });
 });

@@ -1,0 +1,107 @@
+/**
+ * Several nodes on one Redis (REDIS_URL): the rooms, ringing, identities and knocks
+ * (redis-stores.ts, redis-identities.ts), the PeerServer relay (peer-cluster.ts), Socket.IO's
+ * broadcasts (@socket.io/redis-streams-adapter, which resumes its stream after a Redis outage),
+ * and a heartbeat per node, so that when a node dies a live one starts the reconnect grace of the
+ * members it held.
+ *
+ * Commands fail at once while Redis is unreachable (no offline queue): a join then gets a clear
+ * "unavailable" error and the client retries; calls in progress keep their media, which is peer
+ * to peer. The clients reconnect by themselves when Redis is back.
+ */
+import { createClient } from '@redis/client';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { RedisIdentities, RedisKnocks } from './redis-identities.js';
+import { RedisPeerCluster } from './peer-cluster.js';
+import { RedisRingStore, RedisRoomStore, type Redis } from './redis-stores.js';
+import type { SharedState } from './shared.js';
+
+export const KEY_PREFIX = 'callroom:';
+const HEARTBEAT_MS = 2000;
+/** A node whose heartbeat is older than this is lost. */
+const NODE_LOST_MS = 3 * HEARTBEAT_MS;
+
+export interface RedisOptions {
+  url: string;
+  node: string;
+  reconnectGraceMs: number;
+  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+function client(url: string, log: RedisOptions['log']): Redis {
+  const redis = createClient({
+    url,
+    // Fail at once while Redis is down, instead of queueing work nobody will wait for.
+    disableOfflineQueue: true,
+    pingInterval: 5000,
+    socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
+  }) as unknown as Redis;
+  let reported = false;
+  redis.on('error', (error: Error) => {
+    if (!reported) log.warn({ err: error.message }, 'Redis unreachable; retrying');
+    reported = true;
+  });
+  redis.on('ready', () => {
+    if (reported) log.info({}, 'Redis reachable again');
+    reported = false;
+  });
+  return redis;
+}
+
+export async function connectRedis(options: RedisOptions): Promise<SharedState> {
+  const { node, log } = options;
+  const redis = client(options.url, log);
+  const subscriber = client(options.url, log);
+  const adapterClient = client(options.url, log);
+  await Promise.all([redis.connect(), subscriber.connect(), adapterClient.connect()]);
+
+  const identities = new RedisIdentities(redis, KEY_PREFIX, node, Math.ceil(options.reconnectGraceMs * 1.5) + 10_000);
+  const peerCluster = new RedisPeerCluster(redis, subscriber, KEY_PREFIX, node);
+  await peerCluster.listen();
+
+  // The heartbeat: each node says it is alive; each watches the others.
+  const lostListeners: Array<Parameters<NonNullable<SharedState['onNodeLost']>>[0]> = [];
+  const nodesKey = `${KEY_PREFIX}nodes`;
+  const beat = async () => {
+    const now = Date.now();
+    await redis.sendCommand(['HSET', nodesKey, node, String(now)]);
+    const beats = (await redis.sendCommand(['HGETALL', nodesKey])) as string[];
+    for (let i = 0; i + 1 < beats.length; i += 2) {
+      const other = beats[i]!;
+      if (other === node || now - Number(beats[i + 1]) < NODE_LOST_MS) continue;
+      // One live node takes over the lost node's members: whoever removes it from the list.
+      if ((await redis.sendCommand<number>(['HDEL', nodesKey, other])) !== 1) continue;
+      const bindings = await identities.boundOn(other);
+      log.warn({ node: other, members: bindings.length }, 'node lost: its members keep their seats for the reconnect grace');
+      lostListeners.forEach((listener) => listener(other, bindings));
+    }
+  };
+  const heartbeat = setInterval(() => void beat().catch(() => {}), HEARTBEAT_MS);
+  heartbeat.unref();
+  await beat();
+
+  return {
+    node,
+    store: new RedisRoomStore(redis, KEY_PREFIX),
+    ringStore: new RedisRingStore(redis, KEY_PREFIX),
+    identities,
+    knocks: new RedisKnocks(redis, KEY_PREFIX),
+    peerCluster,
+    adapter: createAdapter(adapterClient, { streamName: `${KEY_PREFIX}socket.io` }),
+    ready: () => redis.isReady && subscriber.isReady,
+    async latency() {
+      const started = process.hrtime.bigint();
+      await redis.sendCommand(['PING']);
+      return Number(process.hrtime.bigint() - started) / 1e9;
+    },
+    onNodeLost: (listener) => void lostListeners.push(listener),
+    async close() {
+      clearInterval(heartbeat);
+      identities.close();
+      peerCluster.close();
+      // The heartbeat stops, and is not withdrawn: a live node adopts this node's members (their
+      // sockets were just closed) and ends their grace if they do not come back.
+      await Promise.all([redis, subscriber, adapterClient].map((c) => c.close().catch(() => {})));
+    },
+  };
+}
