@@ -80,6 +80,19 @@ export class RedisPeerCluster implements PeerCluster {
     this.#deliver = deliver;
   }
 
+  /** A lost node's peers are connected nowhere: their announcements go. */
+  async forgetNode(node: string) {
+    let cursor = '0';
+    do {
+      const [next, keys] = (await this.redis.sendCommand(['SCAN', cursor, 'MATCH', `${this.prefix}conn:*`, 'COUNT', '1000'])) as [
+        string,
+        string[],
+      ];
+      cursor = next;
+      for (const key of keys) await this.redis.sendCommand(['EVAL', WITHDRAW, '1', key, node]);
+    } while (cursor !== '0');
+  }
+
   async #refresh() {
     if (!this.#local.size) return;
     const multi = this.redis.multi();

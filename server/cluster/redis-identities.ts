@@ -45,14 +45,12 @@ export class RedisIdentities implements IdentityDirectory {
   }
 
   async get(peerId: string): Promise<StoredBinding | undefined> {
-    return this.#parse(peerId, (await this.redis.sendCommand(['HGETALL', this.#key(peerId)])) as string[]);
+    return this.#parse(peerId, (await this.redis.sendCommand(['HGETALL', this.#key(peerId)])) as Record<string, string>);
   }
 
-  #parse(peerId: string, flat: string[] | null): StoredBinding | undefined {
-    if (!flat?.length) return undefined;
-    const fields: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-    if (!fields.roomId || !fields.tokenDigest) return undefined;
+  /** HGETALL's answer (a map: node-redis decodes it as an object) as a binding. */
+  #parse(peerId: string, fields: Record<string, string> | null): StoredBinding | undefined {
+    if (!fields?.roomId || !fields.tokenDigest) return undefined;
     return { peerId, roomId: fields.roomId, tokenDigest: fields.tokenDigest, socketId: fields.socketId || undefined, node: fields.node };
   }
 
@@ -89,7 +87,7 @@ export class RedisIdentities implements IdentityDirectory {
       .multi()
       .addCommand(['HGETALL', this.#key(src)])
       .addCommand(['HGETALL', this.#key(dst)])
-      .exec()) as unknown as [string[], string[]];
+      .exec()) as unknown as [Record<string, string>, Record<string, string>];
     return relayRefusal(this.#parse(src, from), srcDigest, this.#parse(dst, to));
   }
 

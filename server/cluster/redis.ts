@@ -28,11 +28,11 @@ export interface RedisOptions {
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
-function client(url: string, log: RedisOptions['log']): Redis {
+function client(url: string, log: RedisOptions['log'], queueWhileDown = false): Redis {
   const redis = createClient({
     url,
-    // Fail at once while Redis is down, instead of queueing work nobody will wait for.
-    disableOfflineQueue: true,
+    // Our commands fail at once while Redis is down, instead of queueing work nobody will wait for.
+    disableOfflineQueue: !queueWhileDown,
     pingInterval: 5000,
     socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
   }) as unknown as Redis;
@@ -45,6 +45,14 @@ function client(url: string, log: RedisOptions['log']): Redis {
     if (reported) log.info({}, 'Redis reachable again');
     reported = false;
   });
+  // The adapter makes its own clients with duplicate(); a client with no 'error' listener takes
+  // the process down when Redis goes away, so each gets one.
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
+    const copy = duplicate(...args);
+    copy.on('error', () => {});
+    return copy;
+  }) as Redis['duplicate'];
   return redis;
 }
 
@@ -52,7 +60,10 @@ export async function connectRedis(options: RedisOptions): Promise<SharedState> 
   const { node, log } = options;
   const redis = client(options.url, log);
   const subscriber = client(options.url, log);
-  const adapterClient = client(options.url, log);
+  // The adapter's stream reader retries a failed read at once, in a loop: with commands failing
+  // at once that loop would spin and starve the process for the whole outage. Its commands wait
+  // for Redis to come back instead.
+  const adapterClient = client(options.url, log, true);
   await Promise.all([redis.connect(), subscriber.connect(), adapterClient.connect()]);
 
   const identities = new RedisIdentities(redis, KEY_PREFIX, node, Math.ceil(options.reconnectGraceMs * 1.5) + 10_000);
@@ -65,12 +76,12 @@ export async function connectRedis(options: RedisOptions): Promise<SharedState> 
   const beat = async () => {
     const now = Date.now();
     await redis.sendCommand(['HSET', nodesKey, node, String(now)]);
-    const beats = (await redis.sendCommand(['HGETALL', nodesKey])) as string[];
-    for (let i = 0; i + 1 < beats.length; i += 2) {
-      const other = beats[i]!;
-      if (other === node || now - Number(beats[i + 1]) < NODE_LOST_MS) continue;
+    const beats = (await redis.sendCommand(['HGETALL', nodesKey])) as Record<string, string>;
+    for (const [other, at] of Object.entries(beats)) {
+      if (other === node || now - Number(at) < NODE_LOST_MS) continue;
       // One live node takes over the lost node's members: whoever removes it from the list.
       if ((await redis.sendCommand<number>(['HDEL', nodesKey, other])) !== 1) continue;
+      await peerCluster.forgetNode(other);
       const bindings = await identities.boundOn(other);
       log.warn({ node: other, members: bindings.length }, 'node lost: its members keep their seats for the reconnect grace');
       lostListeners.forEach((listener) => listener(other, bindings));
@@ -101,7 +112,7 @@ export async function connectRedis(options: RedisOptions): Promise<SharedState> 
       peerCluster.close();
       // The heartbeat stops, and is not withdrawn: a live node adopts this node's members (their
       // sockets were just closed) and ends their grace if they do not come back.
-      await Promise.all([redis, subscriber, adapterClient].map((c) => c.close().catch(() => {})));
+      for (const c of [redis, subscriber, adapterClient]) c.destroy();
     },
   };
 }

@@ -7,42 +7,10 @@ import assert from 'node:assert/strict';
 import { connect as tcpConnect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import type { Ack, JoinedRoom, JoinOptions, KnockAnswer, Participant } from '../../protocol/contract.js';
+import type { Ack, KnockAnswer, Participant } from '../../protocol/contract.js';
+import { dropConnection, eventuallyMatches, join, member, record, until } from '../helpers/members.js';
 import { freePort, spawnServer } from '../helpers/process.js';
-import {
-  connectPeer,
-  connectSocket,
-  once,
-  startServer,
-  uniqueId,
-  type ClientSocket,
-  type RawPeer,
-  type TestServer,
-} from '../helpers/server.js';
-
-interface Member {
-  socket: ClientSocket;
-  peer: RawPeer;
-  joined: JoinedRoom;
-}
-
-const join = async (socket: ClientSocket, roomId: string, peerId: string, options: JoinOptions = {}) =>
-  (await socket.timeout(5000).emitWithAck('join-room', roomId, peerId, options)) as Ack<JoinedRoom>;
-
-async function member(server: TestServer, roomId: string, name: string, extra: JoinOptions = {}): Promise<Member> {
-  const peer = await connectPeer(server.url, uniqueId(name));
-  const socket = await connectSocket(server.url);
-  const answer = await join(socket, roomId, peer.id, { name, peerToken: peer.token, ...extra });
-  assert.ok(answer.ok, `${name} joins: ${JSON.stringify(answer)}`);
-  return { socket, peer, joined: answer.data };
-}
-
-/** Collects what a socket hears, to assert later that something never arrived. */
-function record(socket: ClientSocket) {
-  const heard: Array<[string, unknown[]]> = [];
-  socket.onAny((event: string, ...args: unknown[]) => heard.push([event, args]));
-  return heard;
-}
+import { connectPeer, connectSocket, once, startServer, uniqueId, type TestServer } from '../helpers/server.js';
 
 /** A raw HTTP upgrade; resolves with the status line and whether the server closed the socket. */
 function rawUpgrade(port: number, path: string): Promise<{ status: string; closed: boolean }> {
@@ -67,19 +35,6 @@ function rawUpgrade(port: number, path: string): Promise<{ status: string; close
         `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     );
   });
-}
-
-/** Waits (at most 5 s: a guard against hanging, not a timing) until `check` holds. */
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 50 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(await check(), 'condition never held');
-}
-
-const eventuallyMatches = (url: string, pattern: RegExp) => until(async () => pattern.test(await (await fetch(`${url}/metrics`)).text()));
-
-/** Drops a socket's connection the way a network change does: no goodbye, the transport just closes. */
-function dropConnection(socket: ClientSocket) {
-  (socket.io.engine as unknown as { close(): void }).close();
 }
 
 describe('one identity, one room', () => {
