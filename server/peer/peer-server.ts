@@ -30,6 +30,8 @@ const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
 const QUEUE_LIFETIME_MS = 6000;
 const TOKEN_PATTERN = /^[A-Za-z0-9]{1,64}$/;
 const KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** How long a new PeerServer connection waits for an unreachable identity directory. */
+const REGISTER_WAIT_MS = 30_000;
 
 /** Why a frame was not relayed (a label of callroom_peer_frames_dropped_total). */
 export type DropReason =
@@ -341,6 +343,33 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
 
   const wsPath = `${options.path.replace(/\/$/, '')}/peerjs`;
 
+  /**
+   * Hands the socket to PeerServer once the id is known to be this token's to take, or answers
+   * ID-TAKEN. While the identity directory cannot be reached (Redis is down) the socket waits,
+   * asking again every half second for at most REGISTER_WAIT_MS, then closes (1013, try again):
+   * an id is never handed out unchecked.
+   */
+  async function decideRegistration(ws: WebSocket, req: IncomingMessage, peerId: string, tokenDigest: string) {
+    const deadline = Date.now() + REGISTER_WAIT_MS;
+    for (;;) {
+      try {
+        const allowed = await policy.mayRegister(peerId, tokenDigest);
+        if (ws.readyState !== ws.OPEN) return;
+        if (allowed) return void wss.emit('connection', ws, req);
+        options.onRefused?.('id-taken');
+        ws.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
+        return ws.close();
+      } catch {
+        if (ws.readyState !== ws.OPEN) return;
+        if (Date.now() > deadline) {
+          options.onRefused?.('unavailable');
+          return ws.close(1013, 'Try again later');
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
   /** This node's connection of `peerId`, if it has one. */
   function localConnection(peerId: string): PeerConnection | undefined {
     const client = clients.get(peerId);
@@ -391,20 +420,7 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
         guard(ws, query.id, tokenDigest);
         socketAddresses.set(ws, address);
         // An id bound to a member belongs to that member's token, even while its link is down.
-        policy.mayRegister(query.id, tokenDigest).then(
-          (allowed) => {
-            if (ws.readyState !== ws.OPEN) return;
-            if (allowed) return void wss.emit('connection', ws, req);
-            options.onRefused?.('id-taken');
-            ws.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
-            ws.close();
-          },
-          () => {
-            // The directory is unreachable (Redis is down): the client retries, as after any drop.
-            options.onRefused?.('unavailable');
-            ws.close(1013, 'Try again later');
-          },
-        );
+        void decideRegistration(ws, req, query.id, tokenDigest);
       });
     },
 

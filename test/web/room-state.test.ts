@@ -154,6 +154,16 @@ describe('room state', () => {
     assert.equal(reduceRoom(noticed, { type: 'notice', notice: 'relay-failed' }), noticed);
   });
 
+  it("forgets the server's trouble once a join is answered, but not a relay problem", () => {
+    const troubled = run([{ type: 'joining' }, { type: 'notice', notice: 'server-trouble' }]);
+    assert.equal(troubled.notice, 'server-trouble');
+    assert.equal(reduceRoom(troubled, { type: 'joined', joined: joinedRoom() }).notice, undefined);
+    const relay = reduceRoom(inCall(), { type: 'notice', notice: 'relay-failed' });
+    assert.equal(reduceRoom(relay, { type: 'rejoined', joined: joinedRoom(), stillConnected: [] }).notice, 'relay-failed');
+    const again = reduceRoom(inCall(), { type: 'notice', notice: 'server-trouble' });
+    assert.equal(reduceRoom(again, { type: 'rejoined', joined: joinedRoom(), stillConnected: [] }).notice, undefined);
+  });
+
   describe('chat', () => {
     it('adds messages from the room, keeping the last ones', () => {
       let state = inCall({ chat: [] });

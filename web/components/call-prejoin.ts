@@ -15,6 +15,8 @@ export interface PrejoinView {
   /** The name typed so far. */
   name: string;
   joining: boolean;
+  /** The server cannot serve the join yet and we are retrying. */
+  trouble: boolean;
   link: string;
   onNameInput: (name: string) => void;
   onJoin: () => void;
@@ -22,7 +24,9 @@ export interface PrejoinView {
   onToggleVideo: (event: CustomEvent<ToggleDetail>) => void;
 }
 
-export function renderPrejoin({ media, name, joining, link, onNameInput, onJoin, onToggleAudio, onToggleVideo }: PrejoinView) {
+export const SERVER_TROUBLE = 'The call server is having trouble; retrying…';
+
+export function renderPrejoin({ media, name, joining, trouble, link, onNameInput, onJoin, onToggleAudio, onToggleVideo }: PrejoinView) {
   const submit = (event: Event) => {
     event.preventDefault();
     onJoin();
@@ -55,6 +59,7 @@ export function renderPrejoin({ media, name, joining, link, onNameInput, onJoin,
         <media-controls ?audio-enabled=${media.audioEnabled} ?video-enabled=${media.videoEnabled}
           @toggle-audio=${onToggleAudio} @toggle-video=${onToggleVideo}></media-controls>
         <p class="problem" role="alert" ?hidden=${!media.problem}>${media.problem}</p>
+        <p class="problem trouble" role="status" ?hidden=${!trouble}>${SERVER_TROUBLE}</p>
         <button class="primary" type="submit" ?disabled=${joining}>${joining ? 'Joining…' : 'Join'}</button>
         <share-link .link=${link}></share-link>
       </form>

@@ -116,6 +116,7 @@ export class CallRoom extends LitElement {
         media: this.#media.state,
         name: this._name,
         joining: state.status === 'joining',
+        trouble: state.status === 'joining' && state.notice === 'server-trouble',
         link: this._link,
         onNameInput: (name) => (this._name = name),
         onJoin: () => void this._join(),

@@ -28,12 +28,14 @@ import './media-controls.js';
 import './people-panel.js';
 import './share-link.js';
 import './video-tile.js';
+import { SERVER_TROUBLE } from './call-prejoin.js';
 
 /** The speaking controller's key for one's own stream. */
 const SELF = 'self';
 
 const NOTICE_TEXT: Record<CallNotice, string> = {
   'relay-failed': 'Could not connect through the relay server (TURN). Ask whoever runs this call server to check its TURN settings.',
+  'server-trouble': SERVER_TROUBLE,
 };
 
 const NO_MEDIA: LocalMediaState = { stream: undefined, audioEnabled: false, videoEnabled: false, problem: undefined, starting: false };

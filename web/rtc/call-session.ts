@@ -17,6 +17,9 @@ import { PeerMesh } from './peer-mesh.js';
 import { createPeerJsPeer } from './peerjs-peer.js';
 import { RoomSignaling, SignalingError } from './room-signaling.js';
 import { initialRoomState, reduceRoom, type CallError, type EndStatus, type RoomEvent, type RoomState } from './room-state.js';
+
+/** A PeerServer that has not let us in after this long is having trouble (we keep waiting). */
+const SLOW_OPEN_MS = 4000;
 import { fetchServerConfig } from './server-config.js';
 
 export interface CallSessionOptions {
@@ -97,8 +100,10 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
         (iceServers) => mesh.setIceServers(iceServers),
       );
       this.#iceRefresh.start(ice.ttlSeconds);
-      // The PeerServer must know our id before anyone in the room tries to call it.
-      await mesh.open();
+      // The PeerServer must know our id before anyone in the room tries to call it. It waits
+      // while the server cannot check ids (its Redis is down): after a few seconds, say so.
+      const slow = setTimeout(() => this.#dispatch({ type: 'notice', notice: 'server-trouble' }), SLOW_OPEN_MS);
+      await mesh.open().finally(() => clearTimeout(slow));
       this.#listen(signaling, mesh);
 
       const joined = await this.#enter(signaling, mesh);
@@ -204,6 +209,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     signaling.on('knock-withdrawn', (knockId) => this.#dispatch({ type: 'knock-gone', knockId }));
     signaling.on('removed', () => void this.#end('removed'));
     // Back online but no longer a member (the grace ran out in a locked room, say): say why.
+    signaling.on('trouble', () => this.#dispatch({ type: 'notice', notice: 'server-trouble' }));
     signaling.on('rejoin-failed', (code, message) => void this.#end('failed', { code, message }));
     signaling.on('connection', (connected) => this.#dispatch({ type: 'connection', connected }));
   }

@@ -36,6 +36,8 @@ export interface SignalingEvents extends Record<string, unknown[]> {
   removed: [];
   /** Back online, the server would not take us back (the grace ran out, say): the call is over. */
   'rejoin-failed': [code: string, message: string];
+  /** The server cannot reach its shared store (several nodes, Redis down): we keep retrying. */
+  trouble: [];
 }
 
 /** Answers to a rejoin that no retry will change. */
@@ -51,6 +53,9 @@ export class SignalingError extends Error {
 }
 
 const ACK_TIMEOUT_MS = 8000;
+/** A join the server cannot serve yet ('unavailable') is tried again, for about three minutes. */
+const UNAVAILABLE_RETRIES = 45;
+const retryDelay = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 4000)));
 
 export class RoomSignaling extends Emitter<SignalingEvents> {
   #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -97,11 +102,18 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
   /** Joins; a rejoin after a reconnect reads the microphone and camera from `media` (LocalMedia's). */
   async join(roomId: string, peerId: string, options: JoinOptions, media?: () => MediaState): Promise<JoinedRoom> {
     this.#joinArgs = { roomId, peerId, options, media };
-    try {
-      return await this.#join();
-    } catch (error) {
-      this.#joinArgs = undefined;
-      throw error;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#join();
+      } catch (error) {
+        if (error instanceof SignalingError && error.code === 'unavailable' && attempt < UNAVAILABLE_RETRIES) {
+          this.emit('trouble');
+          await retryDelay(attempt);
+          continue;
+        }
+        this.#joinArgs = undefined;
+        throw error;
+      }
     }
   }
 
@@ -215,7 +227,8 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
           this.emit('rejoin-failed', code, (error as Error).message);
           return;
         }
-        await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 4000)));
+        if (code === 'unavailable') this.emit('trouble');
+        await retryDelay(attempt);
       }
     }
   }

@@ -15,7 +15,7 @@ export type SessionStatus = 'idle' | 'joining' | 'knocking' | 'joined' | 'reconn
 export type EndStatus = 'left' | 'denied' | 'removed' | 'failed';
 
 /** A problem with the call that is not fatal; the UI puts it in words. */
-export type CallNotice = 'relay-failed';
+export type CallNotice = 'relay-failed' | 'server-trouble';
 
 export interface RemoteParticipant extends Participant {
   stream: MediaStream | undefined;
@@ -103,6 +103,7 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
       return {
         ...state,
         status: 'joined',
+        notice: settled(state.notice),
         self: withoutMedia(joined.self),
         room: joined.room,
         chat: joined.chat.map(sent),
@@ -120,6 +121,7 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
       return {
         ...state,
         status: 'joined',
+        notice: settled(state.notice),
         self: withoutMedia(joined.self),
         room: joined.room,
         lobby: joined.lobby,
@@ -172,6 +174,9 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
       return { ...state, lobby: state.lobby.filter((k) => k.knockId !== event.knockId) };
   }
 }
+
+/** The server's trouble is over once it answered a join. */
+const settled = (notice: CallNotice | undefined) => (notice === 'server-trouble' ? undefined : notice);
 
 function withStatus(state: RoomState, status: SessionStatus): RoomState {
   return state.status === status ? state : { ...state, status };
