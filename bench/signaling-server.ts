@@ -7,6 +7,9 @@
  *   peer id: this measures the room signaling, not the PeerServer.
  * - `bare`: the same Fastify + Socket.IO with no rules: join-room joins the Socket.IO room, tells
  *   the room `user-connected` and acks; leave-room the reverse.
+ * - `redis`: `app` with everything shared through Redis (REDIS_URL), as the app runs with
+ *   several nodes: the Redis room store, ringing, identities and knocks, and the Socket.IO
+ *   Redis streams adapter. Run one per node, each with its own NODE_ID.
  *
  * It prints `LISTENING <port>` and answers `GET /__bench/stats[?gc=1]` with its own
  * process.memoryUsage() and process.cpuUsage() (after a full GC with gc=1). That endpoint exists
@@ -20,13 +23,14 @@ import Fastify from 'fastify';
 import { Server as SocketIOServer } from 'socket.io';
 import type { RoomServer } from '../server/signaling/context.js';
 import { registerRoomHandlers } from '../server/signaling/register.js';
-import { MemoryIdentities, digestToken } from '../server/signaling/identities.js';
-import { MemoryKnocks } from '../server/signaling/knocks.js';
+import { digestToken } from '../server/signaling/identities.js';
+import { connectRedis } from '../server/cluster/redis.js';
+import { memoryState } from '../server/cluster/shared.js';
 import { MemoryRoomStore } from '../server/rooms/store.js';
 
 const mode = process.argv[2];
-if (mode !== 'app' && mode !== 'bare') {
-  console.error('usage: signaling-server.ts app|bare');
+if (mode !== 'app' && mode !== 'bare' && mode !== 'redis') {
+  console.error('usage: signaling-server.ts app|bare|redis (redis: REDIS_URL and NODE_ID in the environment)');
   process.exit(2);
 }
 
@@ -34,21 +38,27 @@ const silentLogger = { info() {}, warn() {} };
 
 async function main() {
   const app = Fastify({ logger: false });
+  const shared =
+    mode === 'redis'
+      ? await connectRedis({ url: process.env.REDIS_URL!, node: process.env.NODE_ID!, reconnectGraceMs: 30_000, log: silentLogger })
+      : memoryState('bench', new MemoryRoomStore());
   // The app's Socket.IO options (server/signaling/socket-server.ts), minus the origin checks.
   const io: RoomServer = new SocketIOServer(app.server, {
     path: '/socket.io/',
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,
     pingTimeout: 5_000,
+    ...(shared.adapter ? { adapter: shared.adapter } : {}),
   });
 
-  if (mode === 'app') {
+  if (mode === 'app' || mode === 'redis') {
     registerRoomHandlers(io, {
-      store: new MemoryRoomStore(),
+      store: shared.store,
+      ringStore: shared.ringStore,
       // The bench's clients are peer-<i> with token tok<i>: a PeerServer that knows them all.
       peers: { waitForPeer: async (peerId) => ({ tokenDigest: digestToken(`tok${peerId.split('x').pop()}`), address: undefined }) },
-      identities: new MemoryIdentities(),
-      knocks: new MemoryKnocks(),
+      identities: shared.identities,
+      knocks: shared.knocks,
       capacity: 6,
       log: silentLogger,
     });

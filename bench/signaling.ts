@@ -15,14 +15,13 @@
  * and after 1,000 clients show what one client costs by kind of object (BENCH_HEAP_DETAIL=0: skip).
  * A level during which other processes used more than 15 % of the CPU is repeated (twice at most).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { connectSocket, type ClientSocket } from '../test/helpers/server.js';
+import { join, startBenchServer, type Mode } from './signaling-lib.js';
 import { perClient, summarizeSnapshot } from './heap-summary.js';
 import {
   DISTURBED_PERCENT,
-  ROOT,
   fmt,
   foreignCpu,
   heading,
@@ -37,74 +36,13 @@ import {
 } from './lib.js';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '1000,5000,10000').split(',').map(Number);
-const MODES = ['app', 'bare'] as const;
-type Mode = (typeof MODES)[number];
+const MODES = ['app', 'bare'] as const satisfies readonly Mode[];
 const BATCH = 200;
 const ROOM_SIZE = 4;
 const IDLE_SECONDS = 10;
 const PROBE_RATE = 100; // joins per second at steady state
 const PROBE_SECONDS = 5;
 const HEAP_DETAIL_CLIENTS = 1000;
-
-interface ServerStats {
-  memory: NodeJS.MemoryUsage;
-  cpu: NodeJS.CpuUsage;
-  clients: number;
-  uptime: number;
-  loopDelayMs: { p50: number; p99: number; max: number };
-  gcPausesMs: { count: number; max: number; total: number };
-}
-
-interface BenchServer {
-  url: string;
-  child: ChildProcess;
-  stats(options?: { gc?: boolean; reset?: boolean }): Promise<ServerStats>;
-  heapSnapshot(): Promise<string>;
-  kill(): Promise<void>;
-}
-
-async function startBenchServer(mode: Mode): Promise<BenchServer> {
-  const command = `ulimit -n 65535 2>/dev/null || ulimit -n $(ulimit -Hn); exec node --expose-gc --import tsx bench/signaling-server.ts ${mode}`;
-  const child = spawn('bash', ['-c', command], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /LISTENING (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    child,
-    async stats({ gc = false, reset = false } = {}) {
-      const query = new URLSearchParams({ ...(gc && { gc: '1' }), ...(reset && { reset: '1' }) });
-      const response = await fetch(`${url}/__bench/stats?${query}`);
-      return (await response.json()) as ServerStats;
-    },
-    async heapSnapshot() {
-      const response = await fetch(`${url}/__bench/heap-snapshot`);
-      return ((await response.json()) as { file: string }).file;
-    },
-    kill: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
-  };
-}
-
-const joinOptions = (i: number) => ({ name: `Client ${i}`, audio: true, video: true, peerToken: `tok${i}` });
-
-async function join(socket: ClientSocket, roomId: string, peerId: string, i: number): Promise<number> {
-  const started = performance.now();
-  const answer = await socket.timeout(10_000).emitWithAck('join-room', roomId, peerId, joinOptions(i));
-  if (!answer.ok) throw new Error(`join refused: ${answer.error.code}`);
-  return performance.now() - started;
-}
 
 type HeapDetail = Array<{ what: string; countPerClient: number; bytesPerClient: number }>;
 
@@ -341,7 +279,7 @@ runMain(async () => {
     ),
   );
 
-  const heap: Record<Mode, HeapDetail> = { app: [], bare: [] };
+  const heap: Partial<Record<Mode, HeapDetail>> = {};
   if (process.env.BENCH_HEAP_DETAIL !== '0') {
     for (const mode of MODES) {
       heap[mode] = await heapDetail(mode, HEAP_DETAIL_CLIENTS);

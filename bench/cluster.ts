@@ -1,0 +1,168 @@
+/**
+ * Signaling capacity across nodes: real socket.io-client clients in rooms of 4 against the room
+ * handlers (bench/signaling-server.ts), in three set-ups measured in one run on one machine:
+ *
+ * - `one node, memory`: the embedded default (the reference);
+ * - `one node, Redis`: the same node with everything shared through Redis;
+ * - `two nodes, Redis`: two such nodes on one Redis, clients alternating between them, so every
+ *   room of 4 has two people on each node and every broadcast crosses nodes.
+ *
+ *   npm run bench:cluster
+ *   BENCH_CLIENTS=2000 node --import tsx bench/cluster.ts
+ *
+ * Per set-up: join ack p50/p99 while ramping up (batches of 200 joins at once) and at steady state
+ * (one member of a room leaves and joins again, 100 times a second for 5 s), heap and RSS per
+ * client summed over the nodes (after a full GC, minus the empty nodes), and Redis commands per
+ * join (Redis's own count over the steady-state leaves and joins, minus its idle rate).
+ */
+import { performance } from 'node:perf_hooks';
+import { createClient } from '@redis/client';
+import { startRedis } from '../test/helpers/redis.js';
+import { connectSocket, type ClientSocket } from '../test/helpers/server.js';
+import { fmt, heading, runMain, sleep, summarize, table, waitForQuiet, writeResult, type Summary } from './lib.js';
+import { join, startBenchServer, type BenchServer, type Mode } from './signaling-lib.js';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
+const BATCH = 200;
+const ROOM_SIZE = 4;
+const PROBE_RATE = 100;
+const PROBE_SECONDS = 5;
+
+interface Setup {
+  name: string;
+  mode: Mode;
+  nodes: number;
+}
+
+const SETUPS: Setup[] = [
+  { name: 'one node, memory', mode: 'app', nodes: 1 },
+  { name: 'one node, Redis', mode: 'redis', nodes: 1 },
+  { name: 'two nodes, Redis', mode: 'redis', nodes: 2 },
+];
+
+interface Result {
+  setup: string;
+  clients: number;
+  rampJoin: Summary;
+  steadyJoin: Summary;
+  heapPerClient: number;
+  rssPerClient: number;
+  redisCommandsPerJoin: number | undefined;
+}
+
+async function measure(setup: Setup, redisUrl: string): Promise<Result> {
+  const redis = createClient({ url: redisUrl });
+  await redis.connect();
+  await redis.sendCommand(['FLUSHALL']);
+  const commands = async () => Number(/total_commands_processed:(\d+)/.exec(String(await redis.sendCommand(['INFO', 'stats'])))?.[1]);
+  const servers: BenchServer[] = [];
+  const sockets: ClientSocket[] = [];
+  try {
+    for (let n = 0; n < setup.nodes; n++) servers.push(await startBenchServer(setup.mode, { REDIS_URL: redisUrl, NODE_ID: `bench-${n}` }));
+    const serverOf = (i: number) => servers[i % servers.length]!;
+    const tag = Date.now().toString(36);
+    const roomOf = (i: number) => `room-${tag}-${Math.floor(i / ROOM_SIZE)}`;
+    const peerOf = (i: number) => `p${tag}x${i}`;
+
+    // Warm-up (not measured).
+    const warm = await Promise.all(Array.from({ length: BATCH }, (_, k) => connectSocket(serverOf(k).url, { forceNew: true })));
+    await Promise.all(warm.map((s, k) => join(s, `warm-${tag}-${Math.floor(k / ROOM_SIZE)}`, `w${tag}x${k}`, k)));
+    warm.forEach((s) => s.close());
+    await sleep(1500);
+    const base = await Promise.all(servers.map((s) => s.stats({ gc: true })));
+
+    const ramp: number[] = [];
+    for (let start = 0; start < CLIENTS; start += BATCH) {
+      const count = Math.min(BATCH, CLIENTS - start);
+      const batch = await Promise.all(Array.from({ length: count }, (_, k) => connectSocket(serverOf(start + k).url, { forceNew: true })));
+      sockets.push(...batch);
+      ramp.push(...(await Promise.all(batch.map((s, k) => join(s, roomOf(start + k), peerOf(start + k), start + k)))));
+    }
+    await sleep(2000);
+    const loaded = await Promise.all(servers.map((s) => s.stats({ gc: true })));
+
+    // Redis's idle rate (heartbeats, binding refreshes, the adapter's stream reads) over 5 s.
+    const idle0 = await commands();
+    const idleStarted = performance.now();
+    await sleep(5000);
+    const idleRate = ((await commands()) - idle0) / (performance.now() - idleStarted);
+
+    const probes: Array<Promise<number>> = [];
+    const total = PROBE_RATE * PROBE_SECONDS;
+    const before = await commands();
+    const probeStarted = performance.now();
+    for (let k = 0; k < total; k++) {
+      const wait = probeStarted + (k * 1000) / PROBE_RATE - performance.now();
+      if (wait > 0) await sleep(wait);
+      const i = Math.floor((k * CLIENTS) / total);
+      const socket = sockets[i]!;
+      probes.push(
+        socket
+          .timeout(10_000)
+          .emitWithAck('leave-room')
+          .then(() => join(socket, roomOf(i), peerOf(i), i)),
+      );
+    }
+    const steady = await Promise.all(probes);
+    const spent = (await commands()) - before - idleRate * (performance.now() - probeStarted);
+    const sum = (list: typeof base, key: 'heapUsed' | 'rss') => list.reduce((acc, s) => acc + s.memory[key], 0);
+    return {
+      setup: setup.name,
+      clients: CLIENTS,
+      rampJoin: summarize(ramp),
+      steadyJoin: summarize(steady),
+      heapPerClient: (sum(loaded, 'heapUsed') - sum(base, 'heapUsed')) / CLIENTS,
+      rssPerClient: (sum(loaded, 'rss') - sum(base, 'rss')) / CLIENTS,
+      // Each probe is a leave and a join: the pair's commands, as "per join" (a join is never without its leave here).
+      redisCommandsPerJoin: setup.mode === 'redis' ? spent / total : undefined,
+    };
+  } finally {
+    for (const server of servers) await server.kill();
+    for (const socket of sockets) socket.close();
+    await redis.close();
+    await sleep(1500);
+  }
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`;
+
+runMain(async () => {
+  const redis = await startRedis();
+  const results: Result[] = [];
+  try {
+    for (const setup of SETUPS) {
+      await waitForQuiet();
+      console.log(`  ${setup.name}: ${CLIENTS} clients…`);
+      const result = await measure(setup, redis.url);
+      console.log(`  ${setup.name}: steady join p99 ${fmt(result.steadyJoin.p99, 1)} ms, heap ${kb(result.heapPerClient)}/client`);
+      results.push(result);
+    }
+  } finally {
+    await redis.stop();
+  }
+  const reference = results[0]!;
+  heading(`Signaling across nodes: ${CLIENTS} clients in rooms of 4 (ratios: against one node in memory, same run)`);
+  console.log(
+    table(
+      [
+        'set-up',
+        'ramp join p50 / p99',
+        'steady join p50 / p99',
+        'steady p99 ÷ memory',
+        'heap / client',
+        'RSS / client',
+        'Redis commands / leave+join',
+      ],
+      results.map((r) => [
+        r.setup,
+        `${fmt(r.rampJoin.median, 1)} / ${fmt(r.rampJoin.p99, 1)} ms`,
+        `${fmt(r.steadyJoin.median, 1)} / ${fmt(r.steadyJoin.p99, 1)} ms`,
+        `${fmt(r.steadyJoin.p99 / reference.steadyJoin.p99, 2)} ×`,
+        kb(r.heapPerClient),
+        kb(r.rssPerClient),
+        r.redisCommandsPerJoin === undefined ? '–' : fmt(r.redisCommandsPerJoin, 1),
+      ]),
+    ),
+  );
+  await writeResult('cluster', { clients: CLIENTS, results });
+});
