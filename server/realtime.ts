@@ -49,7 +49,12 @@ export function registerRealtime(app: FastifyInstance, config: Config, shared: S
   });
   app.decorate('io', io);
   shared.onNodeLost?.((node, bindings) => {
-    handlers.adopt(bindings).catch((error: unknown) => app.log.warn({ err: error, node }, 'adopting a lost node failed'));
+    handlers.adopt(node, bindings).catch((error: unknown) => app.log.warn({ err: error, node }, 'adopting a lost node failed'));
+  });
+  // A node restarted under the same NODE_ID takes on what its previous run left, before it listens.
+  app.addHook('onReady', async () => {
+    const leftovers = await shared.leftovers?.();
+    if (leftovers) await handlers.adopt(shared.node, leftovers);
   });
   routeUpgrades(app.server, SOCKET_IO_PATH, { path: peerServer.wsPath, handle: peerServer.handleUpgrade });
 

@@ -106,6 +106,7 @@ export async function connectRedis(options: RedisOptions): Promise<SharedState> 
       return Number(process.hrtime.bigint() - started) / 1e9;
     },
     onNodeLost: (listener) => void lostListeners.push(listener),
+    leftovers: () => identities.boundOn(node),
     async close() {
       clearInterval(heartbeat);
       identities.close();

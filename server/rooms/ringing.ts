@@ -44,6 +44,8 @@ export interface Ring {
    * back-off, which is kept per address and handle so that reconnecting does not escape it.
    */
   callerAddress?: string;
+  /** The node the caller's socket is on (several nodes): if that node stops, the ring ends. */
+  callerNode?: string;
 }
 
 /** Where a reachable socket is: its handle, and its index in that entry's `sockets` and `busySockets` (-1: not busy). */
@@ -51,6 +53,8 @@ export interface Tab {
   handle: string;
   slot: number;
   busySlot: number;
+  /** The node the socket is on (several nodes): if that node stops, the tab is gone. */
+  node?: string;
 }
 
 /** How often one caller address rang one handle in vain, and until when it must wait. */
@@ -102,6 +106,7 @@ export function becomeReachable(
   name: string,
   deviceKey: string,
   socketId: string,
+  node?: string,
 ): Result<{ reachable: Reachable; orphaned: Ring[] }> {
   const current = state.reachable.get(handle);
   if (current && current.deviceKey !== deviceKey) return fail('handle-taken', `"${handle}" is taken: choose another handle`);
@@ -116,7 +121,7 @@ export function becomeReachable(
   entry.name = name;
   if (!state.tabs.has(socketId)) {
     entry.sockets.push(socketId);
-    state.tabs.set(socketId, { handle, slot: entry.sockets.length - 1, busySlot: -1 });
+    state.tabs.set(socketId, { handle, slot: entry.sockets.length - 1, busySlot: -1, ...(node ? { node } : {}) });
   }
   state.reachable.set(handle, entry);
   return { ok: true, value: { reachable: entry, orphaned } };
@@ -133,6 +138,27 @@ export function dropSocket(state: RingState, socketId: string): Dropped {
   }
   const orphan = detachSocket(state, socketId);
   return { placed, orphaned: orphan ? [orphan] : [] };
+}
+
+/**
+ * A node stopped: the tabs and callers it held are gone, as if each had closed. It walks every tab
+ * and ring, once per lost node (rare), unlike the rules a client's event runs.
+ */
+export function dropNode(state: RingState, node: string): Dropped {
+  const placed: Ring[] = [];
+  const orphaned: Ring[] = [];
+  for (const [socketId, tab] of [...state.tabs]) {
+    if (tab.node !== node) continue;
+    const dropped = dropSocket(state, socketId);
+    placed.push(...dropped.placed);
+    orphaned.push(...dropped.orphaned);
+  }
+  for (const ring of [...state.rings.values()]) {
+    if (ring.callerNode !== node) continue;
+    removeRing(state, ring);
+    placed.push(ring);
+  }
+  return { placed, orphaned };
 }
 
 /** Removes `index` from `list` by moving the last element into it; returns the moved element, if any. */

@@ -42,6 +42,8 @@ export interface Logger {
 
 export interface RoomHandlerDeps {
   store: RoomStore;
+  /** This node's name, with several nodes: rings and reachable tabs remember it. */
+  node?: string;
   /** Where ringing state lives (in this process unless given). */
   ringStore?: RingStore;
   peers: PeerDirectory;

@@ -10,11 +10,14 @@ import { attachHostHandlers } from './host-handlers.js';
 import { attachIceHandlers } from './ice-handlers.js';
 import type { Binding } from './identities.js';
 import { adoptMembers, attachMembershipHandlers } from './membership-handlers.js';
-import { attachRingHandlers, type RingDeps } from './ring-handlers.js';
+import { attachRingHandlers, dropLostNode, type RingDeps } from './ring-handlers.js';
 
 export interface RoomHandlers {
-  /** Another node stopped: this one starts the reconnect grace of the members it held. */
-  adopt(bindings: Binding[]): Promise<void>;
+  /**
+   * A node stopped (another one, or this one's previous run): this node starts the reconnect
+   * grace of the members it held, and forgets its reachable tabs and the rings its callers placed.
+   */
+  adopt(node: string, bindings: Binding[]): Promise<void>;
   /** Stops the grace and ring timers (the app is closing). */
   close(): void;
 }
@@ -37,7 +40,10 @@ export function registerRoomHandlers(io: RoomServer, deps: RoomHandlerDeps): Roo
     if (deps.ice) attachIceHandlers(ctx, deps.ice);
   });
   return {
-    adopt: (bindings) => adoptMembers(io, registry, deps, bindings),
+    async adopt(node, bindings) {
+      await adoptMembers(io, registry, deps, bindings);
+      await dropLostNode(io, ringing, node, (deps.now ?? Date.now)());
+    },
     close() {
       registry.graceTimers.forEach((timer) => clearTimeout(timer));
       registry.graceTimers.clear();

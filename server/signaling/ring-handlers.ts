@@ -12,6 +12,7 @@ import {
   RING_TIMEOUT_MS,
   becomeReachable,
   directory,
+  dropNode,
   dropSocket,
   endRing,
   normalizeHandle,
@@ -61,6 +62,23 @@ function parseRingAnswer([ringId, accept]: unknown[]): Result<{ ringId: string; 
   return { ok: true, value: { ringId, accept } };
 }
 
+/**
+ * Another node stopped: the tabs and callers it held are gone. Rings they placed end for their
+ * callees ("cancelled"); rings to a handle whose last tab was there end for the caller ("no answer").
+ */
+export async function dropLostNode(io: HandlerContext['io'], ring: RingDeps, node: string, now: number): Promise<void> {
+  const { placed, orphaned } = await ring.store.apply((state) => {
+    const dropped = dropNode(state, node);
+    for (const r of dropped.orphaned) noteRingOutcome(state, r, 'no-answer', now, ring.retryBaseMs);
+    return {
+      placed: dropped.placed.map((r) => ({ ring: r, callee: state.reachable.get(r.handle)?.sockets ?? [] })),
+      orphaned: dropped.orphaned,
+    };
+  });
+  for (const { ring: r, callee } of placed) callee.forEach((id) => io.to(id).emit('ring-ended', { ringId: r.ringId, outcome: 'cancelled' }));
+  for (const r of orphaned) io.to(r.callerSocket).emit('ring-ended', { ringId: r.ringId, outcome: 'no-answer' });
+}
+
 export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
   const { io, socket, deps } = ctx;
   const apply = <T>(rule: (state: RingState) => T) => ring.store.apply(rule);
@@ -91,7 +109,7 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     parseReachable,
     async ({ handle: h, name, deviceKey }) => {
       const result = await apply((state) => {
-        const became = becomeReachable(state, h, normalizeName(name), deviceKey, socket.id);
+        const became = becomeReachable(state, h, normalizeName(name), deviceKey, socket.id, deps.node);
         return became.ok ? { ok: true as const, value: endOrphaned(state, became.value.orphaned) } : became;
       });
       if (!result.ok) return result;
@@ -150,7 +168,15 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
       // Behind a reverse proxy this is the proxy's address, shared by every caller (see README).
       const callerAddress = socket.handshake.address;
       const result = await apply((state) =>
-        startRing(state, { ringId: randomUUID(), handle: h, callerSocket: socket.id, callerName, startedAt: ctx.now(), callerAddress }),
+        startRing(state, {
+          ringId: randomUUID(),
+          handle: h,
+          callerSocket: socket.id,
+          callerName,
+          startedAt: ctx.now(),
+          callerAddress,
+          ...(deps.node ? { callerNode: deps.node } : {}),
+        }),
       );
       if (!result.ok) return result;
       const { ring: started, callee } = result.value;

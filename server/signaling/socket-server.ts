@@ -98,6 +98,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
   io.on('connection', (socket) => guardEvents(socket, { limits: config.rateLimits, metrics: deps.metrics, log: deps.log }));
   const handlers = registerRoomHandlers(io, {
     store: deps.shared.store,
+    node: deps.shared.peerCluster ? deps.shared.node : undefined,
     ringStore: deps.shared.ringStore,
     peers: deps.peers,
     identities: deps.shared.identities,

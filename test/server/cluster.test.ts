@@ -236,6 +236,10 @@ describe('a node that dies', () => {
     const returning = await member(doomed, roomId, 'Returning');
     const lost = await member(doomed, roomId, 'Lost');
     const heard = record(watcher.socket);
+    // The doomed node also holds someone's only reachable tab.
+    const handle = `h${Math.random().toString(36).slice(2, 10)}`;
+    const tab = await connectSocket(doomed.url);
+    assert.ok(((await tab.emitWithAck('become-reachable', handle, { name: 'Gone', deviceKey: 'device-gone' })) as Ack<unknown>).ok);
     await doomed.kill('SIGKILL');
     // Returning comes back through the live node with her token, within the grace.
     const peer = await connectPeer(a.url, returning.peer.id, returning.peer.token);
@@ -250,12 +254,41 @@ describe('a node that dies', () => {
     assert.ok(!heard.some(([e, args]) => e === 'user-disconnected' && args[0] === returning.peer.id));
     const late = await member(a, roomId, 'Late');
     assert.deepEqual(late.joined.participants.map((p) => p.peerId).sort(), [watcher.peer.id, returning.peer.id].sort());
+    // Its reachable tab went with it: a ring does not ring a dead tab.
+    const ring = (await watcher.socket.emitWithAck('ring', handle, { name: 'Watcher' })) as Ack<unknown>;
+    assert.equal(!ring.ok && ring.error.code, 'not-reachable');
     late.socket.close();
     late.peer.close();
     socket.close();
     peer.close();
     watcher.socket.close();
     watcher.peer.close();
+  });
+});
+
+describe('a node restarted under the same NODE_ID', () => {
+  it('ends the grace of the members its previous run held, who did not come back', async () => {
+    const redis = await startRedis();
+    const env = { REDIS_URL: redis.url, RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS), NODE_ID: 'phoenix' };
+    const port = await freePort();
+    let node = await spawnServer(port, env);
+    const observer = await startServer({ REDIS_URL: redis.url, NODE_ID: 'observer', RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS) });
+    try {
+      const roomId = uniqueId('room');
+      const watcher = await member(observer, roomId, 'Watcher');
+      const gone = await member(node, roomId, 'Gone');
+      const heard = record(watcher.socket);
+      await node.kill('SIGKILL');
+      node = await spawnServer(port, env); // back at once: nobody noticed it was lost
+      const left = () => heard.some(([e, args]) => e === 'user-disconnected' && args[0] === gone.peer.id);
+      for (let i = 0; i < 200 && !left(); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(left(), 'the member the previous run held left after the grace');
+      closeAll([watcher]);
+    } finally {
+      await node.kill();
+      await observer.close();
+      await redis.stop();
+    }
   });
 });
 

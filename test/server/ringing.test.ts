@@ -8,7 +8,16 @@ import { loadConfig } from '../../server/config.js';
 import type { Ack, ErrorBody, JoinedRoom, RingEnd } from '../../protocol/contract.js';
 import { attachRingHandlers, type RingDeps } from '../../server/signaling/ring-handlers.js';
 import type { HandlerContext, RoomServer } from '../../server/signaling/context.js';
-import { becomeReachable, dropSocket, endRing, newRingState, normalizeHandle, setBusy, startRing } from '../../server/rooms/ringing.js';
+import {
+  becomeReachable,
+  dropNode,
+  dropSocket,
+  endRing,
+  newRingState,
+  normalizeHandle,
+  setBusy,
+  startRing,
+} from '../../server/rooms/ringing.js';
 import { MemoryRingStore } from '../../server/rooms/store.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type TestServer } from '../helpers/server.js';
 
@@ -44,6 +53,30 @@ describe('ringing rules', () => {
     dropSocket(state, 's1');
     dropSocket(state, 's3');
     assert.equal(state.reachable.has('ada'), false, 'the last tab closing frees the handle');
+  });
+
+  it('a lost node takes its tabs and its callers’ rings with it, and nothing else', () => {
+    const state = newRingState();
+    becomeReachable(state, 'bob', 'Bob', 'device-b1', 'b1', 'node-x'); // Bob's only tab, on the lost node
+    becomeReachable(state, 'cy', 'Cy', 'device-c1', 'c1', 'node-x');
+    becomeReachable(state, 'cy', 'Cy', 'device-c1', 'c2', 'node-y'); // Cy also has a tab elsewhere
+    assert.equal(code(startRing(state, { ...ring('r1', 'bob', 'caller-y'), callerNode: 'node-y' })), 'ok');
+    assert.equal(code(startRing(state, { ...ring('r2', 'cy', 'caller-x'), callerNode: 'node-x' })), 'ok');
+    const dropped = dropNode(state, 'node-x');
+    assert.deepEqual(
+      dropped.orphaned.map((r) => r.ringId),
+      ['r1'],
+      'the ring to Bob ends: his last tab is gone',
+    );
+    assert.deepEqual(
+      dropped.placed.map((r) => r.ringId),
+      ['r2'],
+      'the ring its caller placed ends',
+    );
+    assert.equal(state.reachable.has('bob'), false);
+    assert.deepEqual(state.reachable.get('cy')?.sockets, ['c2'], "Cy's tab on another node stays");
+    assert.equal(state.rings.size, 0);
+    assert.deepEqual(dropNode(state, 'node-x'), { placed: [], orphaned: [] });
   });
 
   it('rings: not reachable, busy in a call, busy being rung, and only the right side may end a ring', () => {
