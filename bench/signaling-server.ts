@@ -4,7 +4,8 @@
  *
  * - `app`: Fastify + Socket.IO (the app's Socket.IO options) + the app's room handlers
  *   (registerRoomHandlers with the in-memory store), with a PeerDirectory stub that accepts every
- *   peer id: this measures the room signaling, not the PeerServer.
+ *   peer id: this measures the room signaling, not the PeerServer. The event guard (rate limits,
+ *   default budgets) is in, as in the app.
  * - `bare`: the same Fastify + Socket.IO with no rules: join-room joins the Socket.IO room, tells
  *   the room `user-connected` and acks; leave-room the reverse.
  * - `redis`: `app` with everything shared through Redis (REDIS_URL), as the app runs with
@@ -24,6 +25,8 @@ import { Server as SocketIOServer } from 'socket.io';
 import type { RoomServer } from '../server/signaling/context.js';
 import { registerRoomHandlers } from '../server/signaling/register.js';
 import { digestToken } from '../server/signaling/identities.js';
+import { createEventGuard } from '../server/signaling/event-guard.js';
+import { loadConfig } from '../server/config.js';
 import { connectRedis } from '../server/cluster/redis.js';
 import { memoryState } from '../server/cluster/shared.js';
 import { MemoryRoomStore } from '../server/rooms/store.js';
@@ -52,16 +55,21 @@ async function main() {
   });
 
   if (mode === 'app' || mode === 'redis') {
-    registerRoomHandlers(io, {
-      store: shared.store,
-      ringStore: shared.ringStore,
-      // The bench's clients are peer-<i> with token tok<i>: a PeerServer that knows them all.
-      peers: { waitForPeer: async (peerId) => ({ tokenDigest: digestToken(`tok${peerId.split('x').pop()}`), address: undefined }) },
-      identities: shared.identities,
-      knocks: shared.knocks,
-      capacity: 6,
-      log: silentLogger,
-    });
+    registerRoomHandlers(
+      io,
+      {
+        store: shared.store,
+        ringStore: shared.ringStore,
+        // The bench's clients are peer-<i> with token tok<i>: a PeerServer that knows them all.
+        peers: { waitForPeer: async (peerId) => ({ tokenDigest: digestToken(`tok${peerId.split('x').pop()}`), address: undefined }) },
+        identities: shared.identities,
+        knocks: shared.knocks,
+        capacity: 6,
+        log: silentLogger,
+      },
+      // The app's rate limits (the event guard), with their default budgets.
+      createEventGuard({ limits: loadConfig({}).rateLimits, log: silentLogger }),
+    );
   } else {
     io.on('connection', (socket) => {
       socket.on('join-room', (roomId, peerId, options, ack) => {

@@ -3,33 +3,30 @@ import { randomUUID } from 'node:crypto';
 import type { Reaction } from '../../protocol/contract.js';
 import { addChatMessage, isReaction, raiseHand } from '../rooms/chat.js';
 import { fail, type Result } from '../rooms/result.js';
-import { handleMember, parse, type HandlerContext } from './context.js';
+import { parse, type HandlerTable } from './context.js';
 
 const parseReaction = ([emoji]: unknown[]): Result<Reaction> =>
   isReaction(emoji) ? { ok: true, value: emoji } : fail('invalid-payload', 'That is not one of the reactions');
 
-export function attachChatHandlers(ctx: HandlerContext): void {
-  const { socket, deps, now } = ctx;
-
-  handleMember(ctx, 'chat-message', parse.string('A message is text'), async (text, { roomId, peerId }) => {
+export function defineChatHandlers(on: HandlerTable): void {
+  on.member('chat-message', parse.string('A message is text'), async ({ socket, deps, now }, text, { roomId, peerId }) => {
     const result = await deps.store.update(roomId, (room) => addChatMessage(room, peerId, text, randomUUID(), now()));
     // Only this room hears it.
     if (result.ok) socket.to(roomId).emit('chat-message', result.value);
     return result;
   });
 
-  handleMember(ctx, 'raise-hand', parse.boolean('raised'), async (raised, { roomId, peerId }) => {
+  on.member('raise-hand', parse.boolean('raised'), async ({ socket, deps, now }, raised, { roomId, peerId }) => {
     const result = await deps.store.update(roomId, (room) => raiseHand(room, peerId, raised, now()));
     if (result.ok) socket.to(roomId).emit('participant-updated', result.value);
     return result;
   });
 
   // Nothing to store, and nothing to wait for: a reaction is a moment, not state.
-  handleMember(
-    ctx,
+  on.member(
     'reaction',
     parseReaction,
-    (emoji, { roomId, peerId }) => {
+    ({ socket }, emoji, { roomId, peerId }) => {
       socket.to(roomId).emit('reaction', peerId, emoji);
       return { ok: true, value: null };
     },

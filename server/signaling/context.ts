@@ -1,8 +1,9 @@
 /**
  * What every domain's Socket.IO handlers share: the typed server and socket, the dependencies,
- * the server-wide registry, one socket's context, and `handle()`, which does for every
- * request-like event what each would otherwise repeat: parse, check membership, run after the
- * socket's earlier events, answer the ack once, count a refusal.
+ * the server-wide registry, and the `HandlerTable` each domain defines its events in, once per
+ * server. `request()` does for every request-like event what each would otherwise repeat: parse,
+ * check membership, run after the socket's earlier events, answer the ack once, count a refusal.
+ * Every socket shares the table's functions: a connection carries no closures of ours.
  *
  * The domains (membership, chat, host, ringing, ICE) import this file; it imports none of them.
  */
@@ -82,19 +83,16 @@ export interface Member {
   peerId: string;
 }
 
-/** What one socket's handlers share. */
+/**
+ * What a handler gets for one event: the server, the socket it came from, and what every socket
+ * shares. Made afresh for each event and dropped after it: a connected socket holds nothing of it.
+ */
 export interface HandlerContext {
   io: RoomServer;
   socket: RoomSocket;
   registry: Registry;
   deps: RoomHandlerDeps;
   now: () => number;
-  /** Runs `work` after this socket's earlier events, refusing when too many are waiting. */
-  serially(event: string, ack: unknown, work: () => Promise<unknown>): void;
-  reject(ack: unknown, event: string, error: ErrorBody): void;
-  succeed<T>(ack: unknown, data: T): void;
-  /** The room and peer id this socket is in, if it is in one. */
-  member(): Member | undefined;
 }
 
 const MAX_PENDING_EVENTS = 16;
@@ -147,43 +145,46 @@ export function detach(io: RoomServer, socketId: string, roomId: string, options
   if (options.disconnect) io.in(socketId).disconnectSockets(true);
 }
 
-export function createContext(io: RoomServer, socket: RoomSocket, registry: Registry, deps: RoomHandlerDeps): HandlerContext {
-  const { log } = deps;
-  // One event at a time per socket, so a leave can never overtake the join before it; and a
-  // bounded line, so a client cannot queue work without end (joins may wait for the PeerServer).
-  let queue: Promise<unknown> = Promise.resolve();
-  let pending = 0;
+/** What is kept per socket, made on its first event: its line of events waiting to run. */
+interface SocketLine {
+  queue: Promise<unknown>;
+  pending: number;
+}
+const lines = new WeakMap<RoomSocket, SocketLine>();
 
-  const ctx: HandlerContext = {
-    io,
-    socket,
-    registry,
-    deps,
-    now: deps.now ?? Date.now,
-    serially(event, ack, work) {
-      if (pending >= MAX_PENDING_EVENTS && event !== 'disconnecting') {
-        return ctx.reject(ack, event, { code: 'rate-limited', message: 'Too many requests in progress: wait for the answers' });
-      }
-      pending += 1;
-      queue = queue
-        .then(work)
-        .catch((error: unknown) => log.warn({ err: error, socket: socket.id, event }, 'room handler failed'))
-        .finally(() => (pending -= 1));
-    },
-    reject(ack, event, error) {
-      log.warn({ socket: socket.id, event, code: error.code }, 'rejected event');
-      deps.metrics?.rejected(event, error.code);
-      if (typeof ack === 'function') (ack as (r: Ack<never>) => void)({ ok: false, error });
-    },
-    succeed(ack, data) {
-      if (typeof ack === 'function') (ack as (r: Ack<typeof data>) => void)({ ok: true, data });
-    },
-    member() {
-      const { roomId, peerId } = socket.data;
-      return roomId && peerId ? { roomId, peerId } : undefined;
-    },
-  };
-  return ctx;
+/**
+ * Runs `work` after the socket's earlier events, so a leave can never overtake the join before
+ * it; and a bounded line, so a client cannot queue work without end (joins may wait for the
+ * PeerServer).
+ */
+export function serially(ctx: HandlerContext, event: string, ack: unknown, work: () => Promise<unknown>): void {
+  let line = lines.get(ctx.socket);
+  if (!line) lines.set(ctx.socket, (line = { queue: Promise.resolve(), pending: 0 }));
+  if (line.pending >= MAX_PENDING_EVENTS && event !== 'disconnecting') {
+    return reject(ctx, ack, event, { code: 'rate-limited', message: 'Too many requests in progress: wait for the answers' });
+  }
+  const current = line;
+  current.pending += 1;
+  current.queue = current.queue
+    .then(work)
+    .catch((error: unknown) => ctx.deps.log.warn({ err: error, socket: ctx.socket.id, event }, 'room handler failed'))
+    .finally(() => (current.pending -= 1));
+}
+
+export function reject(ctx: HandlerContext, ack: unknown, event: string, error: ErrorBody): void {
+  ctx.deps.log.warn({ socket: ctx.socket.id, event, code: error.code }, 'rejected event');
+  ctx.deps.metrics?.rejected(event, error.code);
+  if (typeof ack === 'function') (ack as (r: Ack<never>) => void)({ ok: false, error });
+}
+
+function succeed<T>(ack: unknown, data: T): void {
+  if (typeof ack === 'function') (ack as (r: Ack<T>) => void)({ ok: true, data });
+}
+
+/** The room and peer id a socket is in, if it is in one. */
+export function memberOf(socket: RoomSocket): Member | undefined {
+  const { roomId, peerId } = socket.data;
+  return roomId && peerId ? { roomId, peerId } : undefined;
 }
 
 export interface HandleOptions {
@@ -191,59 +192,123 @@ export interface HandleOptions {
   queued?: boolean;
 }
 
-/**
- * Handles one request-like event: `parse` checks the arguments (the ack, when the client sent
- * one, is taken off the end first), `run` does the work and returns the answer. A refusal from
- * either is acked as `{ok: false, error}`, logged and counted; a success as `{ok: true, data}`.
- */
-export function handle<P, T>(
-  ctx: HandlerContext,
-  event: ClientEvent,
-  parse: (args: unknown[]) => Result<P>,
-  run: (input: P) => Result<T> | Promise<Result<T>>,
-  options: HandleOptions = {},
-): void {
-  (ctx.socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(event, (...args) => {
-    const ack = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
-    const work = async () => {
-      const parsed = parse(args);
-      if (!parsed.ok) return ctx.reject(ack, event, parsed.error);
-      let result: Result<T>;
-      try {
-        result = await run(parsed.value);
-      } catch (error) {
-        // The shared store is unreachable (Redis is down): the client hears it and retries.
-        ctx.deps.log.warn({ err: error, socket: ctx.socket.id, event }, 'room handler failed');
-        return ctx.reject(ack, event, UNAVAILABLE);
-      }
-      if (!result.ok) return ctx.reject(ack, event, result.error);
-      ctx.succeed(ack, result.value);
-    };
-    if (options.queued === false) void work();
-    else ctx.serially(event, ack, work);
-  });
-}
+/** Decides, before any handler, whether a socket may send this event now (rate limits). */
+export type EventGuard = (socket: RoomSocket, event: string, args: unknown[]) => boolean;
+
+type Listener = (ctx: HandlerContext, args: unknown[]) => void;
 
 const NOT_IN_ROOM = { code: 'not-in-room', message: 'Join the room first' } as const;
 
-/** `handle()` for an event only a member of a room may send: `run` gets its room and peer id. */
-export function handleMember<P, T>(
-  ctx: HandlerContext,
-  event: ClientEvent,
-  parse: (args: unknown[]) => Result<P>,
-  run: (input: P, member: Member) => Result<T> | Promise<Result<T>>,
-  options: HandleOptions = {},
-): void {
-  handle(
-    ctx,
-    event,
-    parse,
-    (input) => {
-      const member = ctx.member();
-      return member ? run(input, member) : { ok: false, error: NOT_IN_ROOM };
-    },
-    options,
-  );
+/**
+ * Every domain's handlers, defined once per server and shared by all its sockets. A socket gets
+ * one dispatcher (`onAny`) and two lifecycle listeners, the same functions for every socket: no
+ * closures per socket, so a connection costs little more than Socket.IO's own.
+ */
+export class HandlerTable {
+  readonly #events = new Map<string, Listener>();
+  readonly #disconnecting: Array<(ctx: HandlerContext, reason: string) => void> = [];
+  readonly #disconnect: Array<(ctx: HandlerContext) => void> = [];
+  readonly #dispatch: (this: RoomSocket, event: unknown, ...args: unknown[]) => void;
+  readonly #onDisconnecting: (this: RoomSocket, reason: string) => void;
+  readonly #onDisconnect: (this: RoomSocket) => void;
+
+  constructor(
+    readonly io: RoomServer,
+    readonly registry: Registry,
+    readonly deps: RoomHandlerDeps,
+    guard: EventGuard = () => true,
+  ) {
+    const context = (socket: RoomSocket): HandlerContext => ({ io, socket, registry, deps, now: deps.now ?? Date.now });
+    const events = this.#events;
+    const disconnecting = this.#disconnecting;
+    const disconnect = this.#disconnect;
+    // Socket.IO calls these with the socket as `this`.
+    this.#dispatch = function (event, ...args) {
+      const name = typeof event === 'string' ? event : 'unknown';
+      if (!guard(this, name, args)) return;
+      events.get(name)?.(context(this), args);
+    };
+    this.#onDisconnecting = function (reason) {
+      const ctx = context(this);
+      disconnecting.forEach((listener) => listener(ctx, reason));
+    };
+    this.#onDisconnect = function () {
+      const ctx = context(this);
+      disconnect.forEach((listener) => listener(ctx));
+    };
+  }
+
+  attach(socket: RoomSocket): void {
+    socket.onAny(this.#dispatch);
+    socket.on('disconnecting', this.#onDisconnecting);
+    socket.on('disconnect', this.#onDisconnect);
+  }
+
+  /**
+   * A request-like event: `parse` checks the arguments (the ack, when the client sent one, is
+   * taken off the end first), `run` does the work and returns the answer. A refusal from either
+   * is acked as `{ok: false, error}`, logged and counted; a success as `{ok: true, data}`; a
+   * failure to reach the shared store as `unavailable`.
+   */
+  request<P, T>(
+    event: ClientEvent,
+    parse: (args: unknown[]) => Result<P>,
+    run: (ctx: HandlerContext, input: P) => Result<T> | Promise<Result<T>>,
+    options: HandleOptions = {},
+  ): void {
+    this.#events.set(event, (ctx, args) => {
+      const ack = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+      const work = async () => {
+        const parsed = parse(args);
+        if (!parsed.ok) return reject(ctx, ack, event, parsed.error);
+        let result: Result<T>;
+        try {
+          result = await run(ctx, parsed.value);
+        } catch (error) {
+          // The shared store is unreachable (Redis is down): the client hears it and retries.
+          ctx.deps.log.warn({ err: error, socket: ctx.socket.id, event }, 'room handler failed');
+          return reject(ctx, ack, event, UNAVAILABLE);
+        }
+        if (!result.ok) return reject(ctx, ack, event, result.error);
+        succeed(ack, result.value);
+      };
+      if (options.queued === false) void work();
+      else serially(ctx, event, ack, work);
+    });
+  }
+
+  /** `request()` for an event only a member of a room may send: `run` gets its room and peer id. */
+  member<P, T>(
+    event: ClientEvent,
+    parse: (args: unknown[]) => Result<P>,
+    run: (ctx: HandlerContext, input: P, member: Member) => Result<T> | Promise<Result<T>>,
+    options: HandleOptions = {},
+  ): void {
+    this.request(
+      event,
+      parse,
+      (ctx, input) => {
+        const member = memberOf(ctx.socket);
+        return member ? run(ctx, input, member) : { ok: false, error: NOT_IN_ROOM };
+      },
+      options,
+    );
+  }
+
+  /** An event with no answer (like `set-busy`). */
+  signal(event: ClientEvent, listener: Listener): void {
+    this.#events.set(event, listener);
+  }
+
+  /** The socket is going: its rooms are still known. */
+  onDisconnecting(listener: (ctx: HandlerContext, reason: string) => void): void {
+    this.#disconnecting.push(listener);
+  }
+
+  /** The socket is gone. */
+  onDisconnect(listener: (ctx: HandlerContext) => void): void {
+    this.#disconnect.push(listener);
+  }
 }
 
 /** Parsers for the simple argument lists; richer payloads have theirs in validate.ts. */

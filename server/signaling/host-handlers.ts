@@ -4,7 +4,17 @@ import type { Knock } from '../../protocol/contract.js';
 import { answerKnock, knock, removeParticipant, setLocked, withdrawKnock } from '../rooms/lobby.js';
 import { fail, type Result } from '../rooms/result.js';
 import { normalizeName } from '../rooms/rooms.js';
-import { answerKnocker, clearGrace, detach, handle, handleMember, parse, newSecret, toPeer, type HandlerContext } from './context.js';
+import {
+  answerKnocker,
+  clearGrace,
+  detach,
+  newSecret,
+  parse,
+  serially,
+  toPeer,
+  type HandlerContext,
+  type HandlerTable,
+} from './context.js';
 import { isValidRoomId, isValidSecret } from './validate.js';
 
 function parseKnock([roomId, options]: unknown[]): Result<{ roomId: string; name: unknown; clientId: string | undefined }> {
@@ -18,11 +28,22 @@ function parseAnswer([knockId, admit]: unknown[]): Result<{ knockId: string; adm
   return { ok: true, value: { knockId, admit } };
 }
 
-export function attachHostHandlers(ctx: HandlerContext): void {
-  const { io, socket, registry, deps, now } = ctx;
-  const host = (hostPeerId: string | undefined) => toPeer(io, registry, hostPeerId);
+/** Where to reach the host of a room now, on any node. */
+const host = ({ io, registry }: HandlerContext, hostPeerId: string | undefined) => toPeer(io, registry, hostPeerId);
 
-  handleMember(ctx, 'lock-room', parse.boolean('locked'), async (locked, { roomId, peerId }) => {
+/** This socket stops knocking, if it was: the host's list loses the request. */
+async function withdraw(ctx: HandlerContext) {
+  const { socket, registry, deps } = ctx;
+  const waiting = socket.data.knock;
+  if (!waiting) return;
+  socket.data.knock = undefined;
+  await registry.knocks.take(waiting.knockId);
+  const result = await deps.store.update(waiting.roomId, (room) => withdrawKnock(room, waiting.knockId));
+  if (result.ok && result.value && result.room) (await host(ctx, result.room.hostPeerId))?.emit('knock-withdrawn', waiting.knockId);
+}
+
+export function defineHostHandlers(on: HandlerTable): void {
+  on.member('lock-room', parse.boolean('locked'), async ({ io, registry, deps }, locked, { roomId, peerId }) => {
     const result = await deps.store.update(roomId, (room) => setLocked(room, peerId, locked, newSecret));
     if (!result.ok) return result;
     io.to(roomId).emit('room-updated', result.value.info);
@@ -31,34 +52,26 @@ export function attachHostHandlers(ctx: HandlerContext): void {
     return { ok: true, value: result.value.info };
   });
 
-  handle(ctx, 'knock', parseKnock, async ({ roomId, name, clientId }) => {
-    if (socket.data.knock) await withdraw();
+  on.request('knock', parseKnock, async (ctx, { roomId, name, clientId }) => {
+    const { socket, registry, deps, now } = ctx;
+    if (socket.data.knock) await withdraw(ctx);
     const entry: Knock = { knockId: randomUUID(), name: normalizeName(name), at: now() };
     const result = await deps.store.update(roomId, (room) => knock(room, entry, clientId));
     if (!result.ok) return result;
     socket.data.knock = { roomId, knockId: entry.knockId };
     await registry.knocks.set(entry.knockId, socket.id);
     // "NAME wants to join" reaches the host even with every panel closed.
-    (await host(result.room?.hostPeerId))?.emit('knocking', entry);
+    (await host(ctx, result.room?.hostPeerId))?.emit('knocking', entry);
     return { ok: true, value: { knockId: entry.knockId } };
   });
 
-  async function withdraw() {
-    const waiting = socket.data.knock;
-    if (!waiting) return;
-    socket.data.knock = undefined;
-    await registry.knocks.take(waiting.knockId);
-    const result = await deps.store.update(waiting.roomId, (room) => withdrawKnock(room, waiting.knockId));
-    if (result.ok && result.value && result.room) (await host(result.room.hostPeerId))?.emit('knock-withdrawn', waiting.knockId);
-  }
-
-  handle(ctx, 'cancel-knock', parse.nothing, async () => {
-    await withdraw();
+  on.request('cancel-knock', parse.nothing, async (ctx) => {
+    await withdraw(ctx);
     return { ok: true, value: null };
   });
-  socket.on('disconnecting', () => ctx.serially('disconnecting', undefined, withdraw));
+  on.onDisconnecting((ctx) => serially(ctx, 'disconnecting', undefined, () => withdraw(ctx)));
 
-  handleMember(ctx, 'answer-knock', parseAnswer, async ({ knockId, admit }, { roomId, peerId }) => {
+  on.member('answer-knock', parseAnswer, async ({ io, socket, registry, deps }, { knockId, admit }, { roomId, peerId }) => {
     const result = await deps.store.update(roomId, (room) => answerKnock(room, peerId, knockId, admit, newSecret));
     if (!result.ok) return result;
     await answerKnocker(io, registry, knockId, { admitted: admit, ticket: result.value.ticket });
@@ -66,20 +79,24 @@ export function attachHostHandlers(ctx: HandlerContext): void {
     return { ok: true, value: null };
   });
 
-  handleMember(ctx, 'remove-participant', parse.string('Name the peer id to remove'), async (target, { roomId, peerId }) => {
-    const result = await deps.store.update(roomId, (room) => removeParticipant(room, peerId, target));
-    if (!result.ok) return result;
-    // The removed person's binding ends with their seat: their id and token open nothing here.
-    const removed = await registry.identities.get(target);
-    await registry.identities.release(target, roomId);
-    clearGrace(registry, target);
-    if (removed?.socketId && removed.roomId === roomId) {
-      // Their socket leaves the room quietly, on whichever node; the room hears it as a departure.
-      detach(io, removed.socketId, roomId);
-      io.to(removed.socketId).emit('removed');
-    }
-    io.to(roomId).emit('user-disconnected', target, 'left');
-    deps.log.info({ room: roomId, peer: target, by: peerId }, 'participant removed');
-    return { ok: true, value: null };
-  });
+  on.member(
+    'remove-participant',
+    parse.string('Name the peer id to remove'),
+    async ({ io, registry, deps }, target, { roomId, peerId }) => {
+      const result = await deps.store.update(roomId, (room) => removeParticipant(room, peerId, target));
+      if (!result.ok) return result;
+      // The removed person's binding ends with their seat: their id and token open nothing here.
+      const removed = await registry.identities.get(target);
+      await registry.identities.release(target, roomId);
+      clearGrace(registry, target);
+      if (removed?.socketId && removed.roomId === roomId) {
+        // Their socket leaves the room quietly, on whichever node; the room hears it as a departure.
+        detach(io, removed.socketId, roomId);
+        io.to(removed.socketId).emit('removed');
+      }
+      io.to(roomId).emit('user-disconnected', target, 'left');
+      deps.log.info({ room: roomId, peer: target, by: peerId }, 'participant removed');
+      return { ok: true, value: null };
+    },
+  );
 }

@@ -20,11 +20,12 @@ import {
   answerKnocker,
   clearGrace,
   detach,
-  toPeer,
-  handle,
-  handleMember,
+  memberOf,
   parse,
+  serially,
+  toPeer,
   type HandlerContext,
+  type HandlerTable,
   type Member,
   type Registry,
   type RoomHandlerDeps,
@@ -85,29 +86,37 @@ async function depart(
   }
 }
 
-export function attachMembershipHandlers(ctx: HandlerContext): void {
+/** This socket leaves its room, if it is in one and still speaks for its participant. */
+async function leave(ctx: HandlerContext, reason: 'left' | 'disconnected') {
+  const { io, socket, registry, deps } = ctx;
+  const member = memberOf(socket);
+  if (!member) return;
+  detach(io, socket.id, member.roomId);
+  // Taken over from another node meanwhile: the participant is someone else's to end.
+  const bound = await registry.identities.get(member.peerId);
+  if (bound && bound.roomId === member.roomId && bound.socketId !== socket.id) return;
+  await depart(io, registry, deps, member.roomId, member.peerId, reason, (room) => leaveRoom(room, member.peerId));
+}
+
+/** A drop: the seat, the host role and the admission wait for the same token to come back. */
+async function keepSeat(ctx: HandlerContext, member: Member, reason: string) {
   const { io, socket, registry, deps, now } = ctx;
-  const { store, peers, capacity, log } = deps;
-  const { identities } = registry;
-  const graceMs = deps.reconnectGraceMs ?? DEFAULT_GRACE_MS;
+  detach(io, socket.id, member.roomId);
+  // Only the socket that speaks for the participant may put it away: one taken over is done.
+  if (!(await registry.identities.markAway(member.peerId, socket.id))) return;
+  deps.log.info({ room: member.roomId, peer: member.peerId, reason }, 'participant away');
+  await startGrace(io, registry, deps, member, now());
+}
 
-  /** This socket leaves its room, if it is in one and still speaks for its participant. */
-  async function leave(reason: 'left' | 'disconnected') {
-    const member = ctx.member();
-    if (!member) return;
-    detach(io, socket.id, member.roomId);
-    // Taken over from another node meanwhile: the participant is someone else's to end.
-    const bound = await identities.get(member.peerId);
-    if (bound && bound.roomId === member.roomId && bound.socketId !== socket.id) return;
-    await depart(io, registry, deps, member.roomId, member.peerId, reason, (room) => leaveRoom(room, member.peerId));
-  }
-
+export function defineMembershipHandlers(on: HandlerTable): void {
   // Classic clients send (roomId, peerId) only; richer ones add options and an ack.
-  handle(
-    ctx,
+  on.request(
     'join-room',
     ([roomId, peerId, options]) => parseJoinArgs(roomId, peerId, options),
-    async ({ roomId, peerId, options }): Promise<Result<JoinedRoom>> => {
+    async (ctx, { roomId, peerId, options }): Promise<Result<JoinedRoom>> => {
+      const { io, socket, registry, deps, now } = ctx;
+      const { store, peers, capacity, log } = deps;
+      const { identities } = registry;
       const taken = { ok: false, error: { code: 'peer-taken', message: 'That peer id belongs to someone in a call' } } as const;
       const notConnected = {
         ok: false,
@@ -140,8 +149,8 @@ export function attachMembershipHandlers(ctx: HandlerContext): void {
           await depart(io, registry, deps, bound.roomId, peerId, 'left', (room) => leaveRoom(room, peerId));
         }
       }
-      const current = ctx.member();
-      if (current && (current.roomId !== roomId || current.peerId !== peerId)) await leave('left');
+      const current = memberOf(socket);
+      if (current && (current.roomId !== roomId || current.peerId !== peerId)) await leave(ctx, 'left');
 
       const candidate = newParticipant(peerId, options, now());
       const access = { tokenDigest, clientId: options.clientId, ticket: options.ticket };
@@ -174,39 +183,30 @@ export function attachMembershipHandlers(ctx: HandlerContext): void {
     },
   );
 
-  handleMember(
-    ctx,
+  on.member(
     'update-media',
     ([media]) => parseMediaState(media),
-    async (media, { roomId, peerId }): Promise<Result<Participant>> => {
-      const result = await store.update(roomId, (room) => updateMedia(room, peerId, media));
+    async ({ socket, deps }, media, { roomId, peerId }): Promise<Result<Participant>> => {
+      const result = await deps.store.update(roomId, (room) => updateMedia(room, peerId, media));
       if (result.ok) socket.to(roomId).emit('participant-updated', result.value);
       return result;
     },
   );
 
-  handle(ctx, 'leave-room', parse.nothing, async () => {
-    await leave('left');
+  on.request('leave-room', parse.nothing, async (ctx) => {
+    await leave(ctx, 'left');
     return { ok: true, value: null };
   });
 
-  socket.on('disconnecting', (reason) =>
-    ctx.serially('disconnecting', undefined, async () => {
-      const member = ctx.member();
+  on.onDisconnecting((ctx, reason) =>
+    serially(ctx, 'disconnecting', undefined, async () => {
+      const member = memberOf(ctx.socket);
       if (!member) return;
-      if (isExplicitLeave(reason) || graceMs === 0) return leave(isExplicitLeave(reason) ? 'left' : 'disconnected');
-      await keepSeat(member, reason);
+      const graceMs = ctx.deps.reconnectGraceMs ?? DEFAULT_GRACE_MS;
+      if (isExplicitLeave(reason) || graceMs === 0) return leave(ctx, isExplicitLeave(reason) ? 'left' : 'disconnected');
+      await keepSeat(ctx, member, reason);
     }),
   );
-
-  /** A drop: the seat, the host role and the admission wait for the same token to come back. */
-  async function keepSeat(member: Member, reason: string) {
-    detach(io, socket.id, member.roomId);
-    // Only the socket that speaks for the participant may put it away: one taken over is done.
-    if (!(await identities.markAway(member.peerId, socket.id))) return;
-    log.info({ room: member.roomId, peer: member.peerId, reason }, 'participant away');
-    await startGrace(io, registry, deps, member, now());
-  }
 }
 
 /**

@@ -4,13 +4,13 @@
  * back from here.
  */
 import { MemoryRingStore } from '../rooms/store.js';
-import { attachChatHandlers } from './chat-handlers.js';
-import { createContext, type Registry, type RoomHandlerDeps, type RoomServer } from './context.js';
-import { attachHostHandlers } from './host-handlers.js';
-import { attachIceHandlers } from './ice-handlers.js';
+import { defineChatHandlers } from './chat-handlers.js';
+import { HandlerTable, type EventGuard, type Registry, type RoomHandlerDeps, type RoomServer } from './context.js';
+import { defineHostHandlers } from './host-handlers.js';
+import { defineIceHandlers } from './ice-handlers.js';
 import type { Binding } from './identities.js';
-import { adoptMembers, attachMembershipHandlers } from './membership-handlers.js';
-import { attachRingHandlers, dropLostNode, type RingDeps } from './ring-handlers.js';
+import { adoptMembers, defineMembershipHandlers } from './membership-handlers.js';
+import { defineRingHandlers, dropLostNode, type RingDeps } from './ring-handlers.js';
 
 export interface RoomHandlers {
   /**
@@ -22,7 +22,7 @@ export interface RoomHandlers {
   close(): void;
 }
 
-export function registerRoomHandlers(io: RoomServer, deps: RoomHandlerDeps): RoomHandlers {
+export function registerRoomHandlers(io: RoomServer, deps: RoomHandlerDeps, guard?: EventGuard): RoomHandlers {
   const registry: Registry = { identities: deps.identities, knocks: deps.knocks, graceTimers: new Map() };
   const ringing: RingDeps = {
     store: deps.ringStore ?? new MemoryRingStore(),
@@ -31,14 +31,14 @@ export function registerRoomHandlers(io: RoomServer, deps: RoomHandlerDeps): Roo
     timeoutMs: deps.ringTimeoutMs,
     retryBaseMs: deps.ringRetryMs,
   };
-  io.on('connection', (socket) => {
-    const ctx = createContext(io, socket, registry, deps);
-    attachMembershipHandlers(ctx);
-    attachChatHandlers(ctx);
-    attachHostHandlers(ctx);
-    attachRingHandlers(ctx, ringing);
-    if (deps.ice) attachIceHandlers(ctx, deps.ice);
-  });
+  // Defined once; each socket only gets the table's shared dispatcher.
+  const table = new HandlerTable(io, registry, deps, guard);
+  defineMembershipHandlers(table);
+  defineChatHandlers(table);
+  defineHostHandlers(table);
+  defineRingHandlers(table, ringing);
+  if (deps.ice) defineIceHandlers(table, deps.ice);
+  io.on('connection', (socket) => table.attach(socket));
   return {
     async adopt(node, bindings) {
       await adoptMembers(io, registry, deps, bindings);

@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { RingEnd, RingOutcome } from '../../protocol/contract.js';
 import { fail, type Result } from '../rooms/result.js';
 import { privateRoom, normalizeName } from '../rooms/rooms.js';
-import { handle, newSecret, parse, type HandlerContext } from './context.js';
+import { newSecret, parse, type HandlerContext, type HandlerTable, type RoomServer } from './context.js';
 import {
   RING_TIMEOUT_MS,
   becomeReachable,
@@ -66,7 +66,7 @@ function parseRingAnswer([ringId, accept]: unknown[]): Result<{ ringId: string; 
  * Another node stopped: the tabs and callers it held are gone. Rings they placed end for their
  * callees ("cancelled"); rings to a handle whose last tab was there end for the caller ("no answer").
  */
-export async function dropLostNode(io: HandlerContext['io'], ring: RingDeps, node: string, now: number): Promise<void> {
+export async function dropLostNode(io: RoomServer, ring: RingDeps, node: string, now: number): Promise<void> {
   const { placed, orphaned } = await ring.store.apply((state) => {
     const dropped = dropNode(state, node);
     for (const r of dropped.orphaned) noteRingOutcome(state, r, 'no-answer', now, ring.retryBaseMs);
@@ -75,95 +75,94 @@ export async function dropLostNode(io: HandlerContext['io'], ring: RingDeps, nod
       orphaned: dropped.orphaned,
     };
   });
-  for (const { ring: r, callee } of placed) callee.forEach((id) => io.to(id).emit('ring-ended', { ringId: r.ringId, outcome: 'cancelled' }));
+  for (const { ring: r, callee } of placed)
+    callee.forEach((id) => io.to(id).emit('ring-ended', { ringId: r.ringId, outcome: 'cancelled' }));
   for (const r of orphaned) io.to(r.callerSocket).emit('ring-ended', { ringId: r.ringId, outcome: 'no-answer' });
 }
 
-export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
-  const { io, socket, deps } = ctx;
+const immediate = { queued: false }; // ringing keeps no room state: nothing to wait for
+
+const toSockets = (io: RoomServer, ids: string[], end: RingEnd) => ids.forEach((id) => io.to(id).emit('ring-ended', end));
+
+export function defineRingHandlers(on: HandlerTable, ring: RingDeps): void {
   const apply = <T>(rule: (state: RingState) => T) => ring.store.apply(rule);
-  const toSockets = (ids: string[], end: RingEnd) => ids.forEach((id) => io.to(id).emit('ring-ended', end));
   // A ring's timer lives on the node that started it; any node may end the ring before it fires.
   const clearTimer = (ringId: string) => {
     clearTimeout(ring.timers.get(ringId));
     ring.timers.delete(ringId);
   };
-  const note = (state: RingState, ended: Ring, outcome: RingOutcome) => noteRingOutcome(state, ended, outcome, ctx.now(), ring.retryBaseMs);
+  const note = (state: RingState, ended: Ring, outcome: RingOutcome, now: number) =>
+    noteRingOutcome(state, ended, outcome, now, ring.retryBaseMs);
   /** Rings to a person whose last tab is gone end for the caller as "no answer". */
-  const endOrphaned = (state: RingState, orphaned: Ring[]) => {
-    for (const r of orphaned) note(state, r, 'no-answer');
+  const endOrphaned = (state: RingState, orphaned: Ring[], now: number) => {
+    for (const r of orphaned) note(state, r, 'no-answer', now);
     return orphaned;
   };
-  const tellOrphaned = (orphaned: Ring[]) => {
+  const tellOrphaned = (io: RoomServer, orphaned: Ring[]) => {
     for (const r of orphaned) {
       clearTimer(r.ringId);
       io.to(r.callerSocket).emit('ring-ended', { ringId: r.ringId, outcome: 'no-answer' });
     }
   };
 
-  const immediate = { queued: false }; // ringing keeps no room state: nothing to wait for
-
-  handle(
-    ctx,
+  on.request(
     'become-reachable',
     parseReachable,
-    async ({ handle: h, name, deviceKey }) => {
+    async ({ io, socket, deps, now }, { handle: h, name, deviceKey }) => {
       const result = await apply((state) => {
         const became = becomeReachable(state, h, normalizeName(name), deviceKey, socket.id, deps.node);
-        return became.ok ? { ok: true as const, value: endOrphaned(state, became.value.orphaned) } : became;
+        return became.ok ? { ok: true as const, value: endOrphaned(state, became.value.orphaned, now()) } : became;
       });
       if (!result.ok) return result;
-      tellOrphaned(result.value); // this tab was the last one of another handle
+      tellOrphaned(io, result.value); // this tab was the last one of another handle
       return { ok: true, value: { handle: h } };
     },
     immediate,
   );
 
   /** This tab is no longer reachable (it stopped, or closed): end the rings it was part of. */
-  async function forgetSocket() {
+  async function forgetSocket({ io, socket, now }: HandlerContext) {
     const { placed, orphaned } = await apply((state) => {
       const dropped = dropSocket(state, socket.id);
       const placedTo = dropped.placed.map((r) => ({ ring: r, callee: state.reachable.get(r.handle)?.sockets ?? [] }));
-      return { placed: placedTo, orphaned: endOrphaned(state, dropped.orphaned) };
+      return { placed: placedTo, orphaned: endOrphaned(state, dropped.orphaned, now()) };
     });
     for (const { ring: r, callee } of placed) {
       clearTimer(r.ringId);
-      toSockets(callee, { ringId: r.ringId, outcome: 'cancelled' });
+      toSockets(io, callee, { ringId: r.ringId, outcome: 'cancelled' });
     }
-    tellOrphaned(orphaned);
+    tellOrphaned(io, orphaned);
   }
 
-  handle(
-    ctx,
+  on.request(
     'stop-reachable',
     parse.nothing,
-    async () => {
-      await forgetSocket();
+    async (ctx) => {
+      await forgetSocket(ctx);
       return { ok: true, value: null };
     },
     immediate,
   );
 
-  socket.on('set-busy', (busy) => {
+  on.signal('set-busy', ({ socket }, [busy]) => {
     if (typeof busy === 'boolean') void apply((state) => setBusy(state, socket.id, busy)).catch(() => {});
   });
 
   /** The ring nobody answered in time ends, on whichever node it is ended. */
-  async function timeOut(ringId: string, callerSocket: string) {
+  async function timeOut(io: RoomServer, ringId: string, callerSocket: string, now: number) {
     const ended = await apply((state) => {
       const result = endRing(state, ringId, 'timeout');
-      if (result.ok) note(state, result.value.ring, 'no-answer');
+      if (result.ok) note(state, result.value.ring, 'no-answer', now);
       return result;
     });
     if (!ended.ok) return;
-    toSockets([callerSocket, ...(ended.value.callee?.sockets ?? [])], { ringId, outcome: 'no-answer' });
+    toSockets(io, [callerSocket, ...(ended.value.callee?.sockets ?? [])], { ringId, outcome: 'no-answer' });
   }
 
-  handle(
-    ctx,
+  on.request(
     'ring',
     parseRing,
-    async ({ handle: h, callerName }) => {
+    async ({ io, socket, deps, now }, { handle: h, callerName }) => {
       // The back-off is keyed by the client's address, so a new connection does not escape it.
       // Behind a reverse proxy this is the proxy's address, shared by every caller (see README).
       const callerAddress = socket.handshake.address;
@@ -173,7 +172,7 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
           handle: h,
           callerSocket: socket.id,
           callerName,
-          startedAt: ctx.now(),
+          startedAt: now(),
           callerAddress,
           ...(deps.node ? { callerNode: deps.node } : {}),
         }),
@@ -183,7 +182,9 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
       callee.sockets.forEach((id) => io.to(id).emit('incoming-ring', { ringId: started.ringId, callerName }));
       const timer = setTimeout(() => {
         ring.timers.delete(started.ringId);
-        void timeOut(started.ringId, started.callerSocket).catch((error: unknown) => deps.log.warn({ err: error }, 'ring timeout failed'));
+        void timeOut(io, started.ringId, started.callerSocket, now()).catch((error: unknown) =>
+          deps.log.warn({ err: error }, 'ring timeout failed'),
+        );
       }, ring.timeoutMs ?? RING_TIMEOUT_MS);
       timer.unref();
       ring.timers.set(started.ringId, timer);
@@ -193,31 +194,30 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     immediate,
   );
 
-  handle(
-    ctx,
+  on.request(
     'cancel-ring',
     parse.string('Name the ring'),
-    async (ringId) => {
+    async ({ io, socket }, ringId) => {
       const ended = await apply((state) => endRing(state, ringId, { socketId: socket.id, role: 'caller' }));
       if (!ended.ok) return ended;
       clearTimer(ringId);
-      toSockets(ended.value.callee?.sockets ?? [], { ringId, outcome: 'cancelled' });
+      toSockets(io, ended.value.callee?.sockets ?? [], { ringId, outcome: 'cancelled' });
       return { ok: true, value: null };
     },
     immediate,
   );
 
-  handle(ctx, 'answer-ring', parseRingAnswer, async ({ ringId, accept }): Promise<Result<RingEnd>> => {
+  on.request('answer-ring', parseRingAnswer, async ({ io, socket, deps, now }, { ringId, accept }): Promise<Result<RingEnd>> => {
     const ended = await apply((state) => {
       const result = endRing(state, ringId, { socketId: socket.id, role: 'callee' });
-      if (result.ok) note(state, result.value.ring, accept ? 'accepted' : 'declined');
+      if (result.ok) note(state, result.value.ring, accept ? 'accepted' : 'declined', now());
       return result;
     });
     if (!ended.ok) return ended;
     clearTimer(ringId);
     const { ring: answered, callee } = ended.value;
     const otherTabs = (callee?.sockets ?? []).filter((id) => id !== socket.id);
-    toSockets(otherTabs, { ringId, outcome: 'answered-elsewhere' });
+    toSockets(io, otherTabs, { ringId, outcome: 'answered-elsewhere' });
     if (!accept) {
       io.to(answered.callerSocket).emit('ring-ended', { ringId, outcome: 'declined' });
       return { ok: true, value: { ringId, outcome: 'declined' } };
@@ -235,8 +235,7 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     return { ok: true, value: { ringId, outcome: 'accepted', roomId, ticket: tickets[1] } };
   });
 
-  handle(
-    ctx,
+  on.request(
     'list-reachable',
     parse.nothing,
     async () => {
@@ -246,5 +245,5 @@ export function attachRingHandlers(ctx: HandlerContext, ring: RingDeps): void {
     immediate,
   );
 
-  socket.on('disconnect', () => void forgetSocket().catch((error: unknown) => deps.log.warn({ err: error }, 'ring cleanup failed')));
+  on.onDisconnect((ctx) => void forgetSocket(ctx).catch((error: unknown) => ctx.deps.log.warn({ err: error }, 'ring cleanup failed')));
 }

@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import type { SignalingMetrics } from '../http/metrics.js';
 import { iceAnswer } from '../http/ice.js';
 import { AddressRateLimit, ConnectionCounter, clientAddress } from '../http/per-address.js';
-import { guardEvents } from './event-guard.js';
+import { createEventGuard } from './event-guard.js';
 import type { SharedState } from '../cluster/shared.js';
 import type { Logger, PeerDirectory, RoomServer } from './context.js';
 import { registerRoomHandlers, type RoomHandlers } from './register.js';
@@ -95,23 +95,26 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       else engine.close(true);
     });
   });
-  io.on('connection', (socket) => guardEvents(socket, { limits: config.rateLimits, metrics: deps.metrics, log: deps.log }));
-  const handlers = registerRoomHandlers(io, {
-    store: deps.shared.store,
-    node: deps.shared.peerCluster ? deps.shared.node : undefined,
-    ringStore: deps.shared.ringStore,
-    peers: deps.peers,
-    identities: deps.shared.identities,
-    knocks: deps.shared.knocks,
-    capacity: config.roomCapacity,
-    log: deps.log,
-    metrics: deps.metrics,
-    reconnectGraceMs: config.reconnectGraceMs,
-    joinChatBytes: config.limits.joinChatBytes,
-    ringDirectory: config.ringDirectory,
-    ringTimeoutMs: config.ringTimeoutMs,
-    ringRetryMs: config.limits.ringRetryMs,
-    ice: { answer: () => iceAnswer(config), limit: new AddressRateLimit(config.limits.icePerAddress) },
-  });
+  const handlers = registerRoomHandlers(
+    io,
+    {
+      store: deps.shared.store,
+      node: deps.shared.peerCluster ? deps.shared.node : undefined,
+      ringStore: deps.shared.ringStore,
+      peers: deps.peers,
+      identities: deps.shared.identities,
+      knocks: deps.shared.knocks,
+      capacity: config.roomCapacity,
+      log: deps.log,
+      metrics: deps.metrics,
+      reconnectGraceMs: config.reconnectGraceMs,
+      joinChatBytes: config.limits.joinChatBytes,
+      ringDirectory: config.ringDirectory,
+      ringTimeoutMs: config.ringTimeoutMs,
+      ringRetryMs: config.limits.ringRetryMs,
+      ice: { answer: () => iceAnswer(config), limit: new AddressRateLimit(config.limits.icePerAddress) },
+    },
+    createEventGuard({ limits: config.rateLimits, metrics: deps.metrics, log: deps.log }),
+  );
   return { io, handlers };
 }

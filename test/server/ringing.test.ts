@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Server } from 'socket.io';
 import { loadConfig } from '../../server/config.js';
-import type { Ack, ErrorBody, JoinedRoom, RingEnd } from '../../protocol/contract.js';
-import { attachRingHandlers, type RingDeps } from '../../server/signaling/ring-handlers.js';
-import type { HandlerContext, RoomServer } from '../../server/signaling/context.js';
+import type { Ack, JoinedRoom, RingEnd } from '../../protocol/contract.js';
+import { defineRingHandlers, type RingDeps } from '../../server/signaling/ring-handlers.js';
+import { HandlerTable, type Registry, type RoomHandlerDeps, type RoomServer } from '../../server/signaling/context.js';
 import {
   becomeReachable,
   dropNode,
@@ -256,18 +256,10 @@ describe('ring handlers with a back-off from their deps', () => {
     const http = createServer();
     io = new Server(http) as RoomServer;
     const log = { info() {}, warn() {} };
-    io.on('connection', (socket) => {
-      const ctx = {
-        io,
-        socket,
-        deps: { log },
-        now: () => clock,
-        serially: (_event: string, _ack: unknown, work: () => Promise<unknown>) => void work(),
-        reject: (ack: unknown, _event: string, error: ErrorBody) => typeof ack === 'function' && ack({ ok: false, error }),
-        succeed: (ack: unknown, data: unknown) => typeof ack === 'function' && ack({ ok: true, data }),
-      };
-      attachRingHandlers(ctx as unknown as HandlerContext, ringDeps);
-    });
+    const deps = { log, now: () => clock } as unknown as RoomHandlerDeps;
+    const table = new HandlerTable(io, {} as Registry, deps);
+    defineRingHandlers(table, ringDeps);
+    io.on('connection', (socket) => table.attach(socket));
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   });
