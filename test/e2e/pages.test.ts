@@ -35,6 +35,29 @@ describe('home screen and call links', () => {
     await page.close();
   });
 
+  it('keeps the pre-join form clear of the preview on a short screen: it scrolls instead', async () => {
+    for (const viewport of [
+      { width: 640, height: 480 },
+      { width: 844, height: 390 },
+    ]) {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/r/short-screen`);
+      await page.getByRole('button', { name: 'Join', exact: true }).waitFor();
+      const [preview, form] = await Promise.all([
+        page.locator('call-room .preview').boundingBox(),
+        page.locator('call-room form').boundingBox(),
+      ]);
+      assert.ok(
+        preview && form && form.y >= preview.y + preview.height,
+        `${JSON.stringify(viewport)}: ${JSON.stringify({ preview, form })}`,
+      );
+      await page.getByRole('button', { name: 'Join', exact: true }).scrollIntoViewIfNeeded();
+      assert.ok(await page.getByRole('button', { name: 'Join', exact: true }).isVisible());
+      await context.close();
+    }
+  });
+
   it('serves scripts precompressed: Brotli when the browser accepts it, gzip otherwise', async () => {
     const html = await (await fetch(`${server.url}/r/some-room`)).text();
     const script = /src="(\/app\.js)"/.exec(html)![1]!;

@@ -3,7 +3,10 @@ import { css } from 'lit';
 export const callPrejoinStyles = css`
   .prejoin {
     display: grid;
-    align-content: center;
+    /* Rows as tall as their content, centred only while they fit: on a short screen the page
+       scrolls instead of the form sliding under the preview. */
+    grid-auto-rows: max-content;
+    align-content: safe center;
     justify-content: center;
     gap: 1.25rem;
     padding: 1rem;
