@@ -55,7 +55,7 @@ async function heapDetail(mode: Mode, clients: number): Promise<HeapDetail> {
   const sockets: ClientSocket[] = [];
   try {
     const warm = await Promise.all(Array.from({ length: BATCH }, () => connectSocket(server.url, { forceNew: true })));
-    await Promise.all(warm.map((s, k) => join(s, `warm-${Math.floor(k / ROOM_SIZE)}`, `w${k}`, k)));
+    await Promise.all(warm.map((s, k) => join(s, `warm-${Math.floor(k / ROOM_SIZE)}`, `wx${k}`, k)));
     warm.forEach((s) => s.close());
     await sleep(1000);
     const before = await server.heapSnapshot();
@@ -64,7 +64,7 @@ async function heapDetail(mode: Mode, clients: number): Promise<HeapDetail> {
         Array.from({ length: Math.min(BATCH, clients - start) }, () => connectSocket(server.url, { forceNew: true })),
       );
       sockets.push(...batch);
-      await Promise.all(batch.map((s, k) => join(s, `room-${Math.floor((start + k) / ROOM_SIZE)}`, `p${start + k}`, start + k)));
+      await Promise.all(batch.map((s, k) => join(s, `room-${Math.floor((start + k) / ROOM_SIZE)}`, `px${start + k}`, start + k)));
     }
     await sleep(1000);
     const after = await server.heapSnapshot();
