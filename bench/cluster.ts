@@ -12,8 +12,10 @@
  *
  * Per set-up: join ack p50/p99 while ramping up (batches of 200 joins at once) and at steady state
  * (one member of a room leaves and joins again, 100 times a second for 5 s), heap and RSS per
- * client summed over the nodes (after a full GC, minus the empty nodes), and Redis commands per
- * join (Redis's own count over the steady-state leaves and joins, minus its idle rate).
+ * client summed over the nodes (after a full GC, minus the empty nodes), and Redis's idle load
+ * with everyone connected (commands a second over 20 s: heartbeats, binding refreshes, the
+ * adapter). Then, on a quiet node with 400 clients, Redis's own per-command counts
+ * (INFO commandstats) over 100 leaves and joins one after another: what one costs.
  */
 import { performance } from 'node:perf_hooks';
 import { createClient } from '@redis/client';
@@ -47,7 +49,8 @@ interface Result {
   steadyJoin: Summary;
   heapPerClient: number;
   rssPerClient: number;
-  redisCommandsPerJoin: number | undefined;
+  /** Redis commands a second with everyone connected and silent. */
+  redisIdlePerSecond: number | undefined;
 }
 
 async function measure(setup: Setup, redisUrl: string): Promise<Result> {
@@ -81,15 +84,14 @@ async function measure(setup: Setup, redisUrl: string): Promise<Result> {
     await sleep(2000);
     const loaded = await Promise.all(servers.map((s) => s.stats({ gc: true })));
 
-    // Redis's idle rate (heartbeats, binding refreshes, the adapter's stream reads) over 5 s.
+    // Redis's idle load (heartbeats, binding refreshes every ~18 s, the adapter's reads) over 20 s.
     const idle0 = await commands();
     const idleStarted = performance.now();
-    await sleep(5000);
-    const idleRate = ((await commands()) - idle0) / (performance.now() - idleStarted);
+    await sleep(20_000);
+    const idlePerSecond = (((await commands()) - idle0) / (performance.now() - idleStarted)) * 1000;
 
     const probes: Array<Promise<number>> = [];
     const total = PROBE_RATE * PROBE_SECONDS;
-    const before = await commands();
     const probeStarted = performance.now();
     for (let k = 0; k < total; k++) {
       const wait = probeStarted + (k * 1000) / PROBE_RATE - performance.now();
@@ -104,7 +106,6 @@ async function measure(setup: Setup, redisUrl: string): Promise<Result> {
       );
     }
     const steady = await Promise.all(probes);
-    const spent = (await commands()) - before - idleRate * (performance.now() - probeStarted);
     const sum = (list: typeof base, key: 'heapUsed' | 'rss') => list.reduce((acc, s) => acc + s.memory[key], 0);
     return {
       setup: setup.name,
@@ -113,8 +114,7 @@ async function measure(setup: Setup, redisUrl: string): Promise<Result> {
       steadyJoin: summarize(steady),
       heapPerClient: (sum(loaded, 'heapUsed') - sum(base, 'heapUsed')) / CLIENTS,
       rssPerClient: (sum(loaded, 'rss') - sum(base, 'rss')) / CLIENTS,
-      // Each probe is a leave and a join: the pair's commands, as "per join" (a join is never without its leave here).
-      redisCommandsPerJoin: setup.mode === 'redis' ? spent / total : undefined,
+      redisIdlePerSecond: setup.mode === 'redis' ? idlePerSecond : undefined,
     };
   } finally {
     for (const server of servers) await server.kill();
@@ -124,11 +124,50 @@ async function measure(setup: Setup, redisUrl: string): Promise<Result> {
   }
 }
 
+/** Redis's per-command counts for one leave and join, on a quiet node with 400 clients in rooms of 4. */
+async function commandsPerJoin(redisUrl: string): Promise<Record<string, number>> {
+  const redis = createClient({ url: redisUrl });
+  await redis.connect();
+  await redis.sendCommand(['FLUSHALL']);
+  const server = await startBenchServer('redis', { REDIS_URL: redisUrl, NODE_ID: 'bench-breakdown' });
+  const sockets = await Promise.all(Array.from({ length: 400 }, () => connectSocket(server.url, { forceNew: true })));
+  try {
+    await Promise.all(sockets.map((s, i) => join(s, `room-${Math.floor(i / ROOM_SIZE)}`, `bx${i}`, i)));
+    await sleep(1000);
+    const stats = async () => {
+      const counts: Record<string, number> = {};
+      for (const [, name, calls] of String(await redis.sendCommand(['INFO', 'commandstats'])).matchAll(/^cmdstat_(\S+):calls=(\d+)/gm)) {
+        counts[name!] = Number(calls);
+      }
+      return counts;
+    };
+    const before = await stats();
+    const rounds = 100;
+    for (let k = 0; k < rounds; k++) {
+      const i = k * ROOM_SIZE;
+      await sockets[i]!.timeout(10_000).emitWithAck('leave-room');
+      await join(sockets[i]!, `room-${k}`, `bx${i}`, i);
+    }
+    const after = await stats();
+    const perJoin: Record<string, number> = {};
+    for (const [name, calls] of Object.entries(after)) {
+      const spent = (calls - (before[name] ?? 0)) / rounds;
+      if (spent >= 0.05 && name !== 'info') perJoin[name] = Math.round(spent * 100) / 100;
+    }
+    return perJoin;
+  } finally {
+    await server.kill();
+    for (const socket of sockets) socket.close();
+    await redis.close();
+  }
+}
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`;
 
 runMain(async () => {
   const redis = await startRedis();
   const results: Result[] = [];
+  let breakdown: Record<string, number> = {};
   try {
     for (const setup of SETUPS) {
       await waitForQuiet();
@@ -137,6 +176,8 @@ runMain(async () => {
       console.log(`  ${setup.name}: steady join p99 ${fmt(result.steadyJoin.p99, 1)} ms, heap ${kb(result.heapPerClient)}/client`);
       results.push(result);
     }
+    await waitForQuiet();
+    breakdown = await commandsPerJoin(redis.url);
   } finally {
     await redis.stop();
   }
@@ -160,9 +201,21 @@ runMain(async () => {
         `${fmt(r.steadyJoin.p99 / reference.steadyJoin.p99, 2)} ×`,
         kb(r.heapPerClient),
         kb(r.rssPerClient),
-        r.redisCommandsPerJoin === undefined ? '–' : fmt(r.redisCommandsPerJoin, 1),
+        r.redisIdlePerSecond === undefined ? '–' : fmt(r.redisIdlePerSecond, 0),
       ]),
     ),
   );
-  await writeResult('cluster', { clients: CLIENTS, results });
+  const total = Object.values(breakdown).reduce((a, b) => a + b, 0);
+  heading(
+    `Redis commands for one leave and one join (INFO commandstats, 100 of each; commands inside Lua scripts counted): ${fmt(total, 1)}`,
+  );
+  console.log(
+    table(
+      ['command', 'per leave + join'],
+      Object.entries(breakdown)
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, calls]) => [name, fmt(calls, 2)]),
+    ),
+  );
+  await writeResult('cluster', { clients: CLIENTS, results, commandsPerLeaveAndJoin: breakdown });
 });
