@@ -195,8 +195,12 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
   });
 
   const { cluster } = options;
-  /** Frames for a peer on no node yet (it is reconnecting): held a few seconds, counted in `queues`. */
-  const held = new Map<string, { since: number; frames: RelayedFrame[] }>();
+  /**
+   * Frames for a peer on no node yet (it is reconnecting): held a few seconds, counted in
+   * `queues`, and sent in order once it is back. While some are held for a peer, its newer frames
+   * join the line behind them, so none overtakes another.
+   */
+  const held = new Map<string, { since: number; frames: RelayedFrame[]; flushing: boolean }>();
 
   peerApp.on('connection', (client: PeerClient) => {
     const id = client.getId();
@@ -209,6 +213,7 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
     const resolvers = waiting.get(id);
     waiting.delete(id);
     resolvers?.forEach((resolve) => resolve());
+    if (held.has(id)) void flush(id);
   });
   peerApp.on('disconnect', (client: PeerClient) => {
     if (clients.get(client.getId()) !== client) return;
@@ -226,7 +231,7 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
     return true;
   }
   cluster?.onForward((frame) => {
-    if (!deliverHere(frame) && frame.type !== 'LEAVE') hold(frame, Date.now());
+    if (held.has(frame.dst) || !deliverHere(frame)) queueFor(frame, Date.now());
   });
 
   /** A frame for a peer on another node goes there; for a peer on no node, it waits a little. */
@@ -234,41 +239,54 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
     const there = await cluster!.lookup(frame.dst);
     if (there && there.node !== cluster!.node) return cluster!.forward(there.node, frame);
     if (deliverHere(frame)) return;
-    if (frame.type !== 'LEAVE') hold(frame, now);
+    queueFor(frame, now);
   }
 
-  /** Holds a frame for a peer on no node; `since` is when its first frame came (kept across retries). */
-  function hold(frame: RelayedFrame, since: number) {
-    if (!queues.tryQueue(frame.dst, since)) return drop('queue-full');
-    const entry = held.get(frame.dst) ?? { since, frames: [] };
+  /** Holds a frame behind those already held for its peer, and tries to send them all. */
+  function queueFor(frame: RelayedFrame, now: number) {
+    if (frame.type === 'LEAVE' && !held.has(frame.dst)) return; // as PeerServer: a leave to nobody is dropped
+    if (!queues.tryQueue(frame.dst, now)) return drop('queue-full');
+    const entry = held.get(frame.dst) ?? { since: now, frames: [], flushing: false };
     entry.frames.push(frame);
     held.set(frame.dst, entry);
+    void flush(frame.dst);
   }
 
-  // Held frames are retried until their peer shows up on some node, then sent in order; after
-  // PeerServer's own queue lifetime, the sender hears EXPIRE as it would from PeerServer.
-  const retry = cluster
-    ? setInterval(() => {
-        const now = Date.now();
-        for (const [dst, entry] of held) {
-          held.delete(dst);
-          queues.forget(dst);
-          if (now - entry.since > QUEUE_LIFETIME_MS) {
-            for (const frame of entry.frames) deliverHere({ type: 'EXPIRE', src: frame.dst, dst: frame.src });
-            continue;
-          }
-          void (async () => {
-            const there = await cluster.lookup(dst);
-            const waitingStill: RelayedFrame[] = [];
-            for (const frame of entry.frames) {
-              if (there && there.node !== cluster.node) await cluster.forward(there.node, frame);
-              else if (!deliverHere(frame)) waitingStill.push(frame);
-            }
-            for (const frame of waitingStill) hold(frame, entry.since);
-          })().catch(() => drop('unavailable'));
-        }
-      }, 250)
-    : undefined;
+  /**
+   * Sends what is held for `dst`, oldest first, once it is connected to some node; frames that
+   * come meanwhile join the line. After PeerServer's own queue lifetime, each sender hears EXPIRE
+   * as it would from PeerServer.
+   */
+  async function flush(dst: string) {
+    const entry = held.get(dst);
+    if (!entry || entry.flushing) return;
+    if (Date.now() - entry.since > QUEUE_LIFETIME_MS) {
+      held.delete(dst);
+      queues.forget(dst);
+      for (const frame of entry.frames) deliverHere({ type: 'EXPIRE', src: frame.dst, dst: frame.src });
+      return;
+    }
+    entry.flushing = true;
+    try {
+      const there = clients.has(dst) ? undefined : await cluster!.lookup(dst);
+      const remote = there && there.node !== cluster!.node ? there.node : undefined;
+      if (!remote && !clients.has(dst)) return; // nowhere yet: the next tick tries again
+      while (entry.frames.length) {
+        const frame = entry.frames[0]!;
+        if (remote) await cluster!.forward(remote, frame);
+        else if (!deliverHere(frame)) return;
+        entry.frames.shift();
+      }
+      held.delete(dst);
+      queues.forget(dst);
+    } catch {
+      drop('unavailable');
+    } finally {
+      entry.flushing = false;
+    }
+  }
+
+  const retry = cluster ? setInterval(() => held.forEach((_entry, dst) => void flush(dst)), 250) : undefined;
   retry?.unref();
 
   /**
@@ -300,6 +318,10 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
     // speak for an id that another token now holds.
     const refusal = await policy.relayRefusal(srcId, srcDigest, dst);
     if (refusal) return (drop(refusal), false);
+    if (cluster && held.has(dst)) {
+      queueFor({ type, src: srcId, dst, payload }, now);
+      return false;
+    }
     if (clients.has(dst)) return true;
     if (cluster) {
       await relayAcross({ type, src: srcId, dst, payload }, now);

@@ -38,6 +38,27 @@ async function metric(url: string, name: string): Promise<number> {
   return Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 }
 
+/** True when `p` receives more audio from each connection within a short window: it hears them. */
+async function hearing(p: Participant): Promise<boolean> {
+  const packets = () =>
+    p.page.evaluate(async () => {
+      const pcs = ((window as unknown as { __pcs: RTCPeerConnection[] }).__pcs ?? []).filter((pc) => pc.connectionState === 'connected');
+      const counts: number[] = [];
+      for (const pc of pcs) {
+        let received = 0;
+        (await pc.getStats()).forEach((s) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.packetsReceived ?? 0;
+        });
+        counts.push(received);
+      }
+      return counts;
+    });
+  const before = await packets();
+  await new Promise((r) => setTimeout(r, 600));
+  const after = await packets();
+  return after.length > 0 && after.length === before.length && after.every((n, i) => n > before[i]!);
+}
+
 /**
  * Samples each participant's decoded frames every `everyMs` until `done()`; returns the samples
  * in which someone's frames did not grow (media that stopped).
@@ -99,6 +120,7 @@ describe('several nodes in the browser', { concurrency: false }, () => {
       await inCall(bo);
       await eventually(() => mediaFlowing(ada, 1), 20_000, 'Ada (node A) receives Bo (node B)');
       await eventually(() => mediaFlowing(bo, 1), 20_000, 'Bo (node B) receives Ada (node A)');
+      await eventually(async () => (await hearing(ada)) && (await hearing(bo)), 20_000, 'they hear each other');
 
       await sendChat(bo, 'hello from node B');
       await sendChat(ada, 'hello from node A');
@@ -125,6 +147,29 @@ describe('several nodes in the browser', { concurrency: false }, () => {
       await bo.page.getByRole('button', { name: 'Leave call' }).click();
       await eventually(async () => (await remoteNames(ada)).length === 0, 10_000, "Bo's tile gone for Ada");
       console.log(`# a leave on node B removed the tile on node A in ${Date.now() - left} ms`);
+      await closeAll();
+    });
+
+    it('a ring placed on node A is answered on node B, and both meet in the same private call', async () => {
+      const handle = uniqueId('cy').toLowerCase().slice(0, 30);
+      const callee = await open(`${b.url}/`, 'Cy Callee');
+      await callee.page.evaluate(() => localStorage.setItem('callroom:name', 'Cy Callee'));
+      await callee.page.getByRole('textbox', { name: 'Your handle' }).fill(handle);
+      await callee.page.getByRole('button', { name: 'Be reachable' }).click();
+      await callee.page.getByText(`You are reachable as @${handle}`).waitFor();
+      const caller = await open(`${a.url}/`, 'Dee');
+      await caller.page.evaluate(() => localStorage.setItem('callroom:name', 'Dee'));
+      await caller.page.getByRole('textbox', { name: 'Handle to call' }).fill(`@${handle}`);
+      await caller.page.getByRole('button', { name: 'Call', exact: true }).click();
+      await caller.page.getByText('Ringing Cy Callee…').waitFor({ timeout: 10_000 });
+      await callee.page.getByText('Dee is calling').waitFor({ timeout: 10_000 });
+      await callee.page.getByRole('button', { name: 'Accept' }).click();
+      await caller.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}\?ticket=/);
+      await callee.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}\?ticket=/);
+      assert.equal(new URL(caller.page.url()).pathname, new URL(callee.page.url()).pathname, 'the same room, on two nodes');
+      await clickJoin(caller);
+      await clickJoin(callee);
+      await eventually(async () => (await mediaFlowing(caller, 1)) && (await mediaFlowing(callee, 1)), 20_000, 'media both ways');
       await closeAll();
     });
   });

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Ack, KnockAnswer, Participant, RingEnd } from '../../protocol/contract.js';
 import { dropConnection, eventuallyMatches, join, member, record, until } from '../helpers/members.js';
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process.js';
+import { startNginx } from '../helpers/nginx.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type RawPeer, type TestServer } from '../helpers/server.js';
 
@@ -86,6 +87,48 @@ describe('two nodes on one Redis', () => {
     await until(() => offersFrom(alice.peer, bob.peer.id).length === 2);
     assert.equal(alice.peer.messages.filter((m) => m.type === 'OFFER').length, 2, 'nothing from the stranger arrived');
     closeAll([alice, bob, stranger]);
+  });
+
+  it('frames for a member who is reconnecting wait for it, and reach it on whichever node it comes back to', async () => {
+    const roomId = uniqueId('room');
+    const alice = await member(a, roomId, 'Alice');
+    const bob = await member(a, roomId, 'Bob');
+    // Bob's PeerServer link drops; he is still a member (his socket is up), so frames wait.
+    bob.peer.close();
+    await new Promise((r) => bob.peer.ws.once('close', r));
+    for (let n = 0; n < 3; n++) offer(alice.peer, bob.peer.id, 100 + n);
+    const back = await connectPeer(b.url, bob.peer.id, bob.peer.token);
+    await until(() => offersFrom(back, alice.peer.id).length === 3, 'the held frames never arrived on node B');
+    assert.deepEqual(
+      offersFrom(back, alice.peer.id).map((m) => (m.payload as { connectionId: string }).connectionId),
+      ['mc_100', 'mc_101', 'mc_102'],
+      'in order',
+    );
+    closeAll([alice]);
+    bob.socket.close();
+    back.close();
+  });
+
+  it('a classic client on HTTP long-polling works through nginx with the documented configuration (one node per address)', async () => {
+    const nginx = await startNginx([a.port, b.port]);
+    try {
+      const roomId = uniqueId('room');
+      const alice = await member(a, roomId, 'Alice');
+      const peer = await connectPeer(nginx.url, uniqueId('classic'));
+      // socket.io-client's defaults: long-polling first, then an upgrade.
+      const classic = await connectSocket(nginx.url, { transports: ['polling', 'websocket'], upgrade: true });
+      const heard = once<[string]>(alice.socket, 'user-connected');
+      classic.emit('join-room', roomId, peer.id);
+      assert.equal((await heard)[0], peer.id);
+      const chat = once<[{ text: string }]>(classic, 'chat-message');
+      await alice.socket.emitWithAck('chat-message', 'to the classic client');
+      assert.equal((await chat)[0].text, 'to the classic client');
+      classic.close();
+      peer.close();
+      closeAll([alice]);
+    } finally {
+      await nginx.stop();
+    }
   });
 
   it('an id held on one node cannot be taken on the other, even while its link is down', async () => {
@@ -246,6 +289,8 @@ describe('a node that dies', () => {
     const socket = await connectSocket(a.url);
     const back = await join(socket, roomId, returning.peer.id, { peerToken: returning.peer.token });
     assert.ok(back.ok, JSON.stringify(back));
+    // Not sooner than the grace: right after the death the lost member still has a seat.
+    assert.deepEqual(back.data.participants.map((p) => p.peerId).sort(), [watcher.peer.id, lost.peer.id].sort());
     // Lost never does: once a live node notices the node is gone (a few heartbeats) and the grace
     // has passed, the room hears it. (Waited for at most 30 s: a guard, not a timing.)
     const lostLeft = () => heard.some(([e, args]) => e === 'user-disconnected' && args[0] === lost.peer.id);
