@@ -192,7 +192,7 @@ runMain(async () => {
         'steady p99 ÷ memory',
         'heap / client',
         'RSS / client',
-        'Redis commands / leave+join',
+        'Redis idle commands/s',
       ],
       results.map((r) => [
         r.setup,

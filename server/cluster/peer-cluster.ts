@@ -6,7 +6,7 @@
  */
 import type { PeerCluster, RelayedFrame } from '../peer/peer-server.js';
 import type { PeerConnection } from '../signaling/context.js';
-import type { Redis } from './redis-stores.js';
+import { scanKeys, type Redis } from './redis-stores.js';
 
 /** A connection announcement outlives its node by at most this long. */
 const CONNECTION_TTL_MS = 30_000;
@@ -82,15 +82,9 @@ export class RedisPeerCluster implements PeerCluster {
 
   /** A lost node's peers are connected nowhere: their announcements go. */
   async forgetNode(node: string) {
-    let cursor = '0';
-    do {
-      const [next, keys] = (await this.redis.sendCommand(['SCAN', cursor, 'MATCH', `${this.prefix}conn:*`, 'COUNT', '1000'])) as [
-        string,
-        string[],
-      ];
-      cursor = next;
-      for (const key of keys) await this.redis.sendCommand(['EVAL', WITHDRAW, '1', key, node]);
-    } while (cursor !== '0');
+    await scanKeys(this.redis, `${this.prefix}conn:*`, async (key) => {
+      await this.redis.sendCommand(['EVAL', WITHDRAW, '1', key, node]);
+    });
   }
 
   async #refresh() {

@@ -6,7 +6,7 @@
  */
 import { relayRefusal, type Binding, type IdentityDirectory } from '../signaling/identities.js';
 import type { KnockDirectory } from '../signaling/knocks.js';
-import type { Redis } from './redis-stores.js';
+import { scanKeys, type Redis } from './redis-stores.js';
 
 // KEYS: binding. ARGV: roomId.
 const RELEASE = `if redis.call('HGET', KEYS[1], 'roomId') == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -94,18 +94,11 @@ export class RedisIdentities implements IdentityDirectory {
   /** The bindings last held by `node` (a node that stopped), connected or away: one pass over the keys. */
   async boundOn(node: string): Promise<StoredBinding[]> {
     const found: StoredBinding[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = (await this.redis.sendCommand(['SCAN', cursor, 'MATCH', `${this.prefix}peer:*`, 'COUNT', '1000'])) as [
-        string,
-        string[],
-      ];
-      cursor = next;
-      for (const key of keys) {
-        const binding = await this.get(key.slice(`${this.prefix}peer:`.length));
-        if (binding?.node === node) found.push(binding);
-      }
-    } while (cursor !== '0');
+    const prefix = `${this.prefix}peer:`;
+    await scanKeys(this.redis, `${prefix}*`, async (key) => {
+      const binding = await this.get(key.slice(prefix.length));
+      if (binding?.node === node) found.push(binding);
+    });
     return found;
   }
 

@@ -14,6 +14,16 @@ import type { RingStore, RoomStore } from '../rooms/store.js';
 
 export type Redis = RedisClientType;
 
+/** Calls `each` with every key matching `pattern`, a thousand at a time (SCAN: Redis is not blocked). */
+export async function scanKeys(redis: Redis, pattern: string, each: (key: string) => Promise<void>): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = (await redis.sendCommand(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000'])) as [string, string[]];
+    cursor = next;
+    for (const key of keys) await each(key);
+  } while (cursor !== '0');
+}
+
 /** A room nobody touched for this long is forgotten (a deployment that died mid-call leaves none for ever). */
 const ROOM_TTL_MS = 24 * 3600_000;
 const MAX_ATTEMPTS = 100;

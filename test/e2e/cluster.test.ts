@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
+  chatTexts,
   clickJoin,
   decodedFrames,
   eventually,
@@ -15,6 +16,7 @@ import {
   mediaFlowing,
   openCall,
   remoteNames,
+  sendChat,
   type Participant,
 } from '../helpers/browser.js';
 import { startNginx, type Nginx } from '../helpers/nginx.js';
@@ -23,14 +25,6 @@ import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { startServer, uniqueId, type TestServer } from '../helpers/server.js';
 
 const inCall = (p: Participant) => p.page.getByRole('button', { name: 'Leave call' }).waitFor({ timeout: 20_000 });
-
-async function sendChat(p: Participant, text: string) {
-  await p.page.getByRole('button', { name: /^Chat/ }).click();
-  await p.page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await p.page.getByRole('textbox', { name: 'Message' }).press('Enter');
-}
-
-const chatTexts = (p: Participant) => p.page.locator('chat-panel li .text').evaluateAll((nodes) => nodes.map((n) => n.textContent ?? ''));
 
 /** A metric's value on one node (with several nodes every series carries a node label). */
 async function metric(url: string, name: string): Promise<number> {

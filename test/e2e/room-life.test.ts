@@ -11,6 +11,8 @@ import {
   localTracksEnded,
   openCall,
   remoteNames,
+  chatTexts,
+  sendChat,
   type Participant,
 } from '../helpers/browser.js';
 import { startServer, uniqueId, type TestServer } from '../helpers/server.js';
@@ -20,15 +22,6 @@ const SCREENSHOTS = 'test-results/screenshots';
 async function inCall(p: Participant) {
   await p.page.getByRole('button', { name: 'Leave call' }).waitFor({ timeout: 20_000 });
 }
-
-async function sendChat(p: Participant, text: string) {
-  const chatOpen = await p.page.locator('chat-panel').isVisible();
-  if (!chatOpen) await p.page.getByRole('button', { name: /^Chat/ }).click();
-  await p.page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await p.page.getByRole('textbox', { name: 'Message' }).press('Enter');
-}
-
-const chatTexts = (p: Participant) => p.page.locator('chat-panel li .text').evaluateAll((nodes) => nodes.map((n) => n.textContent ?? ''));
 
 describe('room life in the browser', { concurrency: false }, () => {
   let server: TestServer;

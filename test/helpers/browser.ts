@@ -149,6 +149,18 @@ export async function remoteVideosPlaying(p: Participant): Promise<boolean[]> {
   );
 }
 
+/** Sends a chat message through the chat panel (opening it if it is closed). */
+export async function sendChat(p: Participant, text: string): Promise<void> {
+  const chatOpen = await p.page.locator('chat-panel').isVisible();
+  if (!chatOpen) await p.page.getByRole('button', { name: /^Chat/ }).click();
+  await p.page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await p.page.getByRole('textbox', { name: 'Message' }).press('Enter');
+}
+
+/** The texts of the chat messages `p` sees, oldest first. */
+export const chatTexts = (p: Participant): Promise<string[]> =>
+  p.page.locator('chat-panel li .text').evaluateAll((nodes) => nodes.map((n) => n.textContent ?? ''));
+
 /** Polls `check` until it returns true (or throws the last failure after `ms`). */
 export async function eventually(check: () => Promise<boolean> | boolean, ms = 20_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + ms;
