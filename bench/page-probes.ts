@@ -82,6 +82,8 @@ export const PAGE_PROBES = String.raw`(() => {
   Object.setPrototypeOf(window.RTCPeerConnection, NativePC);
 
   const room = () => document.querySelector('call-room');
+  // In the call, the tiles are in <call-stage>, inside <call-room>.
+  const stage = () => room()?.shadowRoot?.querySelector('call-stage')?.shadowRoot ?? room()?.shadowRoot;
   const buttons = () => [...(room()?.shadowRoot?.querySelectorAll('button') ?? [])];
 
   window.__benchJoinReady = () => {
@@ -104,7 +106,7 @@ export const PAGE_PROBES = String.raw`(() => {
     window.__benchWatchState = state;
     const attached = new WeakSet();
     const tick = () => {
-      const tiles = [...(room()?.shadowRoot?.querySelectorAll('video-tile[data-peer-id]') ?? [])];
+      const tiles = [...(stage()?.querySelectorAll('video-tile[data-peer-id]') ?? [])];
       state.maxTiles = Math.max(state.maxTiles, tiles.length);
       for (const tile of tiles) {
         const id = tile.dataset.peerId;

@@ -2,6 +2,8 @@
  * Server settings, read once from the environment and checked at start: a bad value stops the
  * server with a message that names the variable, instead of failing later mid-call.
  */
+import { isIP } from 'node:net';
+
 export interface Config {
   port: number;
   host: string;
@@ -35,6 +37,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** This node's name (a label on /metrics); host, pid and random bytes when unset. */
   nodeId: string | undefined;
+  /** Reverse proxies whose X-Forwarded-For names the client (per-address limits, classic joins). */
+  trustProxy: string[];
 }
 
 /** Bounds on what one client address or one slow client can make the server hold. */
@@ -183,6 +187,17 @@ function redisUrl(env: Env): string | undefined {
   return raw;
 }
 
+function trustProxy(env: Env): string[] {
+  const list = (env.TRUST_PROXY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const address of list) {
+    if (!isIP(address)) throw new ConfigError(`TRUST_PROXY lists proxy addresses like 127.0.0.1 (got "${address}")`);
+  }
+  return list;
+}
+
 function nodeId(env: Env): string | undefined {
   const raw = env.NODE_ID;
   if (!raw) return undefined;
@@ -231,5 +246,6 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: metricsToken(env),
     redisUrl: redisUrl(env),
     nodeId: nodeId(env),
+    trustProxy: trustProxy(env),
   };
 }

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { createMetrics, type AppMetrics } from './http/metrics.js';
 import { originPolicy } from './http/origins.js';
+import { addressResolver } from './http/per-address.js';
 import { routeUpgrades } from './http/upgrades.js';
 import { mountPeerServer } from './peer/peer-server.js';
 import type { SharedState } from './cluster/shared.js';
@@ -37,6 +38,7 @@ export function registerRealtime(app: FastifyInstance, config: Config, shared: S
     onRefused: (reason) => metrics.signaling.rejected('peer-connection', reason),
     log: app.log,
     cluster: shared.peerCluster,
+    addressOf: addressResolver(config.trustProxy),
   });
   const metrics = createMetrics({ sockets: () => io.engine.clientsCount, peers: () => peerServer.connectedCount(), shared });
   const { io, handlers } = createSocketServer(app.server, {

@@ -4,13 +4,40 @@
  * addresses cannot grow them without bound.
  */
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import type { RateLimit } from '../config.js';
 import { TokenBucket } from '../signaling/rate-limit.js';
 
-/** The address a request came from (the proxy's, behind a reverse proxy: see README). */
-export function clientAddress(req: Pick<IncomingMessage, 'socket'>): string {
-  return req.socket.remoteAddress ?? 'unknown';
+export type AddressOf = (req: Pick<IncomingMessage, 'socket' | 'headers'>) => string;
+
+/** `::ffff:127.0.0.1` is 127.0.0.1. */
+const plain = (address: string) => (address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address);
+
+/**
+ * Where a request came from. Behind reverse proxies listed in `trustedProxies` (TRUST_PROXY),
+ * the client's own address from X-Forwarded-For: read from the right, skipping the trusted
+ * proxies; anything that is not an IP address ends the walk at the last proxy. A header from
+ * anyone else is ignored: a client cannot choose its own address.
+ */
+export function addressResolver(trustedProxies: readonly string[] = []): AddressOf {
+  const trusted = new Set(trustedProxies.map(plain));
+  return (req) => {
+    let address = plain(req.socket.remoteAddress ?? 'unknown');
+    if (!trusted.has(address)) return address;
+    const header = req.headers['x-forwarded-for'];
+    const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',');
+    for (let i = hops.length - 1; i >= 0; i--) {
+      const hop = plain(hops[i]!.trim());
+      if (!isIP(hop)) return address;
+      address = hop;
+      if (!trusted.has(address)) return address;
+    }
+    return address;
+  };
 }
+
+/** The address a connection came from, with no proxy trusted. */
+export const clientAddress: AddressOf = addressResolver();
 
 export class ConnectionCounter {
   readonly #open = new Map<string, number>();

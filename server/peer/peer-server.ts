@@ -15,7 +15,7 @@ import express from 'express';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Limits, RateLimit } from '../config.js';
-import { ConnectionCounter, clientAddress } from '../http/per-address.js';
+import { ConnectionCounter, clientAddress, type AddressOf } from '../http/per-address.js';
 import { refuseUpgrade } from '../http/upgrades.js';
 import { digestToken, type PeerPolicy } from '../signaling/identities.js';
 import { isValidPeerId } from '../signaling/validate.js';
@@ -91,6 +91,8 @@ export interface PeerServerOptions {
   log?: Pick<Logger, 'warn'>;
   /** The PeerServers of the other nodes, when there are several. */
   cluster?: PeerCluster;
+  /** The client's address (behind trusted proxies, from X-Forwarded-For). */
+  addressOf?: AddressOf;
 }
 
 export interface MountedPeerServer extends PeerDirectory {
@@ -431,7 +433,7 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
         options.onRefused?.('invalid-query');
         return refuseUpgrade(socket, '400 Bad Request');
       }
-      const address = clientAddress(req);
+      const address = (options.addressOf ?? clientAddress)(req);
       if (!connections.tryOpen(address)) {
         options.onRefused?.('too-many-connections');
         return refuseUpgrade(socket, '429 Too Many Requests');

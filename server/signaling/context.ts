@@ -12,7 +12,7 @@ import type { Server, Socket } from 'socket.io';
 import type { Ack, ClientToServerEvents, ErrorBody, KnockAnswer, ServerToClientEvents, SocketData } from '../../protocol/contract.js';
 import type { IceAnswer } from '../http/ice.js';
 import type { SignalingMetrics } from '../http/metrics.js';
-import type { AddressRateLimit } from '../http/per-address.js';
+import { clientAddress, type AddressOf, type AddressRateLimit } from '../http/per-address.js';
 import { fail, type Result } from '../rooms/result.js';
 import type { RingStore, RoomStore } from '../rooms/store.js';
 import type { IdentityDirectory } from './identities.js';
@@ -66,6 +66,8 @@ export interface RoomHandlerDeps {
   ringDirectory?: boolean;
   ringTimeoutMs?: number;
   ringRetryMs?: number;
+  /** The client's address (behind trusted proxies, from X-Forwarded-For); the connection's by default. */
+  addressOf?: AddressOf;
   /** TURN credentials for a connected client, and how often one address may have them. */
   ice?: { answer: () => IceAnswer; limit: AddressRateLimit };
 }
@@ -180,6 +182,9 @@ export function reject(ctx: HandlerContext, ack: unknown, event: string, error: 
 function succeed<T>(ack: unknown, data: T): void {
   if (typeof ack === 'function') (ack as (r: Ack<T>) => void)({ ok: true, data });
 }
+
+/** The address the socket's client connects from, as the per-address limits see it. */
+export const addressOfClient = ({ socket, deps }: HandlerContext): string => (deps.addressOf ?? clientAddress)(socket.request);
 
 /** The room and peer id a socket is in, if it is in one. */
 export function memberOf(socket: RoomSocket): Member | undefined {

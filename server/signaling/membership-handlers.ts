@@ -17,6 +17,7 @@ import {
   type RuleResult,
 } from '../rooms/rooms.js';
 import {
+  addressOfClient,
   answerKnocker,
   clearGrace,
   detach,
@@ -133,7 +134,7 @@ export function defineMembershipHandlers(on: HandlerTable): void {
       if (await heldByAnother()) return taken; // again: the wait let other events run
       // A classic client sends no token and proves nothing but where it connects from: it takes
       // on the token of a PeerServer connection only if that connection comes from its own address.
-      if (options.peerToken === undefined && connection.address !== socket.handshake.address) return taken;
+      if (options.peerToken === undefined && connection.address !== addressOfClient(ctx)) return taken;
       if (options.peerToken !== undefined && digestToken(options.peerToken) !== connection.tokenDigest) {
         return { ok: false, error: { code: 'invalid-peer', message: 'That peer id belongs to someone else' } };
       }

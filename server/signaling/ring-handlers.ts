@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { RingEnd, RingOutcome } from '../../protocol/contract.js';
 import { fail, type Result } from '../rooms/result.js';
 import { privateRoom, normalizeName } from '../rooms/rooms.js';
-import { newSecret, parse, type HandlerContext, type HandlerTable, type RoomServer } from './context.js';
+import { addressOfClient, newSecret, parse, type HandlerContext, type HandlerTable, type RoomServer } from './context.js';
 import {
   RING_TIMEOUT_MS,
   becomeReachable,
@@ -162,10 +162,11 @@ export function defineRingHandlers(on: HandlerTable, ring: RingDeps): void {
   on.request(
     'ring',
     parseRing,
-    async ({ io, socket, deps, now }, { handle: h, callerName }) => {
+    async (ctx, { handle: h, callerName }) => {
+      const { io, socket, deps, now } = ctx;
       // The back-off is keyed by the client's address, so a new connection does not escape it.
-      // Behind a reverse proxy this is the proxy's address, shared by every caller (see README).
-      const callerAddress = socket.handshake.address;
+      // Behind a reverse proxy it is the proxy's address unless TRUST_PROXY names the proxy.
+      const callerAddress = addressOfClient(ctx);
       const result = await apply((state) =>
         startRing(state, {
           ringId: randomUUID(),

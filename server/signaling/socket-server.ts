@@ -7,7 +7,7 @@ import { Server as SocketIOServer } from 'socket.io';
 import type { Config } from '../config.js';
 import type { SignalingMetrics } from '../http/metrics.js';
 import { iceAnswer } from '../http/ice.js';
-import { AddressRateLimit, ConnectionCounter, clientAddress } from '../http/per-address.js';
+import { AddressRateLimit, ConnectionCounter, addressResolver } from '../http/per-address.js';
 import { createEventGuard } from './event-guard.js';
 import type { SharedState } from '../cluster/shared.js';
 import type { Logger, PeerDirectory, RoomServer } from './context.js';
@@ -45,6 +45,7 @@ const packetBytes = (packet: { data?: unknown }) =>
 export function createSocketServer(httpServer: HttpServer, deps: SocketServerDeps): SocketServer {
   const { config, isOriginAllowed } = deps;
   const connections = new ConnectionCounter(config.limits.connectionsPerAddress);
+  const addressOf = addressResolver(config.trustProxy);
   const io: RoomServer = new SocketIOServer(httpServer, {
     path: SOCKET_IO_PATH,
     maxHttpBufferSize: config.maxMessageBytes,
@@ -61,7 +62,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
         deps.metrics.rejected('handshake', 'origin');
         return callback('origin not allowed', false);
       }
-      if (connections.count(clientAddress(req)) >= connections.perAddress) {
+      if (connections.count(addressOf(req)) >= connections.perAddress) {
         deps.metrics.rejected('handshake', 'too-many-connections');
         return callback('too many connections from this address', false);
       }
@@ -69,7 +70,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     },
   });
   io.engine.on('connection', (engine: EngineSocket) => {
-    const address = clientAddress(engine.request);
+    const address = addressOf(engine.request);
     if (!connections.tryOpen(address)) {
       // Two handshakes raced past allowRequest: the later one goes.
       deps.metrics.rejected('handshake', 'too-many-connections');
@@ -100,6 +101,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     {
       store: deps.shared.store,
       node: deps.shared.peerCluster ? deps.shared.node : undefined,
+      addressOf,
       ringStore: deps.shared.ringStore,
       peers: deps.peers,
       identities: deps.shared.identities,

@@ -178,7 +178,7 @@ describe('several nodes in the browser', { concurrency: false }, () => {
       for (const id of ['node-1', 'node-2']) {
         const port = await freePort();
         ports.push(port);
-        nodes.push(await spawnServer(port, { REDIS_URL: redis.url, NODE_ID: id }));
+        nodes.push(await spawnServer(port, { REDIS_URL: redis.url, NODE_ID: id, TRUST_PROXY: '127.0.0.1' }));
       }
       nginx = await startNginx(ports);
     });

@@ -31,7 +31,14 @@ describe('two nodes on one Redis', () => {
   let b: TestServer;
   before(async () => {
     redis = await startRedis();
-    const env = { REDIS_URL: redis.url, ROOM_CAPACITY: '2', RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS), RING_TIMEOUT_SECONDS: '30' };
+    const env = {
+      REDIS_URL: redis.url,
+      ROOM_CAPACITY: '2',
+      RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS),
+      RING_TIMEOUT_SECONDS: '30',
+      // nginx, in the classic client's test, is a trusted proxy on this machine.
+      TRUST_PROXY: '127.0.0.1',
+    };
     a = await startServer({ ...env, NODE_ID: 'node-a' });
     b = await startServer({ ...env, NODE_ID: 'node-b' });
   });

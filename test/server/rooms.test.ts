@@ -15,6 +15,8 @@ import {
 import { MemoryIdentities, digestToken } from '../../server/signaling/identities.js';
 import { recentChat } from '../../server/signaling/membership-handlers.js';
 import { MemoryRoomStore } from '../../server/rooms/store.js';
+import { addressResolver } from '../../server/http/per-address.js';
+import { loadConfig } from '../../server/config.js';
 import { parseJoinArgs, parseMediaState } from '../../server/signaling/validate.js';
 import {
   connectPeer,
@@ -270,6 +272,28 @@ describe('the chat in a join answer', () => {
       3,
     );
     assert.deepEqual(recentChat(chat, 0), []);
+  });
+});
+
+describe('client addresses behind proxies', () => {
+  const req = (remoteAddress: string, forwardedFor?: string) => ({
+    socket: { remoteAddress } as never,
+    headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+  });
+  it('reads X-Forwarded-For from the right, only through trusted proxies', () => {
+    const viaProxies = addressResolver(['127.0.0.1', '10.0.0.9']);
+    assert.equal(viaProxies(req('::ffff:127.0.0.1', '198.51.100.4')), '198.51.100.4');
+    assert.equal(
+      viaProxies(req('127.0.0.1', '6.6.6.6, 198.51.100.4, 10.0.0.9')),
+      '198.51.100.4',
+      'skips trusted hops, not the first claim',
+    );
+    assert.equal(viaProxies(req('127.0.0.1')), '127.0.0.1', 'no header: the proxy itself');
+    assert.equal(viaProxies(req('127.0.0.1', 'not-an-ip, 198.51.100.4')), '198.51.100.4');
+    assert.equal(viaProxies(req('127.0.0.1', '198.51.100.4, not-an-ip')), '127.0.0.1', 'garbage ends the walk at the proxy');
+    assert.equal(viaProxies(req('203.0.113.5', '1.2.3.4')), '203.0.113.5', 'an untrusted sender cannot choose its address');
+    assert.equal(addressResolver()(req('127.0.0.1', '1.2.3.4')), '127.0.0.1', 'nothing trusted by default');
+    assert.throws(() => loadConfig({ TRUST_PROXY: 'nginx' }), /TRUST_PROXY/);
   });
 });
 

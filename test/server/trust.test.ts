@@ -433,6 +433,32 @@ describe('limits on what a client can make the server hold or hand out', () => {
     }
   });
 
+  it('7e. behind a trusted proxy each client has its own share; anyone else’s X-Forwarded-For is ignored', async () => {
+    const from = (server: TestServer, forwardedFor: string) =>
+      connectSocket(server.url, { extraHeaders: { 'x-forwarded-for': forwardedFor } }).then(
+        (socket) => socket,
+        () => undefined,
+      );
+    const behindProxy = await startServer({ CONNECTIONS_PER_ADDRESS: '2', TRUST_PROXY: '127.0.0.1' });
+    const direct = await startServer({ CONNECTIONS_PER_ADDRESS: '2', TRUST_PROXY: '10.9.9.9' });
+    try {
+      // The proxy (127.0.0.1, trusted) forwards three clients from 10.0.0.1 and one from 10.0.0.2.
+      const a = await Promise.all([from(behindProxy, '10.0.0.1'), from(behindProxy, '203.0.113.7, 10.0.0.1')]);
+      assert.ok(a.every(Boolean), 'two from 10.0.0.1 (the rightmost untrusted hop counts, not what the client claimed)');
+      assert.equal(await from(behindProxy, '10.0.0.1'), undefined, 'a third from 10.0.0.1 is refused');
+      const other = await from(behindProxy, '10.0.0.2');
+      assert.ok(other, '10.0.0.2 has its own share');
+      // A client that is not a trusted proxy cannot pick its address: the header is ignored.
+      const b = await Promise.all([from(direct, '10.0.0.1'), from(direct, '10.0.0.2')]);
+      assert.ok(b.every(Boolean));
+      assert.equal(await from(direct, '10.0.0.3'), undefined, 'all three are 127.0.0.1 to a server that does not trust it');
+      for (const socket of [...a, other, ...b]) socket?.close();
+    } finally {
+      await behindProxy.close();
+      await direct.close();
+    }
+  });
+
   it('7d. a join answer carries at most JOIN_CHAT_BYTES of chat history', async () => {
     const server = await startServer({ JOIN_CHAT_BYTES: '16384', RATE_CHAT_BURST: '100' });
     try {
