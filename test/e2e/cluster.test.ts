@@ -107,6 +107,9 @@ describe('several nodes in the browser', { concurrency: false }, () => {
     it('a person on each node: media both ways, chat, a hand, lock, knock, admit, remove, and a leave seen on the other node', async () => {
       const room = uniqueId('room');
       const ada = await open(`${a.url}/r/${room}`, 'Ada');
+      // Our client never long-polls: it needs no sticky sessions.
+      const polls: string[] = [];
+      ada.context.on('request', (request) => request.url().includes('transport=polling') && polls.push(request.url()));
       await clickJoin(ada);
       await inCall(ada);
       const bo = await open(`${b.url}/r/${room}`, 'Bo');
@@ -141,6 +144,7 @@ describe('several nodes in the browser', { concurrency: false }, () => {
       await bo.page.getByRole('button', { name: 'Leave call' }).click();
       await eventually(async () => (await remoteNames(ada)).length === 0, 10_000, "Bo's tile gone for Ada");
       console.log(`# a leave on node B removed the tile on node A in ${Date.now() - left} ms`);
+      assert.deepEqual(polls, [], 'no long-polling request');
       await closeAll();
     });
 

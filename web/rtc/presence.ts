@@ -47,7 +47,7 @@ export class Presence extends Emitter<PresenceEvents> {
 
   constructor(server: URL) {
     super();
-    this.#socket = io(server.origin, { path: '/socket.io/', transports: ['websocket', 'polling'], reconnectionDelayMax: 2000 });
+    this.#socket = io(server.origin, { path: '/socket.io/', transports: ['websocket'], reconnectionDelayMax: 2000 });
     this.#socket.on('incoming-ring', (ring) => this.emit('incoming-ring', ring));
     this.#socket.on('ring-ended', (end) => this.emit('ring-ended', end));
     // After a reconnect, be reachable again (the server forgot this socket).

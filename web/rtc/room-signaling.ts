@@ -66,7 +66,9 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
     super();
     this.#socket = io(server.origin, {
       path: '/socket.io/',
-      transports: ['websocket', 'polling'],
+      // WebSocket only: no sticky sessions needed behind a balancer of several nodes. (PeerJS
+      // needs a WebSocket anyway: where none can open, no call could.)
+      transports: ['websocket'],
       reconnectionDelay: 500,
       reconnectionDelayMax: 2000,
     });
