@@ -3,7 +3,7 @@
  * embeddable call-room.js share one copy of Lit/PeerJS/Socket.IO), static files, then the
  * service worker with workbox-build's precache manifest injected. Prints the JS weight.
  */
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { injectManifest } from 'workbox-build';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,7 +15,7 @@ async function main() {
   await rm(OUT, { recursive: true, force: true });
   await mkdir(OUT, { recursive: true });
 
-  await build({
+  const { metafile } = await build({
     entryPoints: { app: 'web/main.ts', 'call-room': 'web/embed.ts' },
     outdir: OUT,
     bundle: true,
@@ -26,10 +26,10 @@ async function main() {
     chunkNames: 'chunks/[name]-[hash]',
     legalComments: 'none',
     logLevel: 'warning',
-    metafile: false,
+    metafile: true,
   });
 
-  await cp('web/index.html', `${OUT}/index.html`);
+  await writeFile(`${OUT}/index.html`, withModulePreloads(await readFile('web/index.html', 'utf8'), metafile));
   await cp('web/app.css', `${OUT}/app.css`);
   await cp('manifest.webmanifest', `${OUT}/manifest.webmanifest`);
   await cp('web/public', OUT, { recursive: true });
@@ -59,6 +59,27 @@ async function main() {
 
   await precompress();
   await reportWeight();
+}
+
+/**
+ * The app shell names every chunk app.js imports statically, directly or through another chunk,
+ * as a modulepreload: the browser fetches them alongside app.js instead of after parsing it.
+ * Chunks a screen imports on demand (the home screen, ringing, the call stage) are not named.
+ */
+function withModulePreloads(html: string, metafile: Metafile): string {
+  const chunks = new Set<string>();
+  const visit = (output: string) => {
+    for (const { path: imported, kind } of metafile.outputs[output]?.imports ?? []) {
+      if (kind !== 'import-statement' || chunks.has(imported)) continue;
+      chunks.add(imported);
+      visit(imported);
+    }
+  };
+  visit(`${OUT}/app.js`);
+  const links = [...chunks].map((chunk) => `<link rel="modulepreload" href="/${path.relative(OUT, chunk)}" />`).join('\n    ');
+  const entry = '<script type="module" src="/app.js"></script>';
+  if (!html.includes(entry)) throw new Error('web/index.html no longer loads /app.js as expected');
+  return html.replace(entry, `${links}\n    ${entry}`);
 }
 
 /** Brotli and gzip copies beside each text asset; the server sends the one the browser accepts. */

@@ -58,6 +58,18 @@ describe('home screen and call links', () => {
     }
   });
 
+  it('names every chunk the app imports up front as a modulepreload, so none waits for app.js to be parsed', async () => {
+    const html = await (await fetch(`${server.url}/r/preload-check`)).text();
+    const preloaded = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]!);
+    const app = await (await fetch(`${server.url}/app.js`)).text();
+    // Static imports only (`import"./chunks/…"` and `from"./chunks/…"`), not import().
+    const staticImports = [...app.matchAll(/(?:import|from)\s*"\.\/(chunks\/[^"]+)"/g)].map((m) => `/${m[1]}`);
+    assert.ok(staticImports.length > 0);
+    for (const chunk of staticImports) assert.ok(preloaded.includes(chunk), `${chunk} is preloaded`);
+    assert.ok(!preloaded.some((href) => /call-home|ringing/.test(href)), 'screens loaded on demand are not');
+    for (const href of preloaded) assert.equal((await fetch(`${server.url}${href}`)).status, 200, href);
+  });
+
   it('serves scripts precompressed: Brotli when the browser accepts it, gzip otherwise', async () => {
     const html = await (await fetch(`${server.url}/r/some-room`)).text();
     const script = /src="(\/app\.js)"/.exec(html)![1]!;
