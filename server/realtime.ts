@@ -50,9 +50,8 @@ export function registerRealtime(app: FastifyInstance, config: Config, shared: S
     isOriginAllowed,
   });
   app.decorate('io', io);
-  shared.onNodeLost?.((node, bindings) => {
-    handlers.adopt(node, bindings).catch((error: unknown) => app.log.warn({ err: error, node }, 'adopting a lost node failed'));
-  });
+  // A failed adoption (Redis went away mid-way) is retried by the next heartbeat.
+  shared.onNodeLost?.((node, bindings) => handlers.adopt(node, bindings));
   // A node restarted under the same NODE_ID takes on what its previous run left, before it listens.
   app.addHook('onReady', async () => {
     const leftovers = await shared.leftovers?.();

@@ -14,7 +14,8 @@ const CONNECTION_TTL_MS = 30_000;
 const WITHDRAW = `if redis.call('HGET', KEYS[1], 'node') == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export class RedisPeerCluster implements PeerCluster {
-  readonly #local = new Set<string>();
+  /** This node's peers and what it announced for each: the announcement is renewed whole. */
+  readonly #local = new Map<string, PeerConnection>();
   readonly #timer: ReturnType<typeof setInterval>;
   #deliver: ((frame: RelayedFrame) => void) | undefined;
 
@@ -46,11 +47,18 @@ export class RedisPeerCluster implements PeerCluster {
   }
 
   async announce(peerId: string, connection: PeerConnection) {
-    this.#local.add(peerId);
-    const fields = ['node', this.node, 'tokenDigest', connection.tokenDigest, 'address', connection.address ?? ''];
+    this.#local.set(peerId, connection);
+    await this.#write(peerId, connection);
+  }
+
+  #fields(connection: PeerConnection) {
+    return ['node', this.node, 'tokenDigest', connection.tokenDigest, 'address', connection.address ?? ''];
+  }
+
+  async #write(peerId: string, connection: PeerConnection) {
     await this.redis
       .multi()
-      .addCommand(['HSET', this.#key(peerId), ...fields])
+      .addCommand(['HSET', this.#key(peerId), ...this.#fields(connection)])
       .addCommand(['PEXPIRE', this.#key(peerId), String(CONNECTION_TTL_MS)])
       .exec();
   }
@@ -88,10 +96,15 @@ export class RedisPeerCluster implements PeerCluster {
   }
 
   async #refresh() {
+    // Written whole, not only given more time: after a Redis outage longer than the lifetime (or a
+    // Redis that lost its data) the announcements come back by themselves.
     if (!this.#local.size) return;
-    const multi = this.redis.multi();
-    for (const peerId of this.#local) multi.addCommand(['PEXPIRE', this.#key(peerId), String(CONNECTION_TTL_MS)]);
-    await multi.exec();
+    const pipeline = this.redis.multi();
+    for (const [peerId, connection] of this.#local) {
+      pipeline.addCommand(['HSET', this.#key(peerId), ...this.#fields(connection)]);
+      pipeline.addCommand(['PEXPIRE', this.#key(peerId), String(CONNECTION_TTL_MS)]);
+    }
+    await pipeline.exec(true);
   }
 
   close() {

@@ -8,8 +8,13 @@ import { relayRefusal, type Binding, type IdentityDirectory } from '../signaling
 import type { KnockDirectory } from '../signaling/knocks.js';
 import { scanKeys, type Redis } from './redis-stores.js';
 
-// KEYS: binding. ARGV: roomId.
-const RELEASE = `if redis.call('HGET', KEYS[1], 'roomId') == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+// KEYS: binding. ARGV: roomId, socketId ('' for none). Only that room's binding, and only while
+// no other socket speaks for it.
+const RELEASE = `
+local fields = redis.call('HMGET', KEYS[1], 'roomId', 'socketId')
+if fields[1] ~= ARGV[1] then return 0 end
+if fields[2] and fields[2] ~= ARGV[2] then return 0 end
+return redis.call('DEL', KEYS[1])`;
 // KEYS: binding. ARGV: socketId, lifetime ms.
 const MARK_AWAY = `
 if redis.call('HGET', KEYS[1], 'socketId') ~= ARGV[1] then return 0 end
@@ -67,9 +72,10 @@ export class RedisIdentities implements IdentityDirectory {
     if (binding.socketId) this.#local.set(binding.peerId, binding.socketId);
   }
 
-  async release(peerId: string, roomId: string) {
-    await this.redis.sendCommand(['EVAL', RELEASE, '1', this.#key(peerId), roomId]);
-    this.#local.delete(peerId);
+  async release(peerId: string, roomId: string, socketId?: string) {
+    if ((await this.redis.sendCommand<number>(['EVAL', RELEASE, '1', this.#key(peerId), roomId, socketId ?? ''])) === 1) {
+      if (this.#local.get(peerId) === socketId) this.#local.delete(peerId);
+    }
   }
 
   async markAway(peerId: string, socketId: string) {
@@ -104,12 +110,16 @@ export class RedisIdentities implements IdentityDirectory {
 
   async #refresh() {
     if (!this.#local.size) return;
+    // A snapshot: markAway and release change #local while the refresh is on its way.
+    const entries = [...this.#local];
     const multi = this.redis.multi();
-    for (const [peerId, socketId] of this.#local)
+    for (const [peerId, socketId] of entries)
       multi.addCommand(['EVAL', REFRESH, '1', this.#key(peerId), socketId, String(this.lifetimeMs)]);
     const results = (await multi.exec()) as unknown as number[];
     // A binding another socket took over (or that ended) is no longer this node's to keep.
-    [...this.#local.keys()].forEach((peerId, i) => results[i] === 0 && this.#local.delete(peerId));
+    entries.forEach(([peerId, socketId], i) => {
+      if (results[i] === 0 && this.#local.get(peerId) === socketId) this.#local.delete(peerId);
+    });
   }
 
   close() {

@@ -14,6 +14,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { RedisIdentities, RedisKnocks } from './redis-identities.js';
 import { RedisPeerCluster } from './peer-cluster.js';
 import { RedisRingStore, RedisRoomStore, type Redis } from './redis-stores.js';
+import type { Binding } from '../signaling/identities.js';
 import type { SharedState } from './shared.js';
 
 export const KEY_PREFIX = 'callroom:';
@@ -70,21 +71,37 @@ export async function connectRedis(options: RedisOptions): Promise<SharedState> 
   const peerCluster = new RedisPeerCluster(redis, subscriber, KEY_PREFIX, node);
   await peerCluster.listen();
 
-  // The heartbeat: each node says it is alive; each watches the others.
-  const lostListeners: Array<Parameters<NonNullable<SharedState['onNodeLost']>>[0]> = [];
+  // The heartbeat: each node keeps a key `node:<id>` alive (its lifetime kept by Redis's clock,
+  // so clocks that disagree do not matter) and is listed in `nodes`. A listed node whose key has
+  // lapsed is lost; one live node adopts it (whoever removes it from the list). A node judges
+  // others only after NODE_LOST_MS + a beat of reaching Redis without a break: after an outage
+  // (or at start) every live node has had the time to beat again, so none is taken for lost.
+  const lostListeners: Array<(node: string, bindings: Binding[]) => Promise<void>> = [];
   const nodesKey = `${KEY_PREFIX}nodes`;
+  let reachableSince: number | undefined = performance.now();
   const beat = async () => {
-    const now = Date.now();
-    await redis.sendCommand(['HSET', nodesKey, node, String(now)]);
-    const beats = (await redis.sendCommand(['HGETALL', nodesKey])) as Record<string, string>;
-    for (const [other, at] of Object.entries(beats)) {
-      if (other === node || now - Number(at) < NODE_LOST_MS) continue;
-      // One live node takes over the lost node's members: whoever removes it from the list.
-      if ((await redis.sendCommand<number>(['HDEL', nodesKey, other])) !== 1) continue;
-      await peerCluster.forgetNode(other);
-      const bindings = await identities.boundOn(other);
-      log.warn({ node: other, members: bindings.length }, 'node lost: its members keep their seats for the reconnect grace');
-      lostListeners.forEach((listener) => listener(other, bindings));
+    try {
+      await redis.sendCommand(['SET', `${KEY_PREFIX}node:${node}`, '1', 'PX', String(NODE_LOST_MS)]);
+      await redis.sendCommand(['SADD', nodesKey, node]);
+    } catch (error) {
+      reachableSince = undefined;
+      throw error;
+    }
+    reachableSince ??= performance.now();
+    if (performance.now() - reachableSince < NODE_LOST_MS + HEARTBEAT_MS) return;
+    for (const other of (await redis.sendCommand(['SMEMBERS', nodesKey])) as string[]) {
+      if (other === node || (await redis.sendCommand<number>(['EXISTS', `${KEY_PREFIX}node:${other}`])) === 1) continue;
+      if ((await redis.sendCommand<number>(['SREM', nodesKey, other])) !== 1) continue;
+      try {
+        await peerCluster.forgetNode(other);
+        const bindings = await identities.boundOn(other);
+        log.warn({ node: other, members: bindings.length }, 'node lost: its members keep their seats for the reconnect grace');
+        for (const listener of lostListeners) await listener(other, bindings);
+      } catch (error) {
+        // Listed again: the next beat (here or on another node) adopts it again.
+        await redis.sendCommand(['SADD', nodesKey, other]).catch(() => {});
+        throw error;
+      }
     }
   };
   const heartbeat = setInterval(() => void beat().catch(() => {}), HEARTBEAT_MS);

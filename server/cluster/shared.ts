@@ -31,7 +31,7 @@ export interface SharedState {
    * Calls `listener` with the bindings of a node that stopped (its heartbeat lapsed), so that a
    * live node starts their reconnect grace. Absent with one node.
    */
-  onNodeLost?(listener: (node: string, bindings: Binding[]) => void): void;
+  onNodeLost?(listener: (node: string, bindings: Binding[]) => Promise<void>): void;
   /** The bindings a previous run of this node left (a restart under the same NODE_ID). */
   leftovers?(): Promise<Binding[]>;
   close(): Promise<void>;

@@ -30,6 +30,8 @@ const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
 const QUEUE_LIFETIME_MS = 6000;
 const TOKEN_PATTERN = /^[A-Za-z0-9]{1,64}$/;
 const KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Frames of one PeerServer client waiting for their room check, at most. */
+const MAX_FRAMES_WAITING = 64;
 /** How long a new PeerServer connection waits for an unreachable identity directory. */
 const REGISTER_WAIT_MS = 30_000;
 
@@ -296,9 +298,8 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
    * bounds. Resolves true when PeerServer should take the frame; frames for peers on other
    * nodes are sent there here, and resolve false.
    */
-  async function admitFrame(ws: WebSocket, srcId: string, srcDigest: string, bucket: TokenBucket, data: unknown): Promise<boolean> {
+  async function admitFrame(ws: WebSocket, srcId: string, srcDigest: string, data: unknown): Promise<boolean> {
     const now = Date.now();
-    if (!bucket.take(now)) return (drop('rate-limited'), false);
     let frame: unknown;
     try {
       frame = JSON.parse(String(data));
@@ -336,13 +337,22 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
   function guard(ws: WebSocket, srcId: string, srcDigest: string) {
     const bucket = new TokenBucket(PEER_MESSAGE_LIMIT, Date.now());
     let warned = false;
-    // Frames are decided one after another, so they reach PeerServer in the order they came.
+    // Frames are decided one after another, so they reach PeerServer in the order they came. The
+    // line is bounded (a slow shared store must not let frames pile up), rate-limited as frames
+    // arrive, and a heartbeat does not wait in it.
     let line: Promise<unknown> = Promise.resolve();
+    let waiting = 0;
     const emit = ws.emit.bind(ws);
     ws.emit = ((event: string, ...args: unknown[]) => {
       if (event !== 'message') return emit(event, ...args);
+      if (!bucket.take(Date.now())) return (drop('rate-limited'), false);
+      // Exactly what PeerJS sends (a prefix could smuggle another type in a duplicate key).
+      if (String(args[0]) === '{"type":"HEARTBEAT"}') return emit(event, ...args);
+      if (waiting >= MAX_FRAMES_WAITING) return (drop('rate-limited'), false);
+      waiting += 1;
       line = line
-        .then(() => admitFrame(ws, srcId, srcDigest, bucket, args[0]))
+        .then(() => admitFrame(ws, srcId, srcDigest, args[0]))
+        .finally(() => (waiting -= 1))
         .then(
           (admitted) => {
             if (admitted) return emit(event, ...args);
@@ -377,7 +387,11 @@ export function mountPeerServer(httpServer: HttpServer, options: PeerServerOptio
     const deadline = Date.now() + REGISTER_WAIT_MS;
     for (;;) {
       try {
-        const allowed = await policy.mayRegister(peerId, tokenDigest);
+        // PeerServer refuses a duplicate id on its own node; an id connected to another node with
+        // another token is taken just the same.
+        const elsewhere = cluster ? await cluster.lookup(peerId) : undefined;
+        const takenElsewhere = !!elsewhere && elsewhere.node !== cluster!.node && elsewhere.tokenDigest !== tokenDigest;
+        const allowed = !takenElsewhere && (await policy.mayRegister(peerId, tokenDigest));
         if (ws.readyState !== ws.OPEN) return;
         if (allowed) return void wss.emit('connection', ws, req);
         options.onRefused?.('id-taken');

@@ -26,7 +26,11 @@ export function defineChatHandlers(on: HandlerTable): void {
   on.member(
     'reaction',
     parseReaction,
-    ({ socket }, emoji, { roomId, peerId }) => {
+    async ({ socket, registry }, emoji, { roomId, peerId }) => {
+      // Nothing in the store checks membership here: a socket removed or taken over from another
+      // node (whose room data that node could not clear) speaks for nobody.
+      const bound = await registry.identities.get(peerId);
+      if (bound?.socketId !== socket.id || bound.roomId !== roomId) return fail('not-in-room', 'Join the room first');
       socket.to(roomId).emit('reaction', peerId, emoji);
       return { ok: true, value: null };
     },

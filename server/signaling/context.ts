@@ -104,6 +104,26 @@ export const UNAVAILABLE = { code: 'unavailable', message: 'The call server is h
 
 export const newSecret = () => randomBytes(18).toString('base64url');
 
+const RETRY_EVERY_MS = 2000;
+const RETRY_ATTEMPTS = 150;
+
+/**
+ * Runs `step` until it succeeds, every 2 s for about 5 minutes: for the steps that must not be
+ * lost when the shared store is briefly unreachable (a departure, a grace that ends). A person
+ * waits for no answer from them.
+ */
+export async function retrying<T>(log: Logger, what: string, step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= RETRY_ATTEMPTS) throw error;
+      if (attempt === 1) log.warn({ err: error }, `${what} failed; retrying`);
+      await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS).unref());
+    }
+  }
+}
+
 /** The member is back, or gone for good: its grace timer, if any, is off. */
 export function clearGrace(registry: Registry, peerId: string): void {
   clearTimeout(registry.graceTimers.get(peerId));
@@ -131,8 +151,10 @@ export async function toPeer(
 
 /**
  * A socket stops speaking for its participant (taken over, moved, removed): quietly, no leave
- * announced. A socket on this node forgets its room at once; one on another node leaves the
- * Socket.IO room through the adapter, and its own handlers check the binding before they act.
+ * announced. A socket on this node forgets its room at once. One on another node leaves the
+ * Socket.IO room through the adapter but keeps its room data there: what it sends next meets the
+ * room rules (which check membership), its leave and drop check the binding, and a reaction (no
+ * rule) checks the binding too.
  */
 export function detach(io: RoomServer, socketId: string, roomId: string, options: { disconnect?: boolean } = {}): void {
   const local = io.sockets.sockets.get(socketId);

@@ -87,7 +87,7 @@ export function defineHostHandlers(on: HandlerTable): void {
       if (!result.ok) return result;
       // The removed person's binding ends with their seat: their id and token open nothing here.
       const removed = await registry.identities.get(target);
-      await registry.identities.release(target, roomId);
+      await registry.identities.release(target, roomId, removed?.socketId);
       clearGrace(registry, target);
       if (removed?.socketId && removed.roomId === roomId) {
         // Their socket leaves the room quietly, on whichever node; the room hears it as a departure.

@@ -34,8 +34,12 @@ export interface PeerPolicy {
 export interface IdentityDirectory extends PeerPolicy {
   get(peerId: string): Promise<Binding | undefined>;
   bind(binding: Binding): Promise<void>;
-  /** Ends a binding, but only the one for `roomId`: a binding the id has since moved on from is kept. */
-  release(peerId: string, roomId: string): Promise<void>;
+  /**
+   * Ends a binding, but only the one for `roomId`, and only while no socket other than
+   * `socketId` speaks for it (none, when `socketId` is undefined): a binding the id has since moved
+   * on from, or that a reconnect on another node has just made, is kept.
+   */
+  release(peerId: string, roomId: string, socketId?: string): Promise<void>;
   /**
    * `socketId` stops speaking for `peerId` (the member is away, within the grace). Only if it is
    * still the binding's socket: false when another socket has taken over, or nothing is bound.
@@ -64,8 +68,9 @@ export class MemoryIdentities implements IdentityDirectory {
     this.#byPeer.set(binding.peerId, { ...binding });
   }
 
-  async release(peerId: string, roomId: string) {
-    if (this.#byPeer.get(peerId)?.roomId === roomId) this.#byPeer.delete(peerId);
+  async release(peerId: string, roomId: string, socketId?: string) {
+    const bound = this.#byPeer.get(peerId);
+    if (bound?.roomId === roomId && (bound.socketId === undefined || bound.socketId === socketId)) this.#byPeer.delete(peerId);
   }
 
   async markAway(peerId: string, socketId: string) {

@@ -21,6 +21,7 @@ import {
   answerKnocker,
   clearGrace,
   detach,
+  retrying,
   memberOf,
   parse,
   serially,
@@ -66,12 +67,14 @@ async function depart(
   deps: RoomHandlerDeps,
   roomId: string,
   peerId: string,
+  /** The socket that spoke for the participant (undefined while it was away). */
+  socketId: string | undefined,
   reason: 'left' | 'disconnected',
   rule: (room: Room | undefined) => RuleResult<Left | undefined>,
 ) {
-  const result = await deps.store.update(roomId, rule);
+  const result = await retrying(deps.log, 'a departure', () => deps.store.update(roomId, rule));
   if (!result.ok || !result.value) return;
-  await registry.identities.release(peerId, roomId);
+  await retrying(deps.log, 'releasing a binding', () => registry.identities.release(peerId, roomId, socketId));
   clearGrace(registry, peerId);
   io.to(roomId).emit('user-disconnected', peerId, reason);
   deps.log.info({ room: roomId, peer: peerId, reason }, 'participant left');
@@ -96,7 +99,7 @@ async function leave(ctx: HandlerContext, reason: 'left' | 'disconnected') {
   // Taken over from another node meanwhile: the participant is someone else's to end.
   const bound = await registry.identities.get(member.peerId);
   if (bound && bound.roomId === member.roomId && bound.socketId !== socket.id) return;
-  await depart(io, registry, deps, member.roomId, member.peerId, reason, (room) => leaveRoom(room, member.peerId));
+  await depart(io, registry, deps, member.roomId, member.peerId, socket.id, reason, (room) => leaveRoom(room, member.peerId));
 }
 
 /** A drop: the seat, the host role and the admission wait for the same token to come back. */
@@ -104,7 +107,7 @@ async function keepSeat(ctx: HandlerContext, member: Member, reason: string) {
   const { io, socket, registry, deps, now } = ctx;
   detach(io, socket.id, member.roomId);
   // Only the socket that speaks for the participant may put it away: one taken over is done.
-  if (!(await registry.identities.markAway(member.peerId, socket.id))) return;
+  if (!(await retrying(deps.log, 'putting a member away', () => registry.identities.markAway(member.peerId, socket.id)))) return;
   deps.log.info({ room: member.roomId, peer: member.peerId, reason }, 'participant away');
   await startGrace(io, registry, deps, member, now());
 }
@@ -147,7 +150,7 @@ export function defineMembershipHandlers(on: HandlerTable): void {
         // proper leave first.
         if (bound.socketId) detach(io, bound.socketId, bound.roomId, { disconnect: true });
         if (bound.roomId !== roomId) {
-          await depart(io, registry, deps, bound.roomId, peerId, 'left', (room) => leaveRoom(room, peerId));
+          await depart(io, registry, deps, bound.roomId, peerId, bound.socketId, 'left', (room) => leaveRoom(room, peerId));
         }
       }
       const current = memberOf(socket);
@@ -215,10 +218,12 @@ export function defineMembershipHandlers(on: HandlerTable): void {
  * any node) speaks for it again by then.
  */
 async function startGrace(io: RoomServer, registry: Registry, deps: RoomHandlerDeps, member: Member, since: number) {
-  const away = await deps.store.update(member.roomId, (room) => markAway(room, member.peerId, since));
+  const away = await retrying(deps.log, 'keeping a seat', () =>
+    deps.store.update(member.roomId, (room) => markAway(room, member.peerId, since)),
+  );
   if (!away.ok || !away.value) {
     // No seat to keep (removed meanwhile): nothing is bound to this socket any more.
-    await registry.identities.release(member.peerId, member.roomId);
+    await retrying(deps.log, 'releasing a binding', () => registry.identities.release(member.peerId, member.roomId));
     return;
   }
   clearGrace(registry, member.peerId);
@@ -231,9 +236,11 @@ async function startGrace(io: RoomServer, registry: Registry, deps: RoomHandlerD
 
   /** The grace is over: still away (no socket speaks for it, on any node), the participant leaves. */
   async function expire(member: Member, since: number) {
-    const bound = await registry.identities.get(member.peerId);
+    const bound = await retrying(deps.log, 'a grace that ends', () => registry.identities.get(member.peerId));
     if (bound?.socketId && bound.roomId === member.roomId) return;
-    await depart(io, registry, deps, member.roomId, member.peerId, 'disconnected', (room) => expireAway(room, member.peerId, since));
+    await depart(io, registry, deps, member.roomId, member.peerId, undefined, 'disconnected', (room) =>
+      expireAway(room, member.peerId, since),
+    );
   }
 }
 
@@ -245,7 +252,11 @@ async function startGrace(io: RoomServer, registry: Registry, deps: RoomHandlerD
 export async function adoptMembers(io: RoomServer, registry: Registry, deps: RoomHandlerDeps, bindings: Binding[]): Promise<void> {
   const since = (deps.now ?? Date.now)();
   for (const binding of bindings) {
-    if (binding.socketId && !(await registry.identities.markAway(binding.peerId, binding.socketId))) continue;
+    const current = await registry.identities.get(binding.peerId);
+    // Moved on, or taken over by a socket on a live node meanwhile: theirs now.
+    if (current && (current.roomId !== binding.roomId || (current.socketId && current.socketId !== binding.socketId))) continue;
+    if (current?.socketId) await registry.identities.markAway(binding.peerId, current.socketId);
+    // Away already, or its binding lapsed: the room may still list it, so the grace starts all the same.
     await startGrace(io, registry, deps, { roomId: binding.roomId, peerId: binding.peerId }, since);
   }
 }

@@ -86,6 +86,8 @@ const toSockets = (io: RoomServer, ids: string[], end: RingEnd) => ids.forEach((
 
 export function defineRingHandlers(on: HandlerTable, ring: RingDeps): void {
   const apply = <T>(rule: (state: RingState) => T) => ring.store.apply(rule);
+  /** Sockets that became reachable or placed a ring: only they touch the ringing state again. */
+  const ringing = new WeakSet<HandlerContext['socket']>();
   // A ring's timer lives on the node that started it; any node may end the ring before it fires.
   const clearTimer = (ringId: string) => {
     clearTimeout(ring.timers.get(ringId));
@@ -109,6 +111,7 @@ export function defineRingHandlers(on: HandlerTable, ring: RingDeps): void {
     'become-reachable',
     parseReachable,
     async ({ io, socket, deps, now }, { handle: h, name, deviceKey }) => {
+      ringing.add(socket);
       const result = await apply((state) => {
         const became = becomeReachable(state, h, normalizeName(name), deviceKey, socket.id, deps.node);
         return became.ok ? { ok: true as const, value: endOrphaned(state, became.value.orphaned, now()) } : became;
@@ -122,6 +125,7 @@ export function defineRingHandlers(on: HandlerTable, ring: RingDeps): void {
 
   /** This tab is no longer reachable (it stopped, or closed): end the rings it was part of. */
   async function forgetSocket({ io, socket, now }: HandlerContext) {
+    if (!ringing.has(socket)) return; // never reachable, never rang: nothing to forget
     const { placed, orphaned } = await apply((state) => {
       const dropped = dropSocket(state, socket.id);
       const placedTo = dropped.placed.map((r) => ({ ring: r, callee: state.reachable.get(r.handle)?.sockets ?? [] }));
@@ -145,7 +149,7 @@ export function defineRingHandlers(on: HandlerTable, ring: RingDeps): void {
   );
 
   on.signal('set-busy', ({ socket }, [busy]) => {
-    if (typeof busy === 'boolean') void apply((state) => setBusy(state, socket.id, busy)).catch(() => {});
+    if (typeof busy === 'boolean' && ringing.has(socket)) void apply((state) => setBusy(state, socket.id, busy)).catch(() => {});
   });
 
   /** The ring nobody answered in time ends, on whichever node it is ended. */
@@ -167,6 +171,7 @@ export function defineRingHandlers(on: HandlerTable, ring: RingDeps): void {
       // The back-off is keyed by the client's address, so a new connection does not escape it.
       // Behind a reverse proxy it is the proxy's address unless TRUST_PROXY names the proxy.
       const callerAddress = addressOfClient(ctx);
+      ringing.add(socket);
       const result = await apply((state) =>
         startRing(state, {
           ringId: randomUUID(),

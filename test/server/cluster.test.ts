@@ -138,6 +138,13 @@ describe('two nodes on one Redis', () => {
     }
   });
 
+  it('an id connected to one node cannot be registered on the other with another token, bound or not', async () => {
+    const held = await connectPeer(a.url, uniqueId('held'));
+    await new Promise((r) => setTimeout(r, 100)); // announced to the others as it connects
+    await assert.rejects(connectPeer(b.url, held.id, 'someoneelse'), /ID-TAKEN/);
+    held.close();
+  });
+
   it('an id held on one node cannot be taken on the other, even while its link is down', async () => {
     const roomId = uniqueId('room');
     const alice = await member(a, roomId, 'Alice');
@@ -199,9 +206,15 @@ describe('two nodes on one Redis', () => {
     assert.ok(((await host.socket.emitWithAck('remove-participant', knockerPeer.id)) as Ack<unknown>).ok);
     await removed;
     assert.equal((await left)[0], knockerPeer.id);
-    // The removed person's socket on node B speaks for nobody now.
+    // The removed person's socket on node B speaks for nobody now: not in the chat, and not with a
+    // reaction (which no room rule checks).
+    const heard = record(host.socket);
     const chat = (await knocker.emitWithAck('chat-message', 'still here?')) as Ack<unknown>;
     assert.ok(!chat.ok);
+    const reaction = (await knocker.emitWithAck('reaction', '👍')) as Ack<unknown>;
+    assert.equal(!reaction.ok && reaction.error.code, 'not-in-room');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(!heard.some(([e]) => e === 'reaction' || e === 'chat-message'), JSON.stringify(heard));
     host.socket.close();
     host.peer.close();
     knocker.close();
@@ -339,6 +352,38 @@ describe('a node restarted under the same NODE_ID', () => {
     } finally {
       await node.kill();
       await observer.close();
+      await redis.stop();
+    }
+  });
+});
+
+describe('a Redis outage longer than a heartbeat, with two nodes', () => {
+  it('takes no live node for lost: everyone is still in the call afterwards', async () => {
+    const redis = await startRedis({ persist: true });
+    const env = { REDIS_URL: redis.url, RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS) };
+    const a = await startServer({ ...env, NODE_ID: 'outage-a' });
+    const b = await startServer({ ...env, NODE_ID: 'outage-b' });
+    try {
+      const roomId = uniqueId('room');
+      const ada = await member(a, roomId, 'Ada');
+      const bo = await member(b, roomId, 'Bo');
+      const heard = [record(ada.socket), record(bo.socket)];
+      await redis.stop();
+      await new Promise((r) => setTimeout(r, 9000)); // longer than a node's heartbeat lasts (6 s)
+      await redis.start();
+      await until(async () => (await fetch(`${a.url}/readyz`)).ok && (await fetch(`${b.url}/readyz`)).ok, 'both ready again');
+      // Long enough for a wrong adoption to have ended its victims' grace.
+      await new Promise((r) => setTimeout(r, 8000 + GRACE_SECONDS * 1000 + 1000));
+      assert.ok(!heard.flat().some(([e]) => e === 'user-disconnected'), JSON.stringify(heard));
+      const late = await member(a, roomId, 'Late');
+      assert.deepEqual(late.joined.participants.map((p) => p.peerId).sort(), [ada.peer.id, bo.peer.id].sort());
+      // And frames still cross the nodes between them.
+      offer(ada.peer, bo.peer.id, 7);
+      await until(() => offersFrom(bo.peer, ada.peer.id).length === 1);
+      closeAll([ada, bo, late]);
+    } finally {
+      await a.close();
+      await b.close();
       await redis.stop();
     }
   });

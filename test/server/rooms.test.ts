@@ -324,6 +324,10 @@ describe('identities', () => {
     await ids.release('a', 'r1');
     assert.equal((await ids.get('a'))?.roomId, 'r2');
     await ids.release('a', 'r2');
+    assert.equal((await ids.get('a'))?.socketId, 's3', 'a release for no socket (a grace that ended) keeps a binding a socket holds');
+    await ids.release('a', 'r2', 's-old');
+    assert.equal((await ids.get('a'))?.socketId, 's3', 'and so does a release by another socket');
+    await ids.release('a', 'r2', 's3');
     assert.equal(await ids.get('a'), undefined);
     assert.ok(
       (await ids.mayRegister('__proto__', digestToken('t'))) &&
