@@ -77,6 +77,14 @@ export async function connectRedis(options: RedisOptions): Promise<SharedState> 
   // others only after NODE_LOST_MS + a beat of reaching Redis without a break: after an outage
   // (or at start) every live node has had the time to beat again, so none is taken for lost.
   const lostListeners: Array<(node: string, bindings: Binding[]) => Promise<void>> = [];
+  const reconnectListeners: Array<() => void> = [];
+  let wasDown = false;
+  redis.on('error', () => (wasDown = true));
+  redis.on('ready', () => {
+    if (!wasDown) return;
+    wasDown = false;
+    reconnectListeners.forEach((listener) => listener());
+  });
   const nodesKey = `${KEY_PREFIX}nodes`;
   let reachableSince: number | undefined = performance.now();
   const beat = async () => {
@@ -123,6 +131,7 @@ export async function connectRedis(options: RedisOptions): Promise<SharedState> 
       return Number(process.hrtime.bigint() - started) / 1e9;
     },
     onNodeLost: (listener) => void lostListeners.push(listener),
+    onReconnect: (listener) => void reconnectListeners.push(listener),
     leftovers: () => identities.boundOn(node),
     async close() {
       clearInterval(heartbeat);

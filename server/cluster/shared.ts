@@ -32,6 +32,8 @@ export interface SharedState {
    * live node starts their reconnect grace. Absent with one node.
    */
   onNodeLost?(listener: (node: string, bindings: Binding[]) => Promise<void>): void;
+  /** Calls `listener` each time the shared store is reachable again after an outage. */
+  onReconnect?(listener: () => void): void;
   /** The bindings a previous run of this node left (a restart under the same NODE_ID). */
   leftovers?(): Promise<Binding[]>;
   close(): Promise<void>;

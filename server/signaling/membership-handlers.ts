@@ -260,3 +260,20 @@ export async function adoptMembers(io: RoomServer, registry: Registry, deps: Roo
     await startGrace(io, registry, deps, { roomId: binding.roomId, peerId: binding.peerId }, since);
   }
 }
+
+/**
+ * The shared store is back after an outage longer than a binding's lifetime: each of this node's
+ * sockets that is in a room, and that the room still lists with a token digest, is bound again.
+ * The room, not the socket's own word, decides: someone removed meanwhile is not.
+ */
+export async function reassertBindings(io: RoomServer, registry: Registry, deps: RoomHandlerDeps): Promise<void> {
+  for (const socket of io.sockets.sockets.values()) {
+    const member = memberOf(socket);
+    if (!member || (await registry.identities.get(member.peerId))) continue;
+    const room = await deps.store.get(member.roomId);
+    const credential = room?.credentials.find((c) => c.peerId === member.peerId);
+    if (!credential || !room?.participants.some((p) => p.peerId === member.peerId)) continue;
+    await registry.identities.bind({ ...member, tokenDigest: credential.tokenDigest, socketId: socket.id });
+    deps.log.info({ room: member.roomId, peer: member.peerId }, 'bound again after an outage');
+  }
+}

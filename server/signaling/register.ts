@@ -9,7 +9,7 @@ import { HandlerTable, type EventGuard, type Registry, type RoomHandlerDeps, typ
 import { defineHostHandlers } from './host-handlers.js';
 import { defineIceHandlers } from './ice-handlers.js';
 import type { Binding } from './identities.js';
-import { adoptMembers, defineMembershipHandlers } from './membership-handlers.js';
+import { adoptMembers, defineMembershipHandlers, reassertBindings } from './membership-handlers.js';
 import { defineRingHandlers, dropLostNode, type RingDeps } from './ring-handlers.js';
 
 export interface RoomHandlers {
@@ -18,6 +18,8 @@ export interface RoomHandlers {
    * grace of the members it held, and forgets its reachable tabs and the rings its callers placed.
    */
   adopt(node: string, bindings: Binding[]): Promise<void>;
+  /** Binds again this node's members whose bindings lapsed while the shared store was away. */
+  reassert(): Promise<void>;
   /** Stops the grace and ring timers (the app is closing). */
   close(): void;
 }
@@ -40,6 +42,7 @@ export function registerRoomHandlers(io: RoomServer, deps: RoomHandlerDeps, guar
   if (deps.ice) defineIceHandlers(table, deps.ice);
   io.on('connection', (socket) => table.attach(socket));
   return {
+    reassert: () => reassertBindings(io, registry, deps),
     async adopt(node, bindings) {
       await adoptMembers(io, registry, deps, bindings);
       await dropLostNode(io, ringing, node, (deps.now ?? Date.now)());
