@@ -87,10 +87,15 @@ export async function connectRedis(options: RedisOptions): Promise<SharedState> 
   });
   const nodesKey = `${KEY_PREFIX}nodes`;
   let reachableSince: number | undefined = performance.now();
+  let beaten = false;
   const beat = async () => {
     try {
-      await redis.sendCommand(['SET', `${KEY_PREFIX}node:${node}`, '1', 'PX', String(NODE_LOST_MS)]);
+      const before = await redis.sendCommand(['SET', `${KEY_PREFIX}node:${node}`, '1', 'PX', String(NODE_LOST_MS), 'GET']);
       await redis.sendCommand(['SADD', nodesKey, node]);
+      // Our own key had lapsed (this process stalled, or Redis was away): another node may have
+      // taken us for lost and put our members away. Bind them again, as after an outage.
+      if (beaten && before === null) reconnectListeners.forEach((listener) => listener());
+      beaten = true;
     } catch (error) {
       reachableSince = undefined;
       throw error;

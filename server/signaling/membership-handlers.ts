@@ -262,14 +262,19 @@ export async function adoptMembers(io: RoomServer, registry: Registry, deps: Roo
 }
 
 /**
- * The shared store is back after an outage longer than a binding's lifetime: each of this node's
- * sockets that is in a room, and that the room still lists with a token digest, is bound again.
- * The room, not the socket's own word, decides: someone removed meanwhile is not.
+ * The shared store is back after an outage longer than a binding's lifetime, or this node finds it
+ * was taken for lost (its heartbeat lapsed while it stalled): each of its sockets that is in a
+ * room, and that the room still lists with a token digest, is bound again. The room, not the
+ * socket's own word, decides: someone removed meanwhile is not.
  */
 export async function reassertBindings(io: RoomServer, registry: Registry, deps: RoomHandlerDeps): Promise<void> {
   for (const socket of io.sockets.sockets.values()) {
     const member = memberOf(socket);
-    if (!member || (await registry.identities.get(member.peerId))) continue;
+    if (!member) continue;
+    // Bound to a socket (this one, or one that took over): nothing to do. Missing, or put away
+    // by a node that took this one for lost while it was still here: bound again.
+    const bound = await registry.identities.get(member.peerId);
+    if (bound?.socketId || (bound && bound.roomId !== member.roomId)) continue;
     const room = await deps.store.get(member.roomId);
     const credential = room?.credentials.find((c) => c.peerId === member.peerId);
     if (!credential || !room?.participants.some((p) => p.peerId === member.peerId)) continue;

@@ -331,6 +331,36 @@ describe('a node that dies', () => {
   });
 });
 
+describe('a node that stalls longer than its heartbeat', () => {
+  it('is taken for lost, and when it wakes it binds its members again before their grace ends', async () => {
+    const redis = await startRedis();
+    const env = { REDIS_URL: redis.url, RECONNECT_GRACE_SECONDS: '10' };
+    const awake = await startServer({ ...env, NODE_ID: 'awake' });
+    const sleepy = await spawnServer(await freePort(), { ...env, NODE_ID: 'sleepy' });
+    try {
+      await new Promise((r) => setTimeout(r, 8500)); // the awake node judges others only after a while
+      const roomId = uniqueId('room');
+      const watcher = await member(awake, roomId, 'Watcher');
+      const dozer = await member(sleepy, roomId, 'Dozer');
+      const heard = record(watcher.socket);
+      sleepy.child.kill('SIGSTOP');
+      await new Promise((r) => setTimeout(r, 8000)); // its key lapses at 6 s; it is adopted
+      sleepy.child.kill('SIGCONT');
+      // Past the end of the grace the adoption started (10 s from ~6–8 s after the stall).
+      await new Promise((r) => setTimeout(r, 12_000));
+      assert.ok(!heard.some(([e]) => e === 'user-disconnected'), JSON.stringify(heard));
+      offer(watcher.peer, dozer.peer.id, 9);
+      await until(() => offersFrom(dozer.peer, watcher.peer.id).length === 1, 'frames no longer reach the node that stalled');
+      closeAll([watcher, dozer]);
+    } finally {
+      sleepy.child.kill('SIGCONT');
+      await sleepy.kill();
+      await awake.close();
+      await redis.stop();
+    }
+  });
+});
+
 describe('a node restarted under the same NODE_ID', () => {
   it('ends the grace of the members its previous run held, who did not come back', async () => {
     const redis = await startRedis();
