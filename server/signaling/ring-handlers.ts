@@ -19,6 +19,7 @@ import {
   noteRingOutcome,
   setBusy,
   startRing,
+  type Dropped,
   type Ring,
   type RingState,
 } from '../rooms/ringing.js';
@@ -62,50 +63,53 @@ function parseRingAnswer([ringId, accept]: unknown[]): Result<{ ringId: string; 
   return { ok: true, value: { ringId, accept } };
 }
 
-/**
- * Another node stopped: the tabs and callers it held are gone. Rings they placed end for their
- * callees ("cancelled"); rings to a handle whose last tab was there end for the caller ("no answer").
- */
-export async function dropLostNode(io: RoomServer, ring: RingDeps, node: string, now: number): Promise<void> {
-  const { placed, orphaned } = await ring.store.apply((state) => {
-    const dropped = dropNode(state, node);
-    for (const r of dropped.orphaned) noteRingOutcome(state, r, 'no-answer', now, ring.retryBaseMs);
-    return {
-      placed: dropped.placed.map((r) => ({ ring: r, callee: state.reachable.get(r.handle)?.sockets ?? [] })),
-      orphaned: dropped.orphaned,
-    };
-  });
-  for (const { ring: r, callee } of placed)
-    callee.forEach((id) => io.to(id).emit('ring-ended', { ringId: r.ringId, outcome: 'cancelled' }));
-  for (const r of orphaned) io.to(r.callerSocket).emit('ring-ended', { ringId: r.ringId, outcome: 'no-answer' });
-}
-
 const immediate = { queued: false }; // ringing keeps no room state: nothing to wait for
 
 const toSockets = (io: RoomServer, ids: string[], end: RingEnd) => ids.forEach((id) => io.to(id).emit('ring-ended', end));
+
+/** A ring's timer lives on the node that started it; any node may end the ring before it fires. */
+function clearTimer(ring: RingDeps, ringId: string) {
+  clearTimeout(ring.timers.get(ringId));
+  ring.timers.delete(ringId);
+}
+
+type Settled = { placed: Array<{ ring: Ring; callee: string[] }>; orphaned: Ring[] };
+
+/**
+ * Inside a ringing rule: what a dropped tab (or node) ended, with the callee tabs to tell. Rings to
+ * a person whose last tab is gone count as unanswered for the back-off.
+ */
+function settleDropped(ring: RingDeps, state: RingState, dropped: Dropped, now: number): Settled {
+  for (const r of dropped.orphaned) noteRingOutcome(state, r, 'no-answer', now, ring.retryBaseMs);
+  return {
+    placed: dropped.placed.map((r) => ({ ring: r, callee: state.reachable.get(r.handle)?.sockets ?? [] })),
+    orphaned: dropped.orphaned,
+  };
+}
+
+/** Callees of the rings a drop ended hear "cancelled"; callers of rings to a handle with no tab left, "no answer". */
+function announceDropped(io: RoomServer, ring: RingDeps, { placed, orphaned }: Settled) {
+  for (const { ring: r, callee } of placed) {
+    clearTimer(ring, r.ringId);
+    toSockets(io, callee, { ringId: r.ringId, outcome: 'cancelled' });
+  }
+  for (const r of orphaned) {
+    clearTimer(ring, r.ringId);
+    io.to(r.callerSocket).emit('ring-ended', { ringId: r.ringId, outcome: 'no-answer' });
+  }
+}
+
+/** Another node stopped: the tabs and callers it held are gone, as if each had closed. */
+export async function dropLostNode(io: RoomServer, ring: RingDeps, node: string, now: number): Promise<void> {
+  announceDropped(io, ring, await ring.store.apply((state) => settleDropped(ring, state, dropNode(state, node), now)));
+}
 
 export function defineRingHandlers(on: HandlerTable, ring: RingDeps): void {
   const apply = <T>(rule: (state: RingState) => T) => ring.store.apply(rule);
   /** Sockets that became reachable or placed a ring: only they touch the ringing state again. */
   const ringing = new WeakSet<HandlerContext['socket']>();
-  // A ring's timer lives on the node that started it; any node may end the ring before it fires.
-  const clearTimer = (ringId: string) => {
-    clearTimeout(ring.timers.get(ringId));
-    ring.timers.delete(ringId);
-  };
   const note = (state: RingState, ended: Ring, outcome: RingOutcome, now: number) =>
     noteRingOutcome(state, ended, outcome, now, ring.retryBaseMs);
-  /** Rings to a person whose last tab is gone end for the caller as "no answer". */
-  const endOrphaned = (state: RingState, orphaned: Ring[], now: number) => {
-    for (const r of orphaned) note(state, r, 'no-answer', now);
-    return orphaned;
-  };
-  const tellOrphaned = (io: RoomServer, orphaned: Ring[]) => {
-    for (const r of orphaned) {
-      clearTimer(r.ringId);
-      io.to(r.callerSocket).emit('ring-ended', { ringId: r.ringId, outcome: 'no-answer' });
-    }
-  };
 
   on.request(
     'become-reachable',
@@ -114,10 +118,11 @@ export function defineRingHandlers(on: HandlerTable, ring: RingDeps): void {
       ringing.add(socket);
       const result = await apply((state) => {
         const became = becomeReachable(state, h, normalizeName(name), deviceKey, socket.id, deps.node);
-        return became.ok ? { ok: true as const, value: endOrphaned(state, became.value.orphaned, now()) } : became;
+        if (!became.ok) return became;
+        return { ok: true as const, value: settleDropped(ring, state, { placed: [], orphaned: became.value.orphaned }, now()) };
       });
       if (!result.ok) return result;
-      tellOrphaned(io, result.value); // this tab was the last one of another handle
+      announceDropped(io, ring, result.value); // this tab was the last one of another handle
       return { ok: true, value: { handle: h } };
     },
     immediate,
@@ -126,16 +131,7 @@ export function defineRingHandlers(on: HandlerTable, ring: RingDeps): void {
   /** This tab is no longer reachable (it stopped, or closed): end the rings it was part of. */
   async function forgetSocket({ io, socket, now }: HandlerContext) {
     if (!ringing.has(socket)) return; // never reachable, never rang: nothing to forget
-    const { placed, orphaned } = await apply((state) => {
-      const dropped = dropSocket(state, socket.id);
-      const placedTo = dropped.placed.map((r) => ({ ring: r, callee: state.reachable.get(r.handle)?.sockets ?? [] }));
-      return { placed: placedTo, orphaned: endOrphaned(state, dropped.orphaned, now()) };
-    });
-    for (const { ring: r, callee } of placed) {
-      clearTimer(r.ringId);
-      toSockets(io, callee, { ringId: r.ringId, outcome: 'cancelled' });
-    }
-    tellOrphaned(io, orphaned);
+    announceDropped(io, ring, await apply((state) => settleDropped(ring, state, dropSocket(state, socket.id), now())));
   }
 
   on.request(
@@ -206,7 +202,7 @@ export function defineRingHandlers(on: HandlerTable, ring: RingDeps): void {
     async ({ io, socket }, ringId) => {
       const ended = await apply((state) => endRing(state, ringId, { socketId: socket.id, role: 'caller' }));
       if (!ended.ok) return ended;
-      clearTimer(ringId);
+      clearTimer(ring, ringId);
       toSockets(io, ended.value.callee?.sockets ?? [], { ringId, outcome: 'cancelled' });
       return { ok: true, value: null };
     },
@@ -220,7 +216,7 @@ export function defineRingHandlers(on: HandlerTable, ring: RingDeps): void {
       return result;
     });
     if (!ended.ok) return ended;
-    clearTimer(ringId);
+    clearTimer(ring, ringId);
     const { ring: answered, callee } = ended.value;
     const otherTabs = (callee?.sockets ?? []).filter((id) => id !== socket.id);
     toSockets(io, otherTabs, { ringId, outcome: 'answered-elsewhere' });
