@@ -22,11 +22,19 @@ import { createClient } from '@redis/client';
 import { startRedis } from '../test/helpers/redis.js';
 import { connectSocket, type ClientSocket } from '../test/helpers/server.js';
 import { fmt, heading, runMain, sleep, summarize, table, waitForQuiet, writeResult, type Summary } from './lib.js';
-import { join, startBenchServer, type BenchServer, type Mode } from './signaling-lib.js';
+import {
+  ROOM_SIZE,
+  clientsOf,
+  join,
+  leavesAndJoins,
+  rampUp,
+  startBenchServer,
+  warmUp,
+  type BenchServer,
+  type Mode,
+} from './signaling-lib.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
-const BATCH = 200;
-const ROOM_SIZE = 4;
 const PROBE_RATE = 100;
 const PROBE_SECONDS = 5;
 
@@ -62,25 +70,15 @@ async function measure(setup: Setup, redisUrl: string): Promise<Result> {
   const sockets: ClientSocket[] = [];
   try {
     for (let n = 0; n < setup.nodes; n++) servers.push(await startBenchServer(setup.mode, { REDIS_URL: redisUrl, NODE_ID: `bench-${n}` }));
-    const serverOf = (i: number) => servers[i % servers.length]!;
+    // Alternating between the nodes: with two, every room has two people on each.
+    const urls = servers.map((s) => s.url);
     const tag = Date.now().toString(36);
-    const roomOf = (i: number) => `room-${tag}-${Math.floor(i / ROOM_SIZE)}`;
-    const peerOf = (i: number) => `p${tag}x${i}`;
-
-    // Warm-up (not measured).
-    const warm = await Promise.all(Array.from({ length: BATCH }, (_, k) => connectSocket(serverOf(k).url, { forceNew: true })));
-    await Promise.all(warm.map((s, k) => join(s, `warm-${tag}-${Math.floor(k / ROOM_SIZE)}`, `w${tag}x${k}`, k)));
-    warm.forEach((s) => s.close());
+    const members = clientsOf(urls, tag);
+    await warmUp(clientsOf(urls, tag, 'warm'));
     await sleep(1500);
     const base = await Promise.all(servers.map((s) => s.stats({ gc: true })));
 
-    const ramp: number[] = [];
-    for (let start = 0; start < CLIENTS; start += BATCH) {
-      const count = Math.min(BATCH, CLIENTS - start);
-      const batch = await Promise.all(Array.from({ length: count }, (_, k) => connectSocket(serverOf(start + k).url, { forceNew: true })));
-      sockets.push(...batch);
-      ramp.push(...(await Promise.all(batch.map((s, k) => join(s, roomOf(start + k), peerOf(start + k), start + k)))));
-    }
+    const ramp = (await rampUp(CLIENTS, members, sockets)).flat();
     await sleep(2000);
     const loaded = await Promise.all(servers.map((s) => s.stats({ gc: true })));
 
@@ -90,22 +88,7 @@ async function measure(setup: Setup, redisUrl: string): Promise<Result> {
     await sleep(20_000);
     const idlePerSecond = (((await commands()) - idle0) / (performance.now() - idleStarted)) * 1000;
 
-    const probes: Array<Promise<number>> = [];
-    const total = PROBE_RATE * PROBE_SECONDS;
-    const probeStarted = performance.now();
-    for (let k = 0; k < total; k++) {
-      const wait = probeStarted + (k * 1000) / PROBE_RATE - performance.now();
-      if (wait > 0) await sleep(wait);
-      const i = Math.floor((k * CLIENTS) / total);
-      const socket = sockets[i]!;
-      probes.push(
-        socket
-          .timeout(10_000)
-          .emitWithAck('leave-room')
-          .then(() => join(socket, roomOf(i), peerOf(i), i)),
-      );
-    }
-    const steady = await Promise.all(probes);
+    const steady = await leavesAndJoins(sockets, members, PROBE_RATE, PROBE_SECONDS);
     const sum = (list: typeof base, key: 'heapUsed' | 'rss') => list.reduce((acc, s) => acc + s.memory[key], 0);
     return {
       setup: setup.name,

@@ -17,8 +17,8 @@
  */
 import { rm } from 'node:fs/promises';
 import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { connectSocket, type ClientSocket } from '../test/helpers/server.js';
-import { join, startBenchServer, type Mode } from './signaling-lib.js';
+import type { ClientSocket } from '../test/helpers/server.js';
+import { BATCH, ROOM_SIZE, clientsOf, leavesAndJoins, rampUp, startBenchServer, warmUp, type Mode } from './signaling-lib.js';
 import { perClient, summarizeSnapshot } from './heap-summary.js';
 import {
   DISTURBED_PERCENT,
@@ -37,8 +37,6 @@ import {
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '1000,5000,10000').split(',').map(Number);
 const MODES = ['app', 'bare'] as const satisfies readonly Mode[];
-const BATCH = 200;
-const ROOM_SIZE = 4;
 const IDLE_SECONDS = 10;
 const PROBE_RATE = 100; // joins per second at steady state
 const PROBE_SECONDS = 5;
@@ -54,18 +52,11 @@ async function heapDetail(mode: Mode, clients: number): Promise<HeapDetail> {
   const server = await startBenchServer(mode);
   const sockets: ClientSocket[] = [];
   try {
-    const warm = await Promise.all(Array.from({ length: BATCH }, () => connectSocket(server.url, { forceNew: true })));
-    await Promise.all(warm.map((s, k) => join(s, `warm-${Math.floor(k / ROOM_SIZE)}`, `wx${k}`, k)));
-    warm.forEach((s) => s.close());
+    const tag = `heap${mode}`;
+    await warmUp(clientsOf([server.url], tag, 'warm'));
     await sleep(1000);
     const before = await server.heapSnapshot();
-    for (let start = 0; start < clients; start += BATCH) {
-      const batch = await Promise.all(
-        Array.from({ length: Math.min(BATCH, clients - start) }, () => connectSocket(server.url, { forceNew: true })),
-      );
-      sockets.push(...batch);
-      await Promise.all(batch.map((s, k) => join(s, `room-${Math.floor((start + k) / ROOM_SIZE)}`, `px${start + k}`, start + k)));
-    }
+    await rampUp(clients, clientsOf([server.url], tag), sockets);
     await sleep(1000);
     const after = await server.heapSnapshot();
     const [a, b] = await Promise.all([summarizeSnapshot(before), summarizeSnapshot(after)]);
@@ -106,28 +97,17 @@ async function measureLevel(mode: Mode, clients: number): Promise<LevelResult> {
   const foreign = foreignCpu();
   try {
     const tag = `${mode}${clients}x${Date.now().toString(36)}`;
-    const roomOf = (i: number) => `room-${tag}-${Math.floor(i / ROOM_SIZE)}`;
-    const peerOf = (i: number) => `p${tag}x${i}`;
+    const members = clientsOf([server.url], tag);
 
-    // Warm-up (not measured): one batch joins and leaves, so the ramp does not time the JIT.
-    const warm = await Promise.all(Array.from({ length: BATCH }, () => connectSocket(server.url, { forceNew: true })));
-    await Promise.all(warm.map((s, k) => join(s, `warm-${tag}-${Math.floor(k / ROOM_SIZE)}`, `w${tag}x${k}`, k)));
-    warm.forEach((s) => s.close());
+    await warmUp(clientsOf([server.url], tag, 'warm'));
     await sleep(1000);
     const base = await server.stats({ gc: true });
 
     // Ramp up: connect a batch, then fire its joins at once.
-    const rampLatencies: number[] = [];
-    const rampBatchP99: number[] = [];
     const rampStarted = performance.now();
-    for (let start = 0; start < clients; start += BATCH) {
-      const count = Math.min(BATCH, clients - start);
-      const batch = await Promise.all(Array.from({ length: count }, () => connectSocket(server.url, { forceNew: true })));
-      sockets.push(...batch);
-      const latencies = await Promise.all(batch.map((s, k) => join(s, roomOf(start + k), peerOf(start + k), start + k)));
-      rampLatencies.push(...latencies);
-      rampBatchP99.push(Math.round(summarize(latencies).p99 * 10) / 10);
-    }
+    const batches = await rampUp(clients, members, sockets);
+    const rampLatencies = batches.flat();
+    const rampBatchP99 = batches.map((latencies) => Math.round(summarize(latencies).p99 * 10) / 10);
     const rampSeconds = (performance.now() - rampStarted) / 1000;
 
     await sleep(2000);
@@ -149,23 +129,7 @@ async function measureLevel(mode: Mode, clients: number): Promise<LevelResult> {
     const gcObserver = new PerformanceObserver((list) => list.getEntries().forEach((e) => clientGc.push(e.duration)));
     gcObserver.observe({ entryTypes: ['gc'] });
     await server.stats({ reset: true });
-    const probes: Array<Promise<number>> = [];
-    const total = PROBE_RATE * PROBE_SECONDS;
-    const probeStarted = performance.now();
-    for (let k = 0; k < total; k++) {
-      const due = probeStarted + (k * 1000) / PROBE_RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      const i = Math.floor((k * clients) / total); // spread over all rooms
-      const socket = sockets[i]!;
-      probes.push(
-        socket
-          .timeout(10_000)
-          .emitWithAck('leave-room')
-          .then(() => join(socket, roomOf(i), peerOf(i), i)),
-      );
-    }
-    const steadyLatencies = await Promise.all(probes);
+    const steadyLatencies = await leavesAndJoins(sockets, members, PROBE_RATE, PROBE_SECONDS);
     loop.disable();
     gcObserver.disconnect();
     const probed = await server.stats();
