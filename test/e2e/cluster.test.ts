@@ -12,6 +12,7 @@ import {
   clickJoin,
   decodedFrames,
   eventually,
+  hearing,
   launchBrowser,
   mediaFlowing,
   openCall,
@@ -30,27 +31,6 @@ const inCall = (p: Participant) => p.page.getByRole('button', { name: 'Leave cal
 async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-}
-
-/** True when `p` receives more audio from each connection within a short window: it hears them. */
-async function hearing(p: Participant): Promise<boolean> {
-  const packets = () =>
-    p.page.evaluate(async () => {
-      const pcs = ((window as unknown as { __pcs: RTCPeerConnection[] }).__pcs ?? []).filter((pc) => pc.connectionState === 'connected');
-      const counts: number[] = [];
-      for (const pc of pcs) {
-        let received = 0;
-        (await pc.getStats()).forEach((s) => {
-          if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.packetsReceived ?? 0;
-        });
-        counts.push(received);
-      }
-      return counts;
-    });
-  const before = await packets();
-  await new Promise((r) => setTimeout(r, 600));
-  const after = await packets();
-  return after.length > 0 && after.length === before.length && after.every((n, i) => n > before[i]!);
 }
 
 /**
@@ -79,6 +59,17 @@ describe('several nodes in the browser', { concurrency: false }, () => {
     return p;
   };
   const closeAll = () => Promise.all(opened.splice(0).map((p) => p.context.close().catch(() => {})));
+  /** Ada and Bo join `url` one after the other, and each receives the other's media. */
+  const twoInCall = async (url: string): Promise<[Participant, Participant]> => {
+    const ada = await open(url, 'Ada');
+    await clickJoin(ada);
+    await inCall(ada);
+    const bo = await open(url, 'Bo');
+    await clickJoin(bo);
+    await inCall(bo);
+    await eventually(async () => (await mediaFlowing(ada, 1)) && (await mediaFlowing(bo, 1)), 20_000, 'media both ways');
+    return [ada, bo];
+  };
 
   before(async () => {
     browser = await launchBrowser();
@@ -195,13 +186,7 @@ describe('several nodes in the browser', { concurrency: false }, () => {
 
     it('the people on a node that dies come back through the other as the same participants, and media never stops', async () => {
       const url = `${nginx.url}/r/${uniqueId('room')}`;
-      const ada = await open(url, 'Ada');
-      await clickJoin(ada);
-      await inCall(ada);
-      const bo = await open(url, 'Bo');
-      await clickJoin(bo);
-      await inCall(bo);
-      await eventually(async () => (await mediaFlowing(ada, 1)) && (await mediaFlowing(bo, 1)), 20_000, 'media both ways');
+      const [ada, bo] = await twoInCall(url);
 
       // nginx sent both to one node (one address, one node): that node dies.
       const sockets = await Promise.all(nodes.map((n) => metric(n.url, 'callroom_sockets')));
@@ -253,13 +238,7 @@ describe('several nodes in the browser', { concurrency: false }, () => {
 
     it('media continues, readiness goes red then green, and a join during the outage says so and gets in afterwards', async () => {
       const url = `${node.url}/r/${uniqueId('room')}`;
-      const ada = await open(url, 'Ada');
-      await clickJoin(ada);
-      await inCall(ada);
-      const bo = await open(url, 'Bo');
-      await clickJoin(bo);
-      await inCall(bo);
-      await eventually(async () => (await mediaFlowing(ada, 1)) && (await mediaFlowing(bo, 1)), 20_000, 'media both ways');
+      const [ada, bo] = await twoInCall(url);
 
       await redis.stop();
       await eventually(async () => (await fetch(`${node.url}/readyz`)).status === 503, 10_000, 'readiness red');

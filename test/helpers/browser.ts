@@ -122,21 +122,35 @@ export async function remoteNames(p: Participant): Promise<string[]> {
   return names.sort();
 }
 
+/** For each connected peer connection: the sum of one inbound-rtp counter over its `kind` streams. */
+async function inboundCounts(p: Participant, kind: 'audio' | 'video', counter: 'framesDecoded' | 'packetsReceived'): Promise<number[]> {
+  return p.page.evaluate(
+    async ([kind, counter]) => {
+      const pcs = ((window as unknown as { __pcs: RTCPeerConnection[] }).__pcs ?? []).filter((pc) => pc.connectionState === 'connected');
+      const counts: number[] = [];
+      for (const pc of pcs) {
+        const stats = await pc.getStats();
+        let total = 0;
+        stats.forEach((s) => {
+          if (s.type === 'inbound-rtp' && s.kind === kind) total += s[counter] ?? 0;
+        });
+        counts.push(total);
+      }
+      return counts;
+    },
+    [kind, counter] as const,
+  );
+}
+
 /** For each connected peer connection: frames of video decoded so far. */
-export async function decodedFrames(p: Participant): Promise<number[]> {
-  return p.page.evaluate(async () => {
-    const pcs = ((window as unknown as { __pcs: RTCPeerConnection[] }).__pcs ?? []).filter((pc) => pc.connectionState === 'connected');
-    const counts: number[] = [];
-    for (const pc of pcs) {
-      const stats = await pc.getStats();
-      let frames = 0;
-      stats.forEach((s) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0;
-      });
-      counts.push(frames);
-    }
-    return counts;
-  });
+export const decodedFrames = (p: Participant): Promise<number[]> => inboundCounts(p, 'video', 'framesDecoded');
+
+/** True when `p` receives more audio from each connection within a short window: it hears them. */
+export async function hearing(p: Participant): Promise<boolean> {
+  const before = await inboundCounts(p, 'audio', 'packetsReceived');
+  await new Promise((r) => setTimeout(r, 600));
+  const after = await inboundCounts(p, 'audio', 'packetsReceived');
+  return after.length > 0 && after.length === before.length && after.every((n, i) => n > before[i]!);
 }
 
 /** Each remote tile's <video> has real frames (its width is known and it is playing). */
