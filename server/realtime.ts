@@ -52,8 +52,8 @@ export function registerRealtime(app: FastifyInstance, config: Config, shared: S
   app.decorate('io', io);
   // A failed adoption (Redis went away mid-way) is retried by the next heartbeat.
   shared.onNodeLost?.((node, bindings) => handlers.adopt(node, bindings));
-  // After an outage longer than a binding's lifetime, this node's members are bound again.
-  shared.onReconnect?.(() => {
+  // After a Redis outage (or a stall) this node's members are bound again where they lapsed.
+  shared.onHeartbeatLapsed?.(() => {
     handlers.reassert().catch((error: unknown) => app.log.warn({ err: error }, 'binding members again failed'));
   });
   // A node restarted under the same NODE_ID takes on what its previous run left, before it listens.

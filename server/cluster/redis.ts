@@ -77,14 +77,7 @@ export async function connectRedis(options: RedisOptions): Promise<SharedState> 
   // others only after NODE_LOST_MS + a beat of reaching Redis without a break: after an outage
   // (or at start) every live node has had the time to beat again, so none is taken for lost.
   const lostListeners: Array<(node: string, bindings: Binding[]) => Promise<void>> = [];
-  const reconnectListeners: Array<() => void> = [];
-  let wasDown = false;
-  redis.on('error', () => (wasDown = true));
-  redis.on('ready', () => {
-    if (!wasDown) return;
-    wasDown = false;
-    reconnectListeners.forEach((listener) => listener());
-  });
+  const lapseListeners: Array<() => void> = [];
   const nodesKey = `${KEY_PREFIX}nodes`;
   let reachableSince: number | undefined = performance.now();
   let beaten = false;
@@ -92,9 +85,10 @@ export async function connectRedis(options: RedisOptions): Promise<SharedState> 
     try {
       const before = await redis.sendCommand(['SET', `${KEY_PREFIX}node:${node}`, '1', 'PX', String(NODE_LOST_MS), 'GET']);
       await redis.sendCommand(['SADD', nodesKey, node]);
-      // Our own key had lapsed (this process stalled, or Redis was away): another node may have
-      // taken us for lost and put our members away. Bind them again, as after an outage.
-      if (beaten && before === null) reconnectListeners.forEach((listener) => listener());
+      // Our own key had lapsed (Redis was away, or lost its data, or this process stalled): our
+      // members' bindings may have lapsed too, or another node may have taken us for lost and put
+      // them away. (A binding outlives a heartbeat, so nothing shorter needs this.)
+      if (beaten && before === null) lapseListeners.forEach((listener) => listener());
       beaten = true;
     } catch (error) {
       reachableSince = undefined;
@@ -136,7 +130,7 @@ export async function connectRedis(options: RedisOptions): Promise<SharedState> 
       return Number(process.hrtime.bigint() - started) / 1e9;
     },
     onNodeLost: (listener) => void lostListeners.push(listener),
-    onReconnect: (listener) => void reconnectListeners.push(listener),
+    onHeartbeatLapsed: (listener) => void lapseListeners.push(listener),
     leftovers: () => identities.boundOn(node),
     async close() {
       clearInterval(heartbeat);

@@ -32,8 +32,11 @@ export interface SharedState {
    * live node starts their reconnect grace. Absent with one node.
    */
   onNodeLost?(listener: (node: string, bindings: Binding[]) => Promise<void>): void;
-  /** Calls `listener` each time the shared store is reachable again after an outage. */
-  onReconnect?(listener: () => void): void;
+  /**
+   * Calls `listener` when this node finds its own heartbeat had lapsed: Redis was away (or lost
+   * its data) for longer than a heartbeat, or this process stalled. Absent with one node.
+   */
+  onHeartbeatLapsed?(listener: () => void): void;
   /** The bindings a previous run of this node left (a restart under the same NODE_ID). */
   leftovers?(): Promise<Binding[]>;
   close(): Promise<void>;
