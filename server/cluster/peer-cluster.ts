@@ -6,7 +6,7 @@
  */
 import type { PeerCluster, RelayedFrame } from '../peer/peer-server.js';
 import type { PeerConnection } from '../signaling/context.js';
-import { scanKeys, type Redis } from './redis-stores.js';
+import { forEachKey, type Redis } from './redis-stores.js';
 
 /** A connection announcement outlives its node by at most this long. */
 const CONNECTION_TTL_MS = 30_000;
@@ -90,9 +90,7 @@ export class RedisPeerCluster implements PeerCluster {
 
   /** A lost node's peers are connected nowhere: their announcements go. */
   async forgetNode(node: string) {
-    await scanKeys(this.redis, `${this.prefix}conn:*`, async (key) => {
-      await this.redis.sendCommand(['EVAL', WITHDRAW, '1', key, node]);
-    });
+    await forEachKey(this.redis, `${this.prefix}conn:*`, (key) => ['EVAL', WITHDRAW, '1', key, node]);
   }
 
   async #refresh() {

@@ -6,7 +6,7 @@
  */
 import { relayRefusal, type Binding, type IdentityDirectory } from '../signaling/identities.js';
 import type { KnockDirectory } from '../signaling/knocks.js';
-import { scanKeys, type Redis } from './redis-stores.js';
+import { forEachKey, type Redis } from './redis-stores.js';
 
 // KEYS: binding. ARGV: roomId, socketId ('' for none). Only that room's binding, and only while
 // no other socket speaks for it.
@@ -99,13 +99,11 @@ export class RedisIdentities implements IdentityDirectory {
 
   /** The bindings last held by `node` (a node that stopped), connected or away: one pass over the keys. */
   async boundOn(node: string): Promise<StoredBinding[]> {
-    const found: StoredBinding[] = [];
     const prefix = `${this.prefix}peer:`;
-    await scanKeys(this.redis, `${prefix}*`, async (key) => {
-      const binding = await this.get(key.slice(prefix.length));
-      if (binding?.node === node) found.push(binding);
-    });
-    return found;
+    const replies = await forEachKey(this.redis, `${prefix}*`, (key) => ['HGETALL', key]);
+    return replies
+      .map(([key, fields]) => this.#parse(key.slice(prefix.length), fields as Record<string, string>))
+      .filter((binding): binding is StoredBinding => binding?.node === node);
   }
 
   async #refresh() {

@@ -14,14 +14,23 @@ import type { RingStore, RoomStore } from '../rooms/store.js';
 
 export type Redis = RedisClientType;
 
-/** Calls `each` with every key matching `pattern`, a thousand at a time (SCAN: Redis is not blocked). */
-export async function scanKeys(redis: Redis, pattern: string, each: (key: string) => Promise<void>): Promise<void> {
+/**
+ * Runs `command(key)` for every key matching `pattern` and returns the replies, a thousand keys
+ * at a time (SCAN, so Redis is not blocked), each thousand in one pipelined round trip.
+ */
+export async function forEachKey(redis: Redis, pattern: string, command: (key: string) => string[]): Promise<Array<[string, unknown]>> {
+  const replies: Array<[string, unknown]> = [];
   let cursor = '0';
   do {
     const [next, keys] = (await redis.sendCommand(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000'])) as [string, string[]];
     cursor = next;
-    for (const key of keys) await each(key);
+    if (!keys.length) continue;
+    const pipeline = redis.multi();
+    for (const key of keys) pipeline.addCommand(command(key));
+    const results = (await pipeline.exec(true)) as unknown[];
+    keys.forEach((key, i) => replies.push([key, results[i]]));
   } while (cursor !== '0');
+  return replies;
 }
 
 /** A room nobody touched for this long is forgotten (a deployment that died mid-call leaves none for ever). */
