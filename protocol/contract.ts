@@ -31,6 +31,12 @@ export interface Participant extends MediaState {
   joinedAt: number;
   /** Server time (ms) the hand went up; absent when it is down. Orders the raised hands. */
   handRaisedAt?: number;
+  /**
+   * This participant's client calls the members itself when it joins, and as a member waits
+   * for newcomers that do (JoinOptions.offers). Absent for classic clients: members call them,
+   * and they call every newcomer.
+   */
+  offers?: true;
 }
 
 /** What everyone in a room knows about the room itself. */
@@ -63,7 +69,22 @@ export interface JoinOptions extends Partial<MediaState> {
   clientId?: string;
   /** One-time admission to a locked room, handed out when the host admits a knock. */
   ticket?: string;
+  /** This client calls the members it finds in the join ack (one hop fewer than waiting for them). */
+  offers?: boolean;
 }
+
+/**
+ * What the pre-join screen may show about a room before joining: only what joining would tell
+ * a link holder. Nothing about a private call (a ring's room), whoever asks.
+ */
+export type RoomPreview =
+  | { state: 'open'; count: number; /** The first few names, oldest first. */ names: string[] }
+  | { state: 'full'; capacity: number }
+  | { state: 'locked' }
+  | { state: 'private' };
+
+/** How many names a preview carries. */
+export const PREVIEW_NAMES = 3;
 
 export interface JoinedRoom {
   roomId: string;
@@ -141,6 +162,8 @@ export type AckCallback<T> = (response: Ack<T>) => void;
 export interface ClientToServerEvents {
   'join-room': (roomId: string, peerId: string, options?: JoinOptions, ack?: AckCallback<JoinedRoom>) => void;
   'leave-room': (ack?: AckCallback<null>) => void;
+  /** Who is in a room, for the pre-join screen (see RoomPreview). */
+  'peek-room': (roomId: string, ack: AckCallback<RoomPreview>) => void;
   'update-media': (media: MediaState, ack?: AckCallback<Participant>) => void;
   'chat-message': (text: string, ack?: AckCallback<ChatMessage>) => void;
   'raise-hand': (raised: boolean, ack?: AckCallback<Participant>) => void;

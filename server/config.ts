@@ -30,6 +30,8 @@ export interface Config {
   rateLimits: { join: RateLimit; media: RateLimit; chat: RateLimit; any: RateLimit };
   /** A dropped member keeps seat, host role and admission this long, waiting to come back. */
   reconnectGraceMs: number;
+  /** How long a pre-join screen's early connections stay open without a Join (ClientConfig). */
+  preconnectIdleSeconds: number;
   limits: Limits;
   /** Bearer token /metrics asks for; open when unset. */
   metricsToken: string | undefined;
@@ -231,6 +233,7 @@ export function loadConfig(env: Env = process.env): Config {
       any: rate(env, 'EVENTS', 60, 20),
     },
     reconnectGraceMs: integer(env, 'RECONNECT_GRACE_SECONDS', 30, 0, 600) * 1000,
+    preconnectIdleSeconds: integer(env, 'PRECONNECT_IDLE_SECONDS', 120, 1, 3600),
     limits: {
       connectionsPerAddress: integer(env, 'CONNECTIONS_PER_ADDRESS', 100, 1, 1_000_000),
       peerQueuePerPeer: integer(env, 'PEER_QUEUE_PER_PEER', 100, 1, 10_000),

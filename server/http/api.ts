@@ -24,14 +24,18 @@ export function registerApiRoutes(app: FastifyInstance, config: Config, peerPath
         response: {
           200: {
             type: 'object',
-            required: ['peer'],
+            required: ['peer', 'preconnectIdleSeconds'],
             properties: {
               peer: { type: 'object', required: ['path', 'key'], properties: { path: { type: 'string' }, key: { type: 'string' } } },
+              preconnectIdleSeconds: { type: 'integer' },
             },
           },
         },
       },
     },
-    async (): Promise<ClientConfig> => ({ peer: { path: peerPath, key: config.peerKey } }),
+    async (): Promise<ClientConfig> => ({
+      peer: { path: peerPath, key: config.peerKey },
+      preconnectIdleSeconds: config.preconnectIdleSeconds,
+    }),
   );
 }

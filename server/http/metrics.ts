@@ -17,6 +17,7 @@ export const KNOWN_EVENTS = new Set([
   'cancel-knock',
   'answer-knock',
   'remove-participant',
+  'peek-room',
   'handshake',
   'become-reachable',
   'stop-reachable',

@@ -3,8 +3,8 @@
  * passes `now`. Each rule takes the current room (or undefined) and returns the next room (or
  * undefined when it empties) with a value for the caller, or an error a person can act on.
  */
-import type { ChatMessage, JoinOptions, Knock, MediaState, Participant, RoomInfo } from '../../protocol/contract.js';
-import { NAME_MAX_LENGTH } from '../../protocol/contract.js';
+import type { ChatMessage, JoinOptions, Knock, MediaState, Participant, RoomInfo, RoomPreview } from '../../protocol/contract.js';
+import { NAME_MAX_LENGTH, PREVIEW_NAMES } from '../../protocol/contract.js';
 import { fail, type Failure, type Result } from './result.js';
 
 export interface Room {
@@ -76,13 +76,30 @@ export function normalizeName(raw: unknown): string {
 }
 
 export function newParticipant(peerId: string, options: JoinOptions, now: number): Participant {
-  return {
+  const participant: Participant = {
     peerId,
     name: normalizeName(options.name),
     audio: options.audio !== false,
     video: options.video !== false,
     joinedAt: now,
   };
+  // Only a client that proves its id with a token is ours; a classic one calls newcomers itself.
+  if (options.offers === true && options.peerToken !== undefined) participant.offers = true;
+  return participant;
+}
+
+/**
+ * What a link holder may learn before joining: joining an open room lists its people; a full
+ * one answers "full"; a locked one "ask to join". A private call says nothing more than that it
+ * is private (which a join would say too), whether or not anyone is in it.
+ */
+export function previewRoom(room: Room | undefined): RoomPreview {
+  if (!room) return { state: 'open', count: 0, names: [] };
+  if (room.private) return { state: 'private' };
+  if (room.locked) return { state: 'locked' };
+  if (room.participants.length >= room.capacity) return { state: 'full', capacity: room.capacity };
+  const names = room.participants.slice(0, PREVIEW_NAMES).map((p) => p.name);
+  return { state: 'open', count: room.participants.length, names };
 }
 
 export const MAX_REMOVED_CLIENTS = 100;

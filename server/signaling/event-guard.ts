@@ -12,6 +12,7 @@ import type { EventGuard, Logger, RoomSocket } from './context.js';
 const BUCKET_OF = new Map<string, Exclude<Kind, 'any'>>([
   ['join-room', 'join'],
   ['knock', 'join'],
+  ['peek-room', 'join'],
   ['ring', 'join'],
   ['become-reachable', 'join'],
   ['update-media', 'media'],

@@ -2,7 +2,7 @@
  * Membership over Socket.IO: joining (the identity checks of server/signaling/identities.ts, then
  * the room rules), media state, leaving, and the reconnect grace a dropped member keeps.
  */
-import type { ChatMessage, JoinedRoom, Participant } from '../../protocol/contract.js';
+import type { ChatMessage, JoinedRoom, Participant, RoomPreview } from '../../protocol/contract.js';
 import type { Result } from '../rooms/result.js';
 import {
   expireAway,
@@ -10,6 +10,7 @@ import {
   leaveRoom,
   markAway,
   newParticipant,
+  previewRoom,
   roomInfo,
   updateMedia,
   type Left,
@@ -34,7 +35,8 @@ import {
   type RoomServer,
 } from './context.js';
 import { digestToken, type Binding } from './identities.js';
-import { parseJoinArgs, parseMediaState } from './validate.js';
+import { fail } from '../rooms/result.js';
+import { isValidRoomId, parseJoinArgs, parseMediaState } from './validate.js';
 
 const DEFAULT_JOIN_CHAT_BYTES = 32 * 1024;
 const DEFAULT_GRACE_MS = 30_000;
@@ -185,6 +187,15 @@ export function defineMembershipHandlers(on: HandlerTable): void {
         },
       };
     },
+  );
+
+  // The pre-join screen's "Ada and 2 others are here": only what a join would tell.
+  on.request(
+    'peek-room',
+    ([roomId]): Result<string> =>
+      isValidRoomId(roomId) ? { ok: true, value: roomId } : fail('invalid-room', 'Room ids are 1 to 64 letters, digits, "-" or "_"'),
+    async ({ deps }, roomId): Promise<Result<RoomPreview>> => ({ ok: true, value: previewRoom(await deps.store.get(roomId)) }),
+    { queued: false },
   );
 
   on.member(

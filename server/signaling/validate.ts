@@ -42,7 +42,7 @@ export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown
   if (!isValidPeerId(peerId)) return fail('invalid-peer', 'That peer id is not valid');
   if (options === undefined || options === null) return { ok: true, value: { roomId, peerId, options: {} } };
   if (!isPlainObject(options)) return fail('invalid-payload', 'Join options must be an object');
-  const { name, audio, video, peerToken, clientId, ticket } = options;
+  const { name, audio, video, peerToken, clientId, ticket, offers } = options;
   if (name !== undefined && (typeof name !== 'string' || name.length > NAME_INPUT_MAX)) {
     return fail('invalid-payload', `Names are text of at most ${NAME_INPUT_MAX} characters`);
   }
@@ -57,7 +57,8 @@ export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown
   if (ticket !== undefined && !isValidSecret(ticket)) {
     return fail('invalid-payload', '"ticket" is the admission ticket the host granted');
   }
-  return { ok: true, value: { roomId, peerId, options: { name, audio, video, peerToken, clientId, ticket } } };
+  if (offers !== undefined && typeof offers !== 'boolean') return fail('invalid-payload', '"offers" must be true or false');
+  return { ok: true, value: { roomId, peerId, options: { name, audio, video, peerToken, clientId, ticket, offers } } };
 }
 
 export function parseMediaState(media: unknown): Result<MediaState> {

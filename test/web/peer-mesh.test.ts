@@ -153,24 +153,24 @@ describe('the mesh: who calls whom', () => {
 
   const callsTo = (peerId: string) => peer.placed.filter((c) => c.peer === peerId);
 
-  it('a member calls each newcomer at once', () => {
+  it('a member calls each classic newcomer at once', () => {
     room.add('newcomer');
-    mesh.welcome('newcomer');
+    mesh.welcome({ peerId: 'newcomer' });
     assert.equal(callsTo('newcomer').length, 1);
     assert.ok(mesh.has('newcomer'));
   });
 
   it('a member does not call again someone it is still connected to (they only rejoined)', () => {
     room.add('bo');
-    mesh.welcome('bo');
+    mesh.welcome({ peerId: 'bo' });
     callsTo('bo')[0]!.pc.become('connected');
-    mesh.welcome('bo');
+    mesh.welcome({ peerId: 'bo' });
     assert.equal(callsTo('bo').length, 1);
   });
 
-  it('a newcomer waits for the members’ calls, and calls those whose call has not come within 4 s', () => {
+  it('a newcomer waits for classic members’ calls, and calls those whose call has not come within 4 s', () => {
     room.add('al').add('bo');
-    mesh.joinedWith(['al', 'bo']);
+    mesh.joinedWith([{ peerId: 'al' }, { peerId: 'bo' }]);
     assert.equal(peer.placed.length, 0, 'nobody called at once');
     const fromAl = peer.ring('al');
     assert.ok(fromAl.answered, 'a member’s call is answered');
@@ -185,10 +185,48 @@ describe('the mesh: who calls whom', () => {
 
   it('a newcomer does not call a member who left during those 4 s', () => {
     room.add('al');
-    mesh.joinedWith(['al']);
+    mesh.joinedWith([{ peerId: 'al' }]);
     room.delete('al');
     mock.timers.tick(NEWCOMER_FALLBACK_CALL_MS);
     assert.equal(peer.placed.length, 0);
+  });
+
+  it('a newcomer calls at once every member whose client waits for it, and waits for the classic ones', () => {
+    room.add('ours1').add('classic').add('ours2');
+    mesh.joinedWith([{ peerId: 'ours1', offers: true }, { peerId: 'classic' }, { peerId: 'ours2', offers: true }]);
+    assert.deepEqual(
+      peer.placed.map((c) => c.peer),
+      ['ours1', 'ours2'],
+    );
+    // The classic member calls us, as the classic protocol has it: one connection, not two.
+    assert.ok(peer.ring('classic').answered);
+    mock.timers.tick(NEWCOMER_FALLBACK_CALL_MS);
+    assert.equal(callsTo('classic').length, 0);
+    assert.equal(callsTo('ours1').length, 1);
+    assert.equal(peer.placed.length, 2);
+  });
+
+  it('a member waits for a newcomer that calls members, and calls it only if no call came within 4 s', () => {
+    room.add('fast').add('silent');
+    mesh.welcome({ peerId: 'fast', offers: true });
+    mesh.welcome({ peerId: 'silent', offers: true });
+    assert.equal(peer.placed.length, 0, 'nobody called at once');
+    assert.ok(peer.ring('fast').answered);
+    mock.timers.tick(NEWCOMER_FALLBACK_CALL_MS);
+    assert.deepEqual(
+      peer.placed.map((c) => c.peer),
+      ['silent'],
+    );
+  });
+
+  it('a newcomer’s call that arrives before the room introduces it is answered once it does', () => {
+    const early = peer.ring('early');
+    assert.equal(early.answered, false, 'held: not in the room yet');
+    room.add('early');
+    mesh.welcome({ peerId: 'early', offers: true });
+    assert.ok(early.answered);
+    mock.timers.tick(NEWCOMER_FALLBACK_CALL_MS);
+    assert.equal(peer.placed.length, 0, 'its call is the connection: no second one');
   });
 
   it('answers a call from someone in the room', () => {
@@ -230,7 +268,7 @@ describe('the mesh: who calls whom', () => {
   describe('repair after a failure', () => {
     it('the smaller peer id calls again first (0.5 s)', () => {
       room.add(LARGER_ID);
-      mesh.welcome(LARGER_ID);
+      mesh.welcome({ peerId: LARGER_ID });
       callsTo(LARGER_ID)[0]!.pc.become('failed');
       mock.timers.tick(REPAIR_FIRST_MS - 1);
       assert.equal(callsTo(LARGER_ID).length, 1);
@@ -259,7 +297,7 @@ describe('the mesh: who calls whom', () => {
 
     it('does not repair a connection with someone who left the room', () => {
       room.add(LARGER_ID);
-      mesh.welcome(LARGER_ID);
+      mesh.welcome({ peerId: LARGER_ID });
       callsTo(LARGER_ID)[0]!.pc.become('failed');
       room.delete(LARGER_ID);
       mesh.hangUp(LARGER_ID);
@@ -271,12 +309,12 @@ describe('the mesh: who calls whom', () => {
   it('when both call at once, both keep the call placed by the smaller peer id', () => {
     room.add(LARGER_ID).add(SMALLER_ID);
     // We are the smaller id here: our own call stays, theirs is closed.
-    mesh.welcome(LARGER_ID);
+    mesh.welcome({ peerId: LARGER_ID });
     const theirs = peer.ring(LARGER_ID);
     assert.ok(theirs.closed);
     assert.equal(theirs.answered, false);
     // We are the larger id here: their call wins over ours.
-    mesh.welcome(SMALLER_ID);
+    mesh.welcome({ peerId: SMALLER_ID });
     const ours = callsTo(SMALLER_ID)[0]!;
     const winning = peer.ring(SMALLER_ID);
     assert.ok(winning.answered);

@@ -35,6 +35,17 @@ export const callPrejoinStyles = css`
     width: 100%;
     margin-top: 0.3rem;
   }
+  h1 {
+    margin-bottom: 0;
+  }
+  .here {
+    margin: -0.4rem 0 0;
+    color: var(--_muted);
+  }
+  .here.full,
+  .here.locked {
+    color: var(--_warning);
+  }
   .problem {
     padding: 0.6rem 0.8rem;
     border-radius: 10px;

@@ -3,7 +3,8 @@
  * Join, and the link to pass on. A render module (its styles: call-prejoin.styles.ts), rendered
  * in <call-room>'s shadow root.
  */
-import { html } from 'lit';
+import { html, nothing } from 'lit';
+import type { RoomPreview } from '../../protocol/contract.js';
 import type { LocalMediaState } from '../rtc/local-media.js';
 import type { ToggleDetail } from './media-controls.js';
 import './media-controls.js';
@@ -17,6 +18,8 @@ export interface PrejoinView {
   joining: boolean;
   /** The server cannot serve the join yet and we are retrying. */
   trouble: boolean;
+  /** Who is in the call already (known once connected; nothing for a private call). */
+  preview: RoomPreview | undefined;
   link: string;
   onNameInput: (name: string) => void;
   onJoin: () => void;
@@ -26,7 +29,28 @@ export interface PrejoinView {
 
 export const SERVER_TROUBLE = 'The call server is having trouble; retrying…';
 
-export function renderPrejoin({ media, name, joining, trouble, link, onNameInput, onJoin, onToggleAudio, onToggleVideo }: PrejoinView) {
+/** "Ada and 2 others are here", "This call is full", …; undefined when there is nothing to say. */
+export function describePreview(preview: RoomPreview | undefined): string | undefined {
+  switch (preview?.state) {
+    case 'open': {
+      const [first, second] = preview.names;
+      if (!first) return 'Nobody else is here yet';
+      if (preview.count === 1) return `${first} is here`;
+      if (preview.count === 2 && second) return `${first} and ${second} are here`;
+      return `${first} and ${preview.count - 1} others are here`;
+    }
+    case 'full':
+      return `This call is full (${preview.capacity} of ${preview.capacity})`;
+    case 'locked':
+      return 'This call is locked: Join asks the host to let you in';
+    default:
+      return undefined; // not connected yet, or a private call: nothing
+  }
+}
+
+export function renderPrejoin(view: PrejoinView) {
+  const { media, name, joining, trouble, preview, link, onNameInput, onJoin, onToggleAudio, onToggleVideo } = view;
+  const here = describePreview(preview);
   const submit = (event: Event) => {
     event.preventDefault();
     onJoin();
@@ -45,6 +69,7 @@ export function renderPrejoin({ media, name, joining, trouble, link, onNameInput
       ></video-tile>
       <form @submit=${submit}>
         <h1 id="prejoin-title">Ready to join?</h1>
+        ${here ? html`<p class="here ${preview!.state}" role="status">${here}</p>` : nothing}
         <label>
           Your name
           <input

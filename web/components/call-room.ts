@@ -23,10 +23,12 @@ import { renderEnded, renderInvalidLink } from './call-ended.js';
 import { callPrejoinStyles } from './call-prejoin.styles.js';
 import { renderPrejoin } from './call-prejoin.js';
 import { callRoomStyles } from './call-room.styles.js';
-import './call-stage.js';
 import { emit } from './emit.js';
 import type { ToggleDetail } from './media-controls.js';
 import { baseStyles, fieldStyles } from './tokens.styles.js';
+
+/** The in-call screen, loaded on Join. */
+const loadStage = () => import('./call-stage.js');
 
 /** Where this module was served from: the call server, unless `server` says otherwise. */
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
@@ -54,12 +56,28 @@ export class CallRoom extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this._name ||= this.name || rememberedName();
+    // Any interaction on the pre-join screen keeps the early connections (or opens them again).
+    this.addEventListener('pointerdown', this.#preconnect);
+    this.addEventListener('keydown', this.#preconnect);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('pointerdown', this.#preconnect);
+    this.removeEventListener('keydown', this.#preconnect);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('name') && this.name && !this._name) this._name = this.name;
     if (changed.has('room')) this.#media.sync();
+    if (changed.has('room') || changed.has('server')) this.#preconnect();
   }
+
+  /** On the pre-join screen of a valid link: connect ahead of Join (see preconnect.ts). */
+  #preconnect = () => {
+    if (this.#call.state.status !== 'idle' || !ROOM_ID_PATTERN.test(this.room) || !this.isConnected) return;
+    this.#call.preconnect(this._serverUrl, this.room);
+  };
 
   private get _serverUrl(): URL {
     return new URL(this.server || SCRIPT_ORIGIN);
@@ -72,6 +90,8 @@ export class CallRoom extends LitElement {
   private async _join() {
     const name = this._name.trim();
     rememberName(name);
+    // The call screen's code loads while the join goes out (a first visit does not need it).
+    void loadStage();
     await this.#call.join({
       server: this._serverUrl,
       roomId: this.room,
@@ -94,6 +114,7 @@ export class CallRoom extends LitElement {
     // Back to the pre-join screen with fresh devices (Leave released the old ones).
     this.#call.reset();
     this.#media.restart();
+    this.#preconnect();
   }
 
   private _toggleAudio(event: CustomEvent<ToggleDetail>) {
@@ -117,6 +138,7 @@ export class CallRoom extends LitElement {
         name: this._name,
         joining: state.status === 'joining',
         trouble: state.status === 'joining' && state.notice === 'server-trouble',
+        preview: this.#call.preview,
         link: this._link,
         onNameInput: (name) => (this._name = name),
         onJoin: () => void this._join(),

@@ -1,15 +1,21 @@
 /**
  * A component's subscription to its CallSession: re-renders on every change and hangs up when
- * the host leaves the page.
+ * the host leaves the page. Before Join it holds the early connections (preconnect.ts) and
+ * what they say about the room.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { RoomPreview } from '../../protocol/contract.js';
 import { CallSession, type CallSessionOptions } from '../rtc/call-session.js';
+import { Preconnection } from '../rtc/preconnect.js';
 import { initialRoomState, type RoomState } from '../rtc/room-state.js';
 
 export class CallSessionController implements ReactiveController {
   #host: ReactiveControllerHost;
   #session: CallSession | undefined;
+  #preconnection: Preconnection | undefined;
   state: RoomState = initialRoomState;
+  /** Who is in the room, while preconnected on the pre-join screen. */
+  preview: RoomPreview | undefined;
 
   constructor(host: ReactiveControllerHost) {
     this.#host = host;
@@ -17,7 +23,10 @@ export class CallSessionController implements ReactiveController {
   }
 
   // Closing the tab or navigating away is leaving: tell the room at once.
-  #onPageHide = () => void this.leave();
+  #onPageHide = () => {
+    this.#preconnection?.release();
+    void this.leave();
+  };
 
   hostConnected(): void {
     window.addEventListener('pagehide', this.#onPageHide);
@@ -25,12 +34,36 @@ export class CallSessionController implements ReactiveController {
 
   hostDisconnected(): void {
     window.removeEventListener('pagehide', this.#onPageHide);
+    this.#dropPreconnection();
     void this.leave();
   }
 
-  async join(options: CallSessionOptions): Promise<void> {
+  /**
+   * Connects to `server` for `roomId` ahead of Join (again after an idle release: call it on
+   * every interaction). A different room or server starts over.
+   */
+  preconnect(server: URL, roomId: string): void {
+    if (this.#session) return;
+    const current = this.#preconnection;
+    if (!current || current.server.href !== server.href || current.roomId !== roomId) {
+      this.#dropPreconnection();
+      const preconnection = (this.#preconnection = new Preconnection(server, roomId));
+      preconnection.on('preview', (preview) => {
+        this.preview = preview;
+        this.#host.requestUpdate();
+      });
+    }
+    this.#preconnection!.start();
+  }
+
+  async join(options: Omit<CallSessionOptions, 'preconnection'>): Promise<void> {
     await this.leave();
-    const session = new CallSession(options);
+    const current = this.#preconnection;
+    const usable = current && current.server.href === options.server.href && current.roomId === options.roomId;
+    if (!usable) this.#dropPreconnection();
+    this.#preconnection = undefined;
+    this.preview = undefined;
+    const session = new CallSession({ ...options, preconnection: usable ? current : undefined });
     this.#session = session;
     session.on('change', (state) => {
       this.state = state;
@@ -53,5 +86,11 @@ export class CallSessionController implements ReactiveController {
   reset(): void {
     this.state = initialRoomState;
     this.#host.requestUpdate();
+  }
+
+  #dropPreconnection() {
+    this.#preconnection?.close();
+    this.#preconnection = undefined;
+    this.preview = undefined;
   }
 }

@@ -7,20 +7,19 @@
  * calls, and who calls whom), Knocking (waiting at a locked door), sendChatMessage (chat with
  * retry), IceRefresh (TURN credentials), LocalMedia (one's own microphone and camera).
  */
-import type { JoinedRoom, JoinOptions, Reaction } from '../../protocol/contract.js';
+import type { JoinedRoom, JoinOptions, Participant, Reaction } from '../../protocol/contract.js';
 import { sendChatMessage } from './chat-outbox.js';
 import { Emitter } from './emitter.js';
 import { IceRefresh } from './ice-refresh.js';
 import { Knocking } from './knocking.js';
 import type { LocalMedia } from './local-media.js';
-import { PeerMesh } from './peer-mesh.js';
-import { createPeerJsPeer } from './peerjs-peer.js';
+import type { PeerMesh } from './peer-mesh.js';
+import { connect, type MeshHooks, type Preconnection } from './preconnect.js';
 import { RoomSignaling, SignalingError } from './room-signaling.js';
 import { initialRoomState, reduceRoom, type CallError, type EndStatus, type RoomEvent, type RoomState } from './room-state.js';
 
 /** A PeerServer that has not let us in after this long is having trouble (we keep waiting). */
 const SLOW_OPEN_MS = 4000;
-import { fetchServerConfig } from './server-config.js';
 
 export interface CallSessionOptions {
   server: URL;
@@ -31,6 +30,8 @@ export interface CallSessionOptions {
   clientId?: string;
   /** Admission to a private or locked room. */
   ticket?: string;
+  /** The connections made while the person was on the pre-join screen, if any. */
+  preconnection?: Preconnection;
 }
 
 export interface CallSessionEvents extends Record<string, unknown[]> {
@@ -61,6 +62,10 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   #knocking: Knocking | undefined;
   #iceRefresh: IceRefresh | undefined;
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** The members the join ack listed, while the offers to them go out (before the state has them). */
+  #joiningWith: Participant[] | undefined;
+  /** Left or ended: a connection that arrives now is closed at once. */
+  #over = false;
   #unsubscribeMedia: Array<() => void> = [];
 
   constructor(options: CallSessionOptions) {
@@ -73,24 +78,24 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   }
 
   async join(): Promise<void> {
-    const { server, media } = this.#options;
+    const { server, media, preconnection } = this.#options;
     this.#dispatch({ type: 'joining' });
     try {
-      // The signaling connection opens while the config loads: ICE servers and TURN credentials
-      // come over it (the server hands them only to a live connection from an allowed page).
-      const signaling = new RoomSignaling(server);
-      this.#signaling = signaling;
-      const [config, ice] = await Promise.all([fetchServerConfig(server), signaling.iceServers()]);
-      const mesh = new PeerMesh({
-        server,
-        peerPath: config.peer.path,
-        peerKey: config.peer.key,
-        iceServers: ice.iceServers,
-        iceTransportPolicy: ice.iceTransportPolicy,
-        isInRoom: (peerId) => this.#state.participants.some((p) => p.peerId === peerId),
+      const hooks: MeshHooks = {
+        isInRoom: (peerId) => this.#isInRoom(peerId),
         getLocalTracks: () => ({ audio: media.audioTrack, video: media.videoTrack }),
-        createPeer: createPeerJsPeer,
-      });
+      };
+      // Usually connected already, while the person was on the pre-join screen. The PeerServer
+      // waits while the server cannot check ids (its Redis is down): after a few seconds, say so.
+      const slow = setTimeout(() => this.#dispatch({ type: 'notice', notice: 'server-trouble' }), SLOW_OPEN_MS);
+      const connection = await (preconnection ? preconnection.take(hooks) : connect(server, () => hooks)).finally(() => clearTimeout(slow));
+      const { signaling, mesh, ice, iceAt } = connection;
+      if (this.#over) {
+        mesh.close();
+        signaling.close();
+        return;
+      }
+      this.#signaling = signaling;
       this.#mesh = mesh;
       mesh.on('stream', (peerId, stream) => this.#dispatch({ type: 'stream', peerId, stream }));
       mesh.on('state', (peerId, connection) => this.#dispatch({ type: 'connection-state', peerId, connection }));
@@ -99,18 +104,16 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
         () => signaling.iceServers(),
         (iceServers) => mesh.setIceServers(iceServers),
       );
-      this.#iceRefresh.start(ice.ttlSeconds);
-      // The PeerServer must know our id before anyone in the room tries to call it. It waits
-      // while the server cannot check ids (its Redis is down): after a few seconds, say so.
-      const slow = setTimeout(() => this.#dispatch({ type: 'notice', notice: 'server-trouble' }), SLOW_OPEN_MS);
-      await mesh.open().finally(() => clearTimeout(slow));
+      if (ice.ttlSeconds) this.#iceRefresh.start(Math.max(1, ice.ttlSeconds - (Date.now() - iceAt) / 1000));
       this.#listen(signaling, mesh);
 
       const joined = await this.#enter(signaling, mesh);
       if (!joined) return;
+      // The offers first: the browser builds them while the call screen renders.
+      this.#joiningWith = joined.participants;
+      mesh.joinedWith(joined.participants);
+      this.#joiningWith = undefined;
       this.#dispatch({ type: 'joined', joined });
-      // Those already here call us; if one's call got lost on the way, we call them.
-      mesh.joinedWith(joined.participants.map((p) => p.peerId));
       this.#followLocalMedia(joined, signaling, mesh);
     } catch (error) {
       const code = error instanceof SignalingError ? error.code : 'unreachable';
@@ -173,7 +176,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   /** Joins; a locked room means knocking first. Undefined when we never got in. */
   async #enter(signaling: RoomSignaling, mesh: PeerMesh): Promise<JoinedRoom | undefined> {
     const { roomId, name, media, clientId, ticket } = this.#options;
-    const options: JoinOptions = { name, peerToken: mesh.token, clientId, ticket };
+    const options: JoinOptions = { name, peerToken: mesh.token, clientId, ticket, offers: true };
     // Read at each (re)join: LocalMedia alone knows whether the microphone and camera are on.
     const devices = () => media.mediaState;
     try {
@@ -197,7 +200,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   #listen(signaling: RoomSignaling, mesh: PeerMesh) {
     signaling.on('user-connected', (participant) => {
       this.#dispatch({ type: 'participant-joined', participant });
-      mesh.welcome(participant.peerId);
+      mesh.welcome(participant);
     });
     signaling.on('user-disconnected', (peerId, reason) => this.#onUserDisconnected(peerId, reason));
     signaling.on('participant-updated', (participant) => this.#dispatch({ type: 'participant-updated', participant }));
@@ -253,6 +256,8 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   }
 
   async #end(status: EndStatus, error?: CallError) {
+    this.#over = true;
+    this.#options.preconnection?.close();
     const signaling = this.#signaling;
     this.#signaling = undefined;
     this.#knocking?.abandon();
@@ -280,7 +285,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   }
 
   #isInRoom(peerId: string) {
-    return this.#participant(peerId) !== undefined;
+    return this.#participant(peerId) !== undefined || !!this.#joiningWith?.some((p) => p.peerId === peerId);
   }
 
   #dispatch(event: RoomEvent) {

@@ -2,9 +2,12 @@
  * The WebRTC mesh over PeerJS: one MediaConnection per remote participant, and the rules of who
  * calls whom.
  *
- * - Whoever is already in the room calls each newcomer (`welcome`), so a newcomer only has to be
- *   reachable before it joins. A newcomer calls any member whose call has not come within 4 s
- *   (`joinedWith`).
+ * - A newcomer calls every member whose client does the same (`offers`), as soon as the join
+ *   ack lists them (`joinedWith`): one hop fewer than waiting for each of them to hear of it.
+ *   Members wait for those newcomers' calls (`welcome`).
+ * - Classic members (and older clients of ours) call each newcomer themselves, as the classic
+ *   protocol expects, and our members call classic newcomers: the newcomer waits for those.
+ * - Whoever waits calls after 4 s if no call came (a lost call, a newcomer that claimed to call).
  * - A call from a peer the room has not introduced is held for 5 s, then refused (`admitted`
  *   answers it).
  * - A failed connection is repaired with a fresh call: the smaller peer id first (0.5 s), the
@@ -41,6 +44,13 @@ export interface MeshEvents extends Record<string, unknown[]> {
   server: [connected: boolean];
   /** The TURN relay refused our credentials or could not be reached. */
   'relay-error': [detail: string];
+}
+
+/** Who a member is, as far as calling goes (a Participant is one). */
+export interface Member {
+  peerId: string;
+  /** Its client calls the members itself when it joins (JoinOptions.offers). */
+  offers?: boolean;
 }
 
 export interface LocalTracks {
@@ -117,19 +127,42 @@ export class PeerMesh extends Emitter<MeshEvents> {
     });
   }
 
-  /** Someone joined after us: as the one already in the room, we call them. */
-  welcome(newcomer: string): void {
-    this.admitted(newcomer);
+  /** Someone joined after us: a newcomer that calls members will call us; any other we call. */
+  welcome(newcomer: Member): void {
+    const { peerId } = newcomer;
+    this.admitted(peerId);
     // Already connected (they only rejoined after a server restart): keep the media.
-    if (!this.isHealthy(newcomer)) this.call(newcomer);
+    if (this.isHealthy(peerId)) return;
+    if (!newcomer.offers) return this.call(peerId);
+    this.#later(NEWCOMER_FALLBACK_CALL_MS, () => {
+      if (this.#options.isInRoom(peerId) && !this.has(peerId)) this.call(peerId);
+    });
   }
 
-  /** We just joined: the members call us; any whose call has not come in time, we call. */
-  joinedWith(members: string[]): void {
-    members.forEach((peerId) => this.admitted(peerId));
+  /** We just joined: we call the members that wait for us; the others call us (or, late, we them). */
+  joinedWith(members: Member[]): void {
+    for (const { peerId, offers } of members) {
+      this.admitted(peerId);
+      if (offers && !this.has(peerId)) this.call(peerId);
+    }
     this.#later(NEWCOMER_FALLBACK_CALL_MS, () => {
-      for (const peerId of members) if (this.#options.isInRoom(peerId) && !this.has(peerId)) this.call(peerId);
+      for (const { peerId } of members) if (this.#options.isInRoom(peerId) && !this.has(peerId)) this.call(peerId);
     });
+  }
+
+  /**
+   * Before anyone calls: the ICE servers, one DTLS certificate for every connection (generating
+   * one per connection costs each offer and answer its time), and the placeholder tracks.
+   */
+  prepare(ice: { iceServers: RTCIceServer[]; iceTransportPolicy?: RTCIceTransportPolicy }, certificate?: RTCCertificate): void {
+    this.#options.iceTransportPolicy = ice.iceTransportPolicy;
+    const config = this.#peer?.options.config as RTCConfiguration | undefined;
+    if (config) {
+      config.iceTransportPolicy = ice.iceTransportPolicy ?? 'all';
+      if (certificate) config.certificates = [certificate];
+    }
+    this.setIceServers(ice.iceServers);
+    this.#placeholderStream();
   }
 
   /** Calls a participant (we are the one already in the room, or a fallback, or a repair). */

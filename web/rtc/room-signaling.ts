@@ -16,6 +16,7 @@ import type {
   Participant,
   Reaction,
   RoomInfo,
+  RoomPreview,
   ServerToClientEvents,
 } from '../../protocol/contract.js';
 import { Emitter } from './emitter.js';
@@ -160,6 +161,14 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
   async iceServers(): Promise<IceServers> {
     await this.#whenConnected();
     return this.#request<IceServers>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('get-ice') as Promise<Ack<IceServers>>);
+  }
+
+  /** Who is in a room, for the pre-join screen (nothing about a private one). */
+  async peek(roomId: string): Promise<RoomPreview> {
+    await this.#whenConnected();
+    return this.#request<RoomPreview>(
+      () => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('peek-room', roomId) as Promise<Ack<RoomPreview>>,
+    );
   }
 
   /** Waits in the lobby of a locked room; resolves with the host's answer. */
