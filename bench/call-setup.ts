@@ -88,8 +88,25 @@ const watch = (p: Participant, expected: number) => p.page.evaluate(`window.__be
 
 async function allShown(p: Participant): Promise<WatchState> {
   let state: WatchState | undefined;
-  await eventually(async () => !!(state = await watchState(p.page))?.allAt, RUN_TIMEOUT_MS, `${p.name} to show every remote video`);
+  try {
+    await eventually(async () => !!(state = await watchState(p.page))?.allAt, RUN_TIMEOUT_MS, `${p.name} to show every remote video`);
+  } catch (error) {
+    throw new Error(`${String(error)}; ${await diagnose(p)}`);
+  }
   return state!;
+}
+
+/** For a failed run: the page's connections, its tiles and the signaling it saw. */
+async function diagnose(p: Participant): Promise<string> {
+  return p.page
+    .evaluate(
+      `JSON.stringify({
+        pcs: (window.__pcs || []).map((pc) => [pc.signalingState, pc.iceConnectionState, pc.connectionState]),
+        tiles: window.__benchWatchState && window.__benchWatchState.tiles,
+        marks: (window.__benchMarks || []).slice(-40).map((m) => m.name),
+      })`,
+    )
+    .catch((e) => `no diagnosis: ${String(e)}`) as Promise<string>;
 }
 
 /** Joins `people` one after another, each waiting until the call is complete for it. */

@@ -7,7 +7,7 @@
  * calls, and who calls whom), Knocking (waiting at a locked door), sendChatMessage (chat with
  * retry), IceRefresh (TURN credentials), LocalMedia (one's own microphone and camera).
  */
-import type { JoinedRoom, JoinOptions, Participant, Reaction } from '../../protocol/contract.js';
+import type { JoinedRoom, JoinOptions, Reaction } from '../../protocol/contract.js';
 import { sendChatMessage } from './chat-outbox.js';
 import { Emitter } from './emitter.js';
 import { IceRefresh } from './ice-refresh.js';
@@ -62,8 +62,8 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   #knocking: Knocking | undefined;
   #iceRefresh: IceRefresh | undefined;
   #timers = new Set<ReturnType<typeof setTimeout>>();
-  /** The members the join ack listed, while the offers to them go out (before the state has them). */
-  #joiningWith: Participant[] | undefined;
+  /** While the offers go out: the state changes but listeners are not told yet (see join). */
+  #quiet = false;
   /** Left or ended: a connection that arrives now is closed at once. */
   #over = false;
   #unsubscribeMedia: Array<() => void> = [];
@@ -109,16 +109,19 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
 
       const joined = await this.#enter(signaling, mesh);
       if (!joined) return;
-      // The offers first: the browser builds them while the call screen renders.
-      this.#joiningWith = joined.participants;
-      mesh.joinedWith(joined.participants);
-      this.#joiningWith = undefined;
+      // The offers before the call screen: the state changes now, but the screen is told (and
+      // drawn) only once the offers are out, so drawing it does not hold them up.
+      this.#quiet = true;
       this.#dispatch({ type: 'joined', joined });
+      const offersOut = mesh.joinedWith(joined.participants);
       this.#followLocalMedia(joined, signaling, mesh);
+      await offersOut;
+      this.#speak();
     } catch (error) {
       const code = error instanceof SignalingError ? error.code : 'unreachable';
       const message = error instanceof Error ? error.message : 'Could not join the call';
       this.#teardown();
+      this.#quiet = false;
       this.#dispatch({ type: 'ended', status: 'failed', error: { code, message } });
     }
   }
@@ -263,6 +266,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     this.#knocking?.abandon();
     this.#teardown();
     this.#options.media.stop();
+    this.#quiet = false;
     this.#dispatch({ type: 'ended', status, error });
     if (status === 'left') await signaling?.leave();
     else signaling?.close();
@@ -285,13 +289,20 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   }
 
   #isInRoom(peerId: string) {
-    return this.#participant(peerId) !== undefined || !!this.#joiningWith?.some((p) => p.peerId === peerId);
+    return this.#participant(peerId) !== undefined;
   }
 
   #dispatch(event: RoomEvent) {
     const next = reduceRoom(this.#state, event);
     if (next === this.#state) return;
     this.#state = next;
-    this.emit('change', next);
+    if (!this.#quiet) this.emit('change', next);
+  }
+
+  /** Tells the listeners the state as it is now, after a quiet moment. */
+  #speak() {
+    if (!this.#quiet) return;
+    this.#quiet = false;
+    this.emit('change', this.#state);
   }
 }

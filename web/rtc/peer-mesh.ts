@@ -36,6 +36,8 @@ export const NEWCOMER_FALLBACK_CALL_MS = 4000;
 /** After a failure the smaller peer id calls again after REPAIR_FIRST_MS, the other after REPAIR_FALLBACK_MS. */
 export const REPAIR_FIRST_MS = 500;
 export const REPAIR_FALLBACK_MS = 4000;
+/** The longest a newcomer's call screen waits for its offers to go out. */
+export const OFFERS_OUT_MS = 250;
 
 export interface MeshEvents extends Record<string, unknown[]> {
   stream: [peerId: string, stream: MediaStream];
@@ -139,15 +141,24 @@ export class PeerMesh extends Emitter<MeshEvents> {
     });
   }
 
-  /** We just joined: we call the members that wait for us; the others call us (or, late, we them). */
-  joinedWith(members: Member[]): void {
+  /**
+   * We just joined: we call the members that wait for us; the others call us (or, late, we
+   * them). Resolves once our offers are out (at most OFFERS_OUT_MS): what can wait, such as
+   * drawing the call screen, waits for it, so it does not hold up the offers.
+   */
+  joinedWith(members: Member[]): Promise<void> {
+    const placed: MeshCall[] = [];
     for (const { peerId, offers } of members) {
       this.admitted(peerId);
-      if (offers && !this.has(peerId)) this.call(peerId);
+      if (!offers || this.has(peerId)) continue;
+      this.call(peerId);
+      const call = this.#connections.get(peerId);
+      if (call) placed.push(call);
     }
     this.#later(NEWCOMER_FALLBACK_CALL_MS, () => {
       for (const { peerId } of members) if (this.#options.isInRoom(peerId) && !this.has(peerId)) this.call(peerId);
     });
+    return offersOut(placed);
   }
 
   /**
@@ -372,6 +383,30 @@ export class PeerMesh extends Emitter<MeshEvents> {
       }
     }, ms);
   }
+}
+
+/**
+ * Resolves when each call's offer has left (PeerJS sends it as soon as setLocalDescription is
+ * done, which takes the connection out of "stable"), or after OFFERS_OUT_MS.
+ */
+function offersOut(calls: MeshCall[]): Promise<void> {
+  const waiting = calls.map((c) => c.peerConnection).filter((pc): pc is RTCPeerConnection => pc?.signalingState === 'stable');
+  if (!waiting.length) return Promise.resolve();
+  return new Promise((resolve) => {
+    let left = waiting.length;
+    const cap = setTimeout(resolve, OFFERS_OUT_MS);
+    for (const pc of waiting) {
+      const changed = () => {
+        if (pc.signalingState === 'stable') return;
+        pc.removeEventListener('signalingstatechange', changed);
+        if (--left > 0) return;
+        clearTimeout(cap);
+        // After the task that sends the offer (it follows setLocalDescription's promise).
+        setTimeout(resolve, 0);
+      };
+      pc.addEventListener('signalingstatechange', changed);
+    }
+  });
 }
 
 /** One audio and one video track that never carry anything; they only shape the offer. */
