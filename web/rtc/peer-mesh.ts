@@ -13,9 +13,10 @@
  * - A failed connection is repaired with a fresh call: the smaller peer id first (0.5 s), the
  *   other side only if that did not happen (4 s).
  *
- * Every connection is negotiated with one audio and one video sender from the start (placeholder
- * tracks, replaced at once by the real ones or by nothing). So a camera that starts late, or is
- * turned off and on, is a `replaceTrack` on each connection, never a renegotiation.
+ * Every connection is negotiated with one audio and one video sender from the start (the local
+ * tracks, or placeholder tracks where there are none, replaced at once by nothing). So a camera
+ * that starts late, or is turned off and on, is a `replaceTrack` on each connection, never a
+ * renegotiation.
  */
 import type { PeerOptions } from 'peerjs';
 import type { MeshCall, MeshPeer } from './mesh-peer.js';
@@ -179,7 +180,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
   /** Calls a participant (we are the one already in the room, or a fallback, or a repair). */
   call(remotePeerId: string): void {
     if (this.#closed || !this.#peer) return;
-    const call = this.#peer.call(remotePeerId, this.#placeholderStream(), { metadata: { v: 1 } });
+    const call = this.#peer.call(remotePeerId, this.#outgoingStream(), { metadata: { v: 1 } });
     if (!call) return;
     this.#adopt(remotePeerId, call);
   }
@@ -272,7 +273,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
       }
     }
     this.#incoming.add(call);
-    call.answer(this.#placeholderStream());
+    call.answer(this.#outgoingStream());
     this.#adopt(call.peer, call);
   }
 
@@ -363,6 +364,19 @@ export class PeerMesh extends Emitter<MeshEvents> {
         transceiver.sender.replaceTrack(track ?? null).catch(() => {});
       }
     }
+  }
+
+  /**
+   * What a new connection is negotiated with: the local tracks where there are some, placeholders
+   * for the rest (replaced by nothing right after). Negotiating with the real tracks saves the
+   * replaceTrack calls that would otherwise wait in the connection's queue behind createOffer.
+   */
+  #outgoingStream(): MediaStream {
+    const placeholders = this.#placeholderStream();
+    const { audio, video } = this.#options.getLocalTracks();
+    if (!audio && !video) return placeholders;
+    const live = (track: MediaStreamTrack | undefined) => (track?.readyState === 'live' ? track : undefined);
+    return new MediaStream([live(audio) ?? placeholders.getAudioTracks()[0]!, live(video) ?? placeholders.getVideoTracks()[0]!]);
   }
 
   #placeholderStream(): MediaStream {
