@@ -139,6 +139,33 @@ describe('joining: early connections, the preview, one connection per pair', () 
     await eventually(async () => (await decodedFrames(late)).some((f) => f > 0), 20_000, 'Late to decode video');
   }
 
+  it('a page view spends no relay credentials: only Join asks for them', async () => {
+    const main = server;
+    // Two TURN credential answers per address, then one a minute.
+    server = await startServer({ ICE_PER_ADDRESS_BURST: '2', ICE_PER_ADDRESS_PER_MINUTE: '1' });
+    try {
+      const room = uniqueId('room');
+      const before = await connections();
+      const viewers: Participant[] = [];
+      for (const name of ['View 1', 'View 2', 'View 3']) {
+        viewers.push(await open(`${server.url}/r/${room}`, name));
+        const n = viewers.length;
+        await eventually(async () => (await connections()).peers === before.peers + n, 10_000, `${name}'s early connections`);
+      }
+      // The first and the third join: two credential answers, within the burst.
+      const [first, , third] = viewers as [Participant, Participant, Participant];
+      await clickJoin(first);
+      await first.page.getByText('Only you so far').waitFor({ timeout: 20_000 });
+      await clickJoin(third);
+      await eventually(async () => (await remoteNames(third)).includes('View 1'), 20_000, 'the two joiners to meet');
+      await eventually(async () => (await decodedFrames(third)).some((f) => f > 0), 20_000, 'video between them');
+      await Promise.all(viewers.map((p) => p.context.close()));
+    } finally {
+      await server.close();
+      server = main;
+    }
+  });
+
   it('shows who is here before Join (names as text), "full" when full, "locked" when locked', async () => {
     const room = uniqueId('room');
     const ada = await member(room, 'Ada');

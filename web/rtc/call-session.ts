@@ -7,7 +7,7 @@
  * calls, and who calls whom), Knocking (waiting at a locked door), sendChatMessage (chat with
  * retry), IceRefresh (TURN credentials), LocalMedia (one's own microphone and camera).
  */
-import type { JoinedRoom, JoinOptions, Reaction } from '../../protocol/contract.js';
+import type { IceServers, JoinedRoom, JoinOptions, Reaction } from '../../protocol/contract.js';
 import { sendChatMessage } from './chat-outbox.js';
 import { Emitter } from './emitter.js';
 import { IceRefresh } from './ice-refresh.js';
@@ -89,7 +89,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       // waits while the server cannot check ids (its Redis is down): after a few seconds, say so.
       const slow = setTimeout(() => this.#dispatch({ type: 'notice', notice: 'server-trouble' }), SLOW_OPEN_MS);
       const connection = await (preconnection ? preconnection.take(hooks) : connect(server, () => hooks)).finally(() => clearTimeout(slow));
-      const { signaling, mesh, ice, iceAt } = connection;
+      const { signaling, mesh } = connection;
       if (this.#over) {
         mesh.close();
         signaling.close();
@@ -100,15 +100,15 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       mesh.on('stream', (peerId, stream) => this.#dispatch({ type: 'stream', peerId, stream }));
       mesh.on('state', (peerId, connection) => this.#dispatch({ type: 'connection-state', peerId, connection }));
       mesh.on('relay-error', () => this.#dispatch({ type: 'notice', notice: 'relay-failed' }));
-      this.#iceRefresh = new IceRefresh(
-        () => signaling.iceServers(),
-        (iceServers) => mesh.setIceServers(iceServers),
-      );
-      if (ice.ttlSeconds) this.#iceRefresh.start(Math.max(1, ice.ttlSeconds - (Date.now() - iceAt) / 1000));
       this.#listen(signaling, mesh);
-
+      // ICE servers and TURN credentials in the same round trip as the join (asked first: the
+      // server answers them at once, before the join's ack).
+      const iceAskedAt = Date.now();
+      const ice = signaling.iceServers();
+      ice.catch(() => {});
       const joined = await this.#enter(signaling, mesh);
       if (!joined) return;
+      await this.#useIce(signaling, mesh, ice, iceAskedAt);
       // The offers before the call screen: the state changes now, but the screen is told (and
       // drawn) only once the offers are out, so drawing it does not hold them up.
       this.#quiet = true;
@@ -174,6 +174,25 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
 
   async removeParticipant(peerId: string): Promise<void> {
     await this.#signaling?.removeParticipant(peerId);
+  }
+
+  /** The ICE servers go to the mesh before its first call, and are kept fresh; none is a failed join. */
+  async #useIce(signaling: RoomSignaling, mesh: PeerMesh, asked: Promise<IceServers>, askedAt: number) {
+    let ice: IceServers;
+    try {
+      ice = await asked;
+    } catch (error) {
+      // In the room, but unable to call anyone: leave it properly, then say why.
+      await signaling.leave();
+      throw error;
+    }
+    mesh.setIce(ice);
+    this.#iceRefresh = new IceRefresh(
+      () => signaling.iceServers(),
+      (iceServers) => mesh.setIceServers(iceServers),
+    );
+    // A knock may have waited a long time for the host: the credentials have aged meanwhile.
+    if (ice.ttlSeconds) this.#iceRefresh.start(Math.max(1, ice.ttlSeconds - (Date.now() - askedAt) / 1000));
   }
 
   /** Joins; a locked room means knocking first. Undefined when we never got in. */

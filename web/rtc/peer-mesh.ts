@@ -163,18 +163,21 @@ export class PeerMesh extends Emitter<MeshEvents> {
   }
 
   /**
-   * Before anyone calls: the ICE servers, one DTLS certificate for every connection (generating
-   * one per connection costs each offer and answer its time), and the placeholder tracks.
+   * Early, before anyone calls: one DTLS certificate for every connection (generating one per
+   * connection costs each offer and answer its time), and the placeholder tracks.
    */
-  prepare(ice: { iceServers: RTCIceServer[]; iceTransportPolicy?: RTCIceTransportPolicy }, certificate?: RTCCertificate): void {
+  prepare(certificate?: RTCCertificate): void {
+    const config = this.#peer?.options.config as RTCConfiguration | undefined;
+    if (config && certificate) config.certificates = [certificate];
+    this.#placeholderStream();
+  }
+
+  /** The ICE servers and policy (from `get-ice`): before the first call of the room. */
+  setIce(ice: { iceServers: RTCIceServer[]; iceTransportPolicy?: RTCIceTransportPolicy }): void {
     this.#options.iceTransportPolicy = ice.iceTransportPolicy;
     const config = this.#peer?.options.config as RTCConfiguration | undefined;
-    if (config) {
-      config.iceTransportPolicy = ice.iceTransportPolicy ?? 'all';
-      if (certificate) config.certificates = [certificate];
-    }
+    if (config) config.iceTransportPolicy = ice.iceTransportPolicy ?? 'all';
     this.setIceServers(ice.iceServers);
-    this.#placeholderStream();
   }
 
   /** Calls a participant (we are the one already in the room, or a fallback, or a repair). */

@@ -1,15 +1,18 @@
 /**
- * Connecting before Join: while the person looks at the pre-join screen, the config, the ICE
- * servers, the PeerServer and Socket.IO connections and a DTLS certificate are made in
- * parallel, so pressing Join is one round trip (join-room) away from the offers. Meanwhile the
+ * Connecting before Join: while the person looks at the pre-join screen, the config, the
+ * PeerServer and Socket.IO connections and a DTLS certificate are made in parallel, so pressing
+ * Join is one round trip (join-room, with get-ice beside it) away from the offers. Meanwhile the
  * open Socket.IO connection tells the screen who is already in the call (`peek-room`).
+ *
+ * The ICE servers are not asked for here: TURN credentials are rationed per address, and a page
+ * view is not a join. They are asked for at Join, in the same round trip as join-room.
  *
  * A person who never joins does not hold them for long: they are released when the page is
  * left, and after the server's `preconnectIdleSeconds` (default 120 s) without an interaction;
  * the next interaction, or Join itself, connects again.
  */
 import type { ClientConfig } from '../../protocol/api.js';
-import type { IceServers, RoomPreview } from '../../protocol/contract.js';
+import type { RoomPreview } from '../../protocol/contract.js';
 import { Emitter } from './emitter.js';
 import { PeerMesh, type MeshOptions } from './peer-mesh.js';
 import { createPeerJsPeer } from './peerjs-peer.js';
@@ -27,9 +30,6 @@ export interface Connection {
   signaling: RoomSignaling;
   mesh: PeerMesh;
   config: ClientConfig;
-  ice: IceServers;
-  /** When the ICE servers (and their TURN credentials) were fetched (Date.now()). */
-  iceAt: number;
 }
 
 /** One DTLS certificate for every connection of the call, made before anyone needs it. */
@@ -38,15 +38,14 @@ function certificate(): Promise<RTCCertificate | undefined> {
 }
 
 /**
- * Connects everything a join needs, each part as soon as what it depends on is there: the
- * PeerServer needs only /api/config; the ICE servers come over Socket.IO; neither waits for the
- * other. On failure, whatever was opened is closed again.
+ * Connects everything a join needs, each part as soon as what it depends on is there: Socket.IO
+ * at once, the PeerServer once /api/config answers, the certificate meanwhile. On failure,
+ * whatever was opened is closed again.
  */
 export async function connect(server: URL, hooks: () => MeshHooks): Promise<Connection> {
   const signaling = new RoomSignaling(server);
   let mesh: PeerMesh | undefined;
   try {
-    const ice = signaling.iceServers().then((value) => ({ value, at: Date.now() }));
     const cert = certificate();
     const config = await fetchServerConfig(server);
     mesh = new PeerMesh({
@@ -59,10 +58,9 @@ export async function connect(server: URL, hooks: () => MeshHooks): Promise<Conn
       createPeer: createPeerJsPeer,
     });
     const opened = mesh.open();
-    const [fetched, certificates] = await Promise.all([ice, cert]);
-    mesh.prepare(fetched.value, certificates);
+    mesh.prepare(await cert);
     await opened;
-    return { signaling, mesh, config, ice: fetched.value, iceAt: fetched.at };
+    return { signaling, mesh, config };
   } catch (error) {
     mesh?.close();
     signaling.close();
