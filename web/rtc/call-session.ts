@@ -62,7 +62,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   #knocking: Knocking | undefined;
   #iceRefresh: IceRefresh | undefined;
   #timers = new Set<ReturnType<typeof setTimeout>>();
-  /** While the offers go out: the state changes but listeners are not told yet (see join). */
+  /** While the first handshakes run: the state changes but listeners are not told yet (see join). */
   #quiet = false;
   /** Left or ended: a connection that arrives now is closed at once. */
   #over = false;
@@ -110,12 +110,12 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       if (!joined) return;
       await this.#useIce(signaling, mesh, ice, iceAskedAt);
       // The offers before the call screen: the state changes now, but the screen is told (and
-      // drawn) only once the offers are out, so drawing it does not hold them up.
+      // drawn) only once the answers are in, so drawing it holds up no step of the handshake.
       this.#quiet = true;
       this.#dispatch({ type: 'joined', joined });
-      const offersOut = mesh.joinedWith(joined.participants);
+      const answered = mesh.joinedWith(joined.participants);
       this.#followLocalMedia(joined, signaling, mesh);
-      await offersOut;
+      await answered;
       this.#speak();
     } catch (error) {
       const code = error instanceof SignalingError ? error.code : 'unreachable';

@@ -37,8 +37,8 @@ export const NEWCOMER_FALLBACK_CALL_MS = 4000;
 /** After a failure the smaller peer id calls again after REPAIR_FIRST_MS, the other after REPAIR_FALLBACK_MS. */
 export const REPAIR_FIRST_MS = 500;
 export const REPAIR_FALLBACK_MS = 4000;
-/** The longest a newcomer's call screen waits for its offers to go out. */
-export const OFFERS_OUT_MS = 250;
+/** The longest a newcomer's call screen waits for the answers to its offers. */
+export const ANSWERS_IN_MS = 500;
 
 export interface MeshEvents extends Record<string, unknown[]> {
   stream: [peerId: string, stream: MediaStream];
@@ -144,8 +144,9 @@ export class PeerMesh extends Emitter<MeshEvents> {
 
   /**
    * We just joined: we call the members that wait for us; the others call us (or, late, we
-   * them). Resolves once our offers are out (at most OFFERS_OUT_MS): what can wait, such as
-   * drawing the call screen, waits for it, so it does not hold up the offers.
+   * them). Resolves once the answers to our offers are in (at most ANSWERS_IN_MS): what can
+   * wait, such as drawing the call screen, waits for it, so it holds up neither our offers nor
+   * the handling of the answers.
    */
   joinedWith(members: Member[]): Promise<void> {
     const placed: MeshCall[] = [];
@@ -159,7 +160,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
     this.#later(NEWCOMER_FALLBACK_CALL_MS, () => {
       for (const { peerId } of members) if (this.#options.isInRoom(peerId) && !this.has(peerId)) this.call(peerId);
     });
-    return offersOut(placed);
+    return answersIn(placed);
   }
 
   /**
@@ -403,23 +404,23 @@ export class PeerMesh extends Emitter<MeshEvents> {
 }
 
 /**
- * Resolves when each call's offer has left (PeerJS sends it as soon as setLocalDescription is
- * done, which takes the connection out of "stable"), or after OFFERS_OUT_MS.
+ * Resolves when each call's answer has come back and been applied (from then on ICE, DTLS and
+ * the first key frame need no main thread for a while), or after ANSWERS_IN_MS.
  */
-function offersOut(calls: MeshCall[]): Promise<void> {
-  const waiting = calls.map((c) => c.peerConnection).filter((pc): pc is RTCPeerConnection => pc?.signalingState === 'stable');
+function answersIn(calls: MeshCall[]): Promise<void> {
+  const answered = (pc: RTCPeerConnection) => pc.signalingState === 'closed' || (pc.signalingState === 'stable' && !!pc.remoteDescription);
+  const waiting = calls.map((c) => c.peerConnection).filter((pc): pc is RTCPeerConnection => !!pc && !answered(pc));
   if (!waiting.length) return Promise.resolve();
   return new Promise((resolve) => {
     let left = waiting.length;
-    const cap = setTimeout(resolve, OFFERS_OUT_MS);
+    const cap = setTimeout(resolve, ANSWERS_IN_MS);
     for (const pc of waiting) {
       const changed = () => {
-        if (pc.signalingState === 'stable') return;
+        if (!answered(pc)) return;
         pc.removeEventListener('signalingstatechange', changed);
         if (--left > 0) return;
         clearTimeout(cap);
-        // After the task that sends the offer (it follows setLocalDescription's promise).
-        setTimeout(resolve, 0);
+        resolve();
       };
       pc.addEventListener('signalingstatechange', changed);
     }
