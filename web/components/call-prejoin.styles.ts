@@ -46,6 +46,10 @@ export const callPrejoinStyles = css`
   .here.locked {
     color: var(--_warning);
   }
+  .device-notice {
+    margin: 0;
+    color: var(--_muted);
+  }
   .problem {
     padding: 0.6rem 0.8rem;
     border-radius: 10px;

@@ -6,7 +6,9 @@
 import { html, nothing } from 'lit';
 import type { RoomPreview } from '../../protocol/contract.js';
 import type { LocalMediaState } from '../rtc/local-media.js';
+import type { SelectDeviceDetail } from './device-settings.js';
 import type { ToggleDetail } from './media-controls.js';
+import './device-settings.js';
 import './media-controls.js';
 import './share-link.js';
 import './video-tile.js';
@@ -25,6 +27,7 @@ export interface PrejoinView {
   onJoin: () => void;
   onToggleAudio: (event: CustomEvent<ToggleDetail>) => void;
   onToggleVideo: (event: CustomEvent<ToggleDetail>) => void;
+  onSelectDevice: (event: CustomEvent<SelectDeviceDetail>) => void;
 }
 
 export const SERVER_TROUBLE = 'The call server is having trouble; retrying…';
@@ -49,7 +52,7 @@ export function describePreview(preview: RoomPreview | undefined): string | unde
 }
 
 export function renderPrejoin(view: PrejoinView) {
-  const { media, name, joining, trouble, preview, link, onNameInput, onJoin, onToggleAudio, onToggleVideo } = view;
+  const { media, name, joining, trouble, preview, link, onNameInput, onJoin, onToggleAudio, onToggleVideo, onSelectDevice } = view;
   const here = describePreview(preview);
   const submit = (event: Event) => {
     event.preventDefault();
@@ -83,6 +86,13 @@ export function renderPrejoin(view: PrejoinView) {
         </label>
         <media-controls ?audio-enabled=${media.audioEnabled} ?video-enabled=${media.videoEnabled}
           @toggle-audio=${onToggleAudio} @toggle-video=${onToggleVideo}></media-controls>
+        ${
+          media.devices.length
+            ? html`<device-settings .devices=${media.devices} .choice=${media.choice} .stream=${media.stream}
+              @select-device=${onSelectDevice}></device-settings>`
+            : nothing
+        }
+        <p class="device-notice" role="status" ?hidden=${!media.notice}>${media.notice}</p>
         <p class="problem" role="alert" ?hidden=${!media.problem}>${media.problem}</p>
         <p class="problem trouble" role="status" ?hidden=${!trouble}>${SERVER_TROUBLE}</p>
         <button class="primary" type="submit" ?disabled=${joining}>${joining ? 'Joining…' : 'Join'}</button>

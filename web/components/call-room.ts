@@ -24,6 +24,7 @@ import { callPrejoinStyles } from './call-prejoin.styles.js';
 import { renderPrejoin } from './call-prejoin.js';
 import { callRoomStyles } from './call-room.styles.js';
 import { emit } from './emit.js';
+import type { SelectDeviceDetail } from './device-settings.js';
 import type { ToggleDetail } from './media-controls.js';
 import { baseStyles, fieldStyles } from './tokens.styles.js';
 
@@ -121,6 +122,10 @@ export class CallRoom extends LitElement {
     void this.#media.media.setAudioEnabled(event.detail.enabled);
   }
 
+  private _selectDevice(event: CustomEvent<SelectDeviceDetail>) {
+    void this.#media.media.selectDevice(event.detail.kind, event.detail.deviceId);
+  }
+
   private _toggleVideo(event: CustomEvent<ToggleDetail>) {
     void this.#media.media.setVideoEnabled(event.detail.enabled);
   }
@@ -130,7 +135,8 @@ export class CallRoom extends LitElement {
     const state = this.#call.state;
     if (isInCall(state.status)) {
       return html`<call-stage .room=${state} .media=${this.#media.state} .session=${this.#call.session} .link=${this._link}
-        @toggle-audio=${this._toggleAudio} @toggle-video=${this._toggleVideo} @leave-call=${this._leave}></call-stage>`;
+        @toggle-audio=${this._toggleAudio} @toggle-video=${this._toggleVideo} @leave-call=${this._leave}
+        @select-device=${this._selectDevice}></call-stage>`;
     }
     if (state.status === 'idle' || state.status === 'joining') {
       return renderPrejoin({
@@ -144,6 +150,7 @@ export class CallRoom extends LitElement {
         onJoin: () => void this._join(),
         onToggleAudio: (event) => this._toggleAudio(event),
         onToggleVideo: (event) => this._toggleVideo(event),
+        onSelectDevice: (event) => this._selectDevice(event),
       });
     }
     return renderEnded(state, { rejoin: () => this._rejoinScreen(), cancelKnock: () => void this.#call.session?.cancelKnock() });

@@ -116,4 +116,25 @@ export const callStageStyles = css`
     line-height: 1;
     cursor: pointer;
   }
+  .settings {
+    display: grid;
+    align-content: start;
+    gap: 0.75rem;
+    padding: 0.75rem;
+  }
+  .settings header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    padding: 0;
+  }
+  .settings h2 {
+    margin: 0;
+    font-size: 1rem;
+  }
+  .settings .close {
+    font-size: 1.3rem;
+    line-height: 1;
+    padding: 0.2rem 0.5rem;
+  }
 `;

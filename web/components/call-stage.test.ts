@@ -90,7 +90,16 @@ function roomAfter(events: RoomEvent[], joined: Partial<JoinedRoom> = {}): RoomS
   return [{ type: 'joined', joined: start } as RoomEvent, ...events].reduce(reduceRoom, initialRoomState);
 }
 
-const MEDIA: LocalMediaState = { stream: undefined, audioEnabled: true, videoEnabled: false, problem: undefined, starting: false };
+const MEDIA: LocalMediaState = {
+  stream: undefined,
+  audioEnabled: true,
+  videoEnabled: false,
+  problem: undefined,
+  starting: false,
+  devices: [],
+  choice: {},
+  notice: undefined,
+};
 
 /** A stage the size of a small window, on the colours <call-room> gives it. */
 async function stage(room: RoomState, session = new FakeSession()): Promise<CallStage> {

@@ -7,7 +7,7 @@
  * @event toggle-video - From its <media-controls>: for whoever owns the camera.
  * @event leave-call - From its <media-controls>: the person hangs up.
  */
-import { LitElement, html } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Reaction } from '../../protocol/contract.js';
@@ -23,6 +23,7 @@ import type { ToggleDetail } from './media-controls.js';
 import type { PersonRow } from './people-panel.js';
 import { baseStyles } from './tokens.styles.js';
 import './chat-panel.js';
+import './device-settings.js';
 import './knock-requests.js';
 import './media-controls.js';
 import './people-panel.js';
@@ -38,7 +39,16 @@ const NOTICE_TEXT: Record<CallNotice, string> = {
   'server-trouble': SERVER_TROUBLE,
 };
 
-const NO_MEDIA: LocalMediaState = { stream: undefined, audioEnabled: false, videoEnabled: false, problem: undefined, starting: false };
+const NO_MEDIA: LocalMediaState = {
+  stream: undefined,
+  audioEnabled: false,
+  videoEnabled: false,
+  problem: undefined,
+  starting: false,
+  devices: [],
+  choice: {},
+  notice: undefined,
+};
 
 /** "Could not lock the room: The call server did not answer in time." */
 function problemText(what: string, error: unknown): string {
@@ -57,7 +67,7 @@ export class CallStage extends LitElement {
 
   @query('.grid') private _grid?: HTMLElement;
 
-  @state() private _panel: 'chat' | 'people' | undefined;
+  @state() private _panel: 'chat' | 'people' | 'settings' | undefined;
   /** How many chat messages had been seen when the chat was last open. */
   @state() private _chatSeen = 0;
   /** Why the last host action (lock, admit, deny, remove) failed. */
@@ -89,7 +99,7 @@ export class CallStage extends LitElement {
     this._grid?.style.setProperty('--columns', String(this.#columns));
   }
 
-  private _togglePanel(panel: 'chat' | 'people') {
+  private _togglePanel(panel: 'chat' | 'people' | 'settings') {
     this._panel = this._panel === panel ? undefined : panel;
     if (this._panel === 'chat') void this.updateComplete.then(() => this.renderRoot.querySelector('chat-panel')?.focus());
   }
@@ -133,6 +143,7 @@ export class CallStage extends LitElement {
       .name=${p.name}
       .status=${status}
       .reactions=${this.#reactions.of(p.peerId)}
+      .sinkId=${this.media.choice.speaker ?? ''}
       ?audio-off=${!p.audio}
       ?video-off=${!p.video}
       ?hand-raised=${p.handRaisedAt !== undefined}
@@ -155,6 +166,17 @@ export class CallStage extends LitElement {
           @remove-participant=${(e: CustomEvent<{ peerId: string; name: string }>) =>
             void this._hostAction(`remove ${e.detail.name}`, (s) => s.removeParticipant(e.detail.peerId))}
           @close-panel=${() => (this._panel = undefined)}></people-panel>
+        ${
+          this._panel === 'settings'
+            ? html`<section class="settings" aria-labelledby="settings-title">
+              <header>
+                <h2 id="settings-title">Settings</h2>
+                <button type="button" class="close" aria-label="Close settings" @click=${() => (this._panel = undefined)}>×</button>
+              </header>
+              <device-settings .devices=${this.media.devices} .choice=${this.media.choice} .stream=${this.media.stream}></device-settings>
+            </section>`
+            : nothing
+        }
       </aside>
     `;
   }
@@ -174,6 +196,7 @@ export class CallStage extends LitElement {
         </header>
         <div class="banner" role="status" ?hidden=${status !== 'reconnecting'}>Reconnecting…</div>
         <p class="problem notice" role="alert" ?hidden=${!notice}>${notice ? NOTICE_TEXT[notice] : ''}</p>
+        <p class="problem device-notice" role="status" ?hidden=${!media.notice}>${media.notice}</p>
         <p class="problem action-problem" role="alert" ?hidden=${!this._actionProblem}>
           <span>${this._actionProblem}</span>
           <button type="button" aria-label="Dismiss" @click=${() => (this._actionProblem = '')}>×</button>
@@ -203,9 +226,10 @@ export class CallStage extends LitElement {
         <knock-requests class="knocks" ?hidden=${!isHost || !lobby.length} .knocks=${isHost ? lobby : []}
           @answer-knock=${this._answerKnock}></knock-requests>
         <media-controls in-call ?audio-enabled=${media.audioEnabled} ?video-enabled=${media.videoEnabled}
-          ?chat-open=${this._panel === 'chat'} ?people-open=${this._panel === 'people'} ?hand-raised=${self?.handRaisedAt !== undefined}
+          ?chat-open=${this._panel === 'chat'} ?people-open=${this._panel === 'people'} ?settings-open=${this._panel === 'settings'} ?hand-raised=${self?.handRaisedAt !== undefined}
           .chatUnread=${this._panel === 'chat' ? 0 : unread}
           @toggle-chat=${() => this._togglePanel('chat')} @toggle-people=${() => this._togglePanel('people')}
+          @toggle-settings=${() => this._togglePanel('settings')}
           @toggle-hand=${(e: CustomEvent<ToggleDetail>) => void session?.raiseHand(e.detail.enabled).catch(() => {})}
           @react=${(e: CustomEvent<{ emoji: Reaction }>) => void session?.react(e.detail.emoji)}></media-controls>
       </section>

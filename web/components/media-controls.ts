@@ -7,7 +7,7 @@ import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { REACTIONS, type Reaction } from '../../protocol/contract.js';
 import { emit } from './emit.js';
-import { camIcon, camOffIcon, chatIcon, handIcon, leaveIcon, micIcon, micOffIcon, peopleIcon } from './icons.js';
+import { camIcon, camOffIcon, chatIcon, handIcon, leaveIcon, micIcon, micOffIcon, peopleIcon, settingsIcon } from './icons.js';
 import { mediaControlsStyles } from './media-controls.styles.js';
 
 @customElement('media-controls')
@@ -20,6 +20,7 @@ export class MediaControls extends LitElement {
   @property({ type: Boolean, attribute: 'in-call' }) inCall = false;
   @property({ type: Boolean, attribute: 'chat-open' }) chatOpen = false;
   @property({ type: Boolean, attribute: 'people-open' }) peopleOpen = false;
+  @property({ type: Boolean, attribute: 'settings-open' }) settingsOpen = false;
   @property({ type: Boolean, attribute: 'hand-raised' }) handRaised = false;
   /** Messages that arrived while the chat was closed. */
   @property({ type: Number, attribute: 'chat-unread' }) chatUnread = 0;
@@ -64,6 +65,11 @@ export class MediaControls extends LitElement {
           <span class="circle">${peopleIcon}</span>
           <span class="label" aria-hidden="true">People</span>
         </button>
+        <button type="button" aria-label="Settings" aria-pressed=${String(this.settingsOpen)} class="panel" ?hidden=${!this.inCall}
+          @click=${() => emit(this, 'toggle-settings')}>
+          <span class="circle">${settingsIcon}</span>
+          <span class="label" aria-hidden="true">Settings</span>
+        </button>
         <button type="button" aria-label="Raise hand" aria-pressed=${String(this.handRaised)} class="panel" ?hidden=${!this.inCall}
           @click=${() => emit(this, 'toggle-hand', { enabled: !this.handRaised })}>
           <span class="circle">${handIcon}</span>
@@ -102,6 +108,7 @@ declare global {
     'leave-call': CustomEvent<undefined>;
     'toggle-chat': CustomEvent<undefined>;
     'toggle-people': CustomEvent<undefined>;
+    'toggle-settings': CustomEvent<undefined>;
     'toggle-hand': CustomEvent<ToggleDetail>;
     react: CustomEvent<{ emoji: Reaction }>;
   }

@@ -23,6 +23,8 @@ export class VideoTile extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'video-off' }) videoOff = false;
   /** A short note over the video, such as "Connecting…". */
   @property() status = '';
+  /** The speaker this tile's sound plays on (an audio output's device id; '' for the default). */
+  @property({ attribute: false }) sinkId = '';
   @property({ type: Boolean, reflect: true, attribute: 'hand-raised' }) handRaised = false;
   /** Set while this participant is talking (from the local audio level). */
   @property({ type: Boolean, reflect: true }) speaking = false;
@@ -49,6 +51,10 @@ export class VideoTile extends LitElement {
       if (this.stream) video.play().catch(() => {});
     }
     video.muted = this.muted;
+    const routable = video as HTMLVideoElement & { sinkId?: string; setSinkId?: (id: string) => Promise<void> };
+    if (changed.has('sinkId') && routable.setSinkId && routable.sinkId !== this.sinkId) {
+      routable.setSinkId(this.sinkId).catch(() => {});
+    }
   }
 
   override render() {

@@ -3,6 +3,11 @@
  * (the session, the room's tiles, the controls) reads `state` or listens. Turning the camera off
  * stops its track, so the camera light goes off; turning it on asks for a new one. `stop()` ends
  * every track (hang-up).
+ *
+ * It also owns which devices: the camera, microphone and speaker chosen (remembered on this
+ * device), a switch that opens the new device before stopping the old one (the call swaps the
+ * track with replaceTrack, no renegotiation), and the fall-back to the system default when the
+ * device in use goes away ("Your headset was disconnected; using …").
  */
 import type { MediaState } from '../../protocol/contract.js';
 import { Emitter } from './emitter.js';
@@ -14,6 +19,44 @@ export interface LocalMediaState {
   /** A message a person can act on, when a device could not be opened. */
   problem: string | undefined;
   starting: boolean;
+  /** The devices this page may name (labels only once a permission was granted). */
+  devices: DeviceOption[];
+  /** What is chosen (device ids; undefined: the system default). */
+  choice: DeviceChoice;
+  /** Something changed without the person asking (a device went away): say it once. */
+  notice: string | undefined;
+}
+
+export type DeviceKind = 'camera' | 'microphone' | 'speaker';
+
+export interface DeviceOption {
+  kind: DeviceKind;
+  deviceId: string;
+  label: string;
+}
+
+export type DeviceChoice = Partial<Record<DeviceKind, string>>;
+
+const CHOICE_KEY = 'callroom:devices';
+const KIND_OF: Record<string, DeviceKind> = { videoinput: 'camera', audioinput: 'microphone', audiooutput: 'speaker' };
+
+function savedChoice(): DeviceChoice {
+  try {
+    const raw = JSON.parse(localStorage.getItem(CHOICE_KEY) ?? '{}') as Record<string, unknown>;
+    const choice: DeviceChoice = {};
+    for (const kind of ['camera', 'microphone', 'speaker'] as const) if (typeof raw[kind] === 'string') choice[kind] = raw[kind];
+    return choice;
+  } catch {
+    return {};
+  }
+}
+
+function saveChoice(choice: DeviceChoice): void {
+  try {
+    localStorage.setItem(CHOICE_KEY, JSON.stringify(choice));
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
 }
 
 export const VIDEO_CONSTRAINTS: MediaTrackConstraints = {
@@ -59,6 +102,10 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   #stopped = false;
   /** What the last `toggled` said (or the start), so only real changes are told. */
   #shown: MediaState;
+  #devices: DeviceOption[] = [];
+  #choice: DeviceChoice = savedChoice();
+  #notice: string | undefined;
+  #watchingDevices = false;
 
   constructor(options: { audio?: boolean; video?: boolean } = {}) {
     super();
@@ -75,6 +122,9 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       videoEnabled: video,
       problem: this.#problem,
       starting: this.#starting > 0,
+      devices: this.#devices,
+      choice: this.#choice,
+      notice: this.#notice,
     };
   }
 
@@ -131,9 +181,26 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.#changed();
   }
 
+  /**
+   * Uses another device. A camera or microphone opens first and the old one stops after (its
+   * light goes off); the call sends the new track on every connection. Remembered here.
+   */
+  async selectDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    this.#choice = { ...this.#choice, [kind]: deviceId || undefined };
+    saveChoice(this.#choice);
+    this.#notice = undefined;
+    if (kind === 'camera' && this.#videoTrack) await this.#switch('video', true);
+    else if (kind === 'microphone' && this.#audioTrack) await this.#switch('audio', true);
+    this.#changed();
+  }
+
   /** Ends every track. Safe to call more than once. */
   stop(): void {
     this.#stopped = true;
+    if (this.#watchingDevices) {
+      navigator.mediaDevices.removeEventListener('devicechange', this.#onDeviceChange);
+      this.#watchingDevices = false;
+    }
     this.#audioTrack?.stop();
     this.#videoTrack?.stop();
     this.#audioTrack = undefined;
@@ -150,7 +217,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       return undefined;
     }
     try {
-      const stream = await media.getUserMedia({ audio, video: video ? VIDEO_CONSTRAINTS : false });
+      const stream = await this.#getUserMedia(audio, video);
       this.#problem = undefined;
       return stream;
     } catch (error) {
@@ -168,6 +235,63 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     }
   }
 
+  /** The remembered devices; if one of them is gone (unplugged since), the system default. */
+  #getUserMedia(audio: boolean, video: boolean): Promise<MediaStream> {
+    const ask = (exact: boolean) =>
+      navigator.mediaDevices.getUserMedia({
+        audio: audio ? this.#constraints('microphone', {}, exact) : false,
+        video: video ? this.#constraints('camera', VIDEO_CONSTRAINTS, exact) : false,
+      });
+    const remembered = (audio && this.#choice.microphone) || (video && this.#choice.camera);
+    if (!remembered) return ask(false);
+    return ask(true).catch((error: unknown) => {
+      const name = (error as { name?: string }).name;
+      if (name !== 'OverconstrainedError' && name !== 'NotFoundError') throw error;
+      this.#choice = { ...this.#choice, ...(audio ? { microphone: undefined } : {}), ...(video ? { camera: undefined } : {}) };
+      return ask(false);
+    });
+  }
+
+  /** The remembered device, `exact` or as a preference. */
+  #constraints(kind: 'camera' | 'microphone', base: MediaTrackConstraints, exact = false): MediaTrackConstraints {
+    const id = this.#choice[kind];
+    return id ? { ...base, deviceId: exact ? { exact: id } : { ideal: id } } : base;
+  }
+
+  /** Opens `kind` again on the chosen device (or the default), then stops the old track. */
+  async #switch(kind: 'audio' | 'video', exact: boolean): Promise<void> {
+    const media = globalThis.navigator?.mediaDevices;
+    if (!media?.getUserMedia) return;
+    this.#track(+1);
+    try {
+      const constraints =
+        kind === 'audio'
+          ? { audio: this.#constraints('microphone', {}, exact) }
+          : { video: this.#constraints('camera', VIDEO_CONSTRAINTS, exact) };
+      const stream = await media.getUserMedia(constraints).catch((error: unknown) => {
+        this.#problem = describeMediaError(error, kind === 'audio' ? 'microphone' : 'camera');
+        return undefined;
+      });
+      const track = stream?.getTracks()[0];
+      if (!track) return;
+      if (this.#stopped) return track.stop();
+      const old = kind === 'audio' ? this.#audioTrack : this.#videoTrack;
+      if (kind === 'audio') {
+        track.enabled = this.#audioEnabled;
+        this.#audioTrack = track;
+      } else if (this.#videoEnabled) {
+        this.#videoTrack = track;
+      } else {
+        track.stop();
+      }
+      old?.stop();
+      this.#watchTrack(track);
+      this.#rebuildStream();
+    } finally {
+      this.#track(-1);
+    }
+  }
+
   #adopt(stream: MediaStream) {
     if (this.#stopped) {
       // Hung up while the camera was starting: release what just arrived.
@@ -177,13 +301,64 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     for (const track of stream.getTracks()) {
       if (track.kind === 'audio' && !this.#audioTrack && this.#audioEnabled) {
         this.#audioTrack = track;
+        this.#watchTrack(track);
       } else if (track.kind === 'video' && !this.#videoTrack && this.#videoEnabled) {
         this.#videoTrack = track;
+        this.#watchTrack(track);
       } else {
         track.stop();
       }
     }
     this.#rebuildStream();
+    void this.#listDevices();
+    if (!this.#watchingDevices && globalThis.navigator?.mediaDevices) {
+      navigator.mediaDevices.addEventListener('devicechange', this.#onDeviceChange);
+      this.#watchingDevices = true;
+    }
+  }
+
+  /** The devices as the browser names them (with labels now that a permission was granted). */
+  async #listDevices(): Promise<void> {
+    const all = await globalThis.navigator?.mediaDevices?.enumerateDevices?.().catch(() => []);
+    if (!all) return;
+    this.#devices = all
+      .filter((d) => KIND_OF[d.kind] && d.deviceId)
+      .map((d, i) => ({ kind: KIND_OF[d.kind]!, deviceId: d.deviceId, label: d.label || `${KIND_OF[d.kind]} ${i + 1}` }));
+    this.#changed();
+  }
+
+  /** A device came or went: if the one in use went, fall back to the system default and say so. */
+  #onDeviceChange = async () => {
+    await this.#listDevices();
+    for (const [kind, track] of [
+      ['audio', this.#audioTrack],
+      ['video', this.#videoTrack],
+    ] as const) {
+      if (!track) continue;
+      const id = track.getSettings().deviceId;
+      const gone = track.readyState === 'ended' || (id !== undefined && !this.#devices.some((d) => d.deviceId === id));
+      if (gone) await this.#fallBack(kind, track.label);
+    }
+  };
+
+  /** The device behind `track` ended (unplugged): the same fall-back. */
+  #watchTrack(track: MediaStreamTrack) {
+    track.addEventListener('ended', () => {
+      if (!this.#stopped && (track === this.#audioTrack || track === this.#videoTrack))
+        void this.#fallBack(track.kind as 'audio' | 'video', track.label);
+    });
+  }
+
+  async #fallBack(kind: 'audio' | 'video', lostLabel: string) {
+    const deviceKind = kind === 'audio' ? 'microphone' : 'camera';
+    this.#choice = { ...this.#choice, [deviceKind]: undefined };
+    await this.#switch(kind, false);
+    const now = kind === 'audio' ? this.#audioTrack : this.#videoTrack;
+    const lost = lostLabel || `${deviceKind}`;
+    this.#notice = now
+      ? `Your ${lost} was disconnected; using ${now.label || `the default ${deviceKind}`}`
+      : `Your ${lost} was disconnected`;
+    this.#changed();
   }
 
   #rebuildStream() {

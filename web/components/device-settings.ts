@@ -1,0 +1,112 @@
+/**
+ * Which camera, microphone and speaker: a labelled select for each (the speaker only where the
+ * browser can route audio, `setSinkId`), filled once a permission let the browser name them, and
+ * a level meter that shows the chosen microphone hears you. Used on the pre-join screen and in
+ * the call's settings panel; choosing emits `select-device`, and <call-room> switches.
+ */
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { AudioLevels } from '../rtc/audio-levels.js';
+import type { DeviceChoice, DeviceKind, DeviceOption } from '../rtc/local-media.js';
+import { emit } from './emit.js';
+
+const LABELS: Record<DeviceKind, string> = { camera: 'Camera', microphone: 'Microphone', speaker: 'Speaker' };
+const canRouteAudio = () => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+
+@customElement('device-settings')
+export class DeviceSettings extends LitElement {
+  static override styles = css`
+    :host {
+      display: grid;
+      gap: 0.6rem;
+    }
+    label {
+      display: grid;
+      gap: 0.25rem;
+      font-weight: 600;
+      font-size: 0.9rem;
+    }
+    select {
+      font: inherit;
+      font-weight: 400;
+      min-width: 0;
+      padding: 0.45rem 0.5rem;
+      border-radius: 8px;
+      border: 1px solid var(--_field-border, #5b6478);
+      background: var(--_field, #1d2230);
+      color: inherit;
+    }
+    meter {
+      inline-size: 100%;
+      block-size: 0.5rem;
+    }
+  `;
+
+  @property({ attribute: false }) devices: DeviceOption[] = [];
+  @property({ attribute: false }) choice: DeviceChoice = {};
+  /** One's own stream: its microphone drives the level meter. */
+  @property({ attribute: false }) stream: MediaStream | undefined;
+
+  @state() private _level = 0;
+  #levels = new AudioLevels();
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#levels.close();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('stream')) return;
+    this.#levels.watch('self', this.stream);
+    clearInterval(this.#timer);
+    this.#timer = this.stream?.getAudioTracks().length
+      ? setInterval(() => (this._level = Math.min(1, (this.#levels.levels().get('self') ?? 0) * 4)), 100)
+      : undefined;
+  }
+
+  private _select(kind: DeviceKind, event: Event) {
+    emit(this, 'select-device', { kind, deviceId: (event.target as HTMLSelectElement).value });
+  }
+
+  private _renderSelect(kind: DeviceKind) {
+    const options = this.devices.filter((d) => d.kind === kind);
+    if (!options.length || (kind === 'speaker' && !canRouteAudio())) return nothing;
+    const chosen = this.choice[kind] ?? options[0]!.deviceId;
+    return html`<label>
+      ${LABELS[kind]}
+      <select @change=${(e: Event) => this._select(kind, e)}>
+        ${options.map((d) => html`<option value=${d.deviceId} ?selected=${d.deviceId === chosen}>${d.label}</option>`)}
+      </select>
+    </label>`;
+  }
+
+  override render() {
+    const hasMic = !!this.stream?.getAudioTracks().length;
+    return html`
+      ${this._renderSelect('camera')} ${this._renderSelect('microphone')}
+      ${
+        hasMic
+          ? html`<meter aria-label="Microphone level" min="0" max="1" low="0.05" high="0.6" optimum="0.3" .value=${this._level}></meter>`
+          : nothing
+      }
+      ${this._renderSelect('speaker')}
+    `;
+  }
+}
+
+export interface SelectDeviceDetail {
+  kind: DeviceKind;
+  deviceId: string;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'device-settings': DeviceSettings;
+  }
+  interface HTMLElementEventMap {
+    'select-device': CustomEvent<SelectDeviceDetail>;
+  }
+}
