@@ -121,6 +121,7 @@ export const callStageStyles = css`
     align-content: start;
     gap: 0.75rem;
     padding: 0.75rem;
+    background: #191d27;
   }
   .settings header {
     display: flex;

@@ -38,7 +38,8 @@ export class DeviceSettings extends LitElement {
     }
     meter {
       inline-size: 100%;
-      block-size: 0.5rem;
+      block-size: 0.6rem;
+      margin-block-start: -0.2rem;
     }
   `;
 
