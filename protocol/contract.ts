@@ -22,6 +22,8 @@ export type Reaction = (typeof REACTIONS)[number];
 export interface MediaState {
   audio: boolean;
   video: boolean;
+  /** Sharing a screen (sent to members whose client `offers`, as a second call per peer). */
+  screen?: boolean;
 }
 
 export interface Participant extends MediaState {

@@ -224,7 +224,10 @@ export function leaveRoom(room: Room | undefined, peerId: string): RuleResult<Le
 export function updateMedia(room: Room | undefined, peerId: string, media: MediaState): RuleResult<Participant> {
   const current = room?.participants.find((p) => p.peerId === peerId);
   if (!room || !current) return notInRoom();
-  const updated = { ...current, audio: media.audio, video: media.video };
+  const updated: Participant = { ...current, audio: media.audio, video: media.video };
+  // Present only while sharing: a state without it has stopped.
+  if (media.screen) updated.screen = true;
+  else delete updated.screen;
   return {
     ok: true,
     room: { ...room, participants: room.participants.map((p) => (p === current ? updated : p)) },

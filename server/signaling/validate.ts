@@ -63,7 +63,8 @@ export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown
 
 export function parseMediaState(media: unknown): Result<MediaState> {
   if (!isPlainObject(media) || typeof media.audio !== 'boolean' || typeof media.video !== 'boolean') {
-    return fail('invalid-payload', 'Media state is {audio: boolean, video: boolean}');
+    return fail('invalid-payload', 'Media state is {audio: boolean, video: boolean, screen?: boolean}');
   }
-  return { ok: true, value: { audio: media.audio, video: media.video } };
+  if (media.screen !== undefined && typeof media.screen !== 'boolean') return fail('invalid-payload', '"screen" must be true or false');
+  return { ok: true, value: { audio: media.audio, video: media.video, ...(media.screen ? { screen: true } : {}) } };
 }

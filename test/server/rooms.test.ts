@@ -139,7 +139,7 @@ describe('room rules', () => {
           assert.ok(parsed.ok, `${id}/${peerId}: ${JSON.stringify(parsed)}`);
           const { options } = parsed.value;
           assert.equal(Object.getPrototypeOf(options), Object.prototype);
-          assert.deepEqual(Object.keys(options).sort(), ['audio', 'clientId', 'name', 'peerToken', 'ticket', 'video']);
+          assert.deepEqual(Object.keys(options).sort(), ['audio', 'clientId', 'name', 'offers', 'peerToken', 'ticket', 'video']);
           assert.equal(options.name, 'Ann');
           const candidate = newParticipant(peerId, pollutingOptions(), 1);
           const access = { ...pollutingOptions(), tokenDigest: `token-${peerId}`, clientId: '__proto__', ticket: 'constructor' } as Access;

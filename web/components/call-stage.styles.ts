@@ -67,6 +67,35 @@ export const callStageStyles = css`
     width: min(24rem, calc(100% - 1.5rem));
     z-index: 4;
   }
+  .main {
+    flex: 1;
+    min-width: 0;
+    min-height: 0;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  .screens {
+    flex: 1;
+    min-height: 0;
+    display: grid;
+    grid-auto-flow: column;
+    grid-auto-columns: minmax(0, 1fr);
+    gap: 8px;
+    padding: 0 0.5rem;
+  }
+  .screen {
+    --tile-fit: contain;
+  }
+  .grid.strip {
+    flex: none;
+    block-size: clamp(5.5rem, 22%, 10rem);
+    grid-template-columns: none;
+    grid-auto-flow: column;
+    grid-auto-columns: clamp(8rem, 18%, 14rem);
+    grid-auto-rows: 100%;
+    overflow-x: auto;
+  }
   .grid {
     flex: 1;
     min-width: 0;

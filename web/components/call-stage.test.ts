@@ -56,6 +56,11 @@ class FakeSession implements CallActions {
     return this.#hostAction(`remove ${peerId}`);
   }
 
+  shareScreen(on: boolean) {
+    this.asked.push(`share ${on}`);
+    return Promise.resolve();
+  }
+
   async #hostAction(what: string) {
     this.asked.push(what);
     const failure = this.failure;

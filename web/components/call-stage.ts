@@ -151,6 +151,23 @@ export class CallStage extends LitElement {
     ></video-tile>`;
   }
 
+  /** Shared screens, each a large tile of its own; the cameras move to a strip (presenter layout). */
+  private _renderScreens() {
+    const { participants, screen, self } = this.room;
+    const tiles = participants
+      .filter((p) => p.screen && p.screenStream)
+      .map(
+        (p) => html`<video-tile class="screen" data-screen-of=${p.peerId} .stream=${p.screenStream} .name=${`${p.name}’s screen`}
+          .sinkId=${this.media.choice.speaker ?? ''}></video-tile>`,
+      );
+    if (screen) {
+      tiles.unshift(
+        html`<video-tile class="screen self-screen" .stream=${screen} .name=${`${self?.name ?? ''} (your screen)`} muted></video-tile>`,
+      );
+    }
+    return tiles;
+  }
+
   private _renderPanels() {
     const { self, chat, room } = this.room;
     const session = this.session;
@@ -188,6 +205,7 @@ export class CallStage extends LitElement {
     const count = participants.length + 1;
     const unread = chat.slice(this._chatSeen).filter((m) => m.peerId !== self?.peerId).length;
     const isHost = !!self && room?.hostPeerId === self.peerId;
+    const screens = this._renderScreens();
     return html`
       <section class="call" aria-label="Call">
         <header>
@@ -202,7 +220,9 @@ export class CallStage extends LitElement {
           <button type="button" aria-label="Dismiss" @click=${() => (this._actionProblem = '')}>×</button>
         </p>
         <div class="stage">
-          <div class="grid" aria-label="Participants">
+          <div class="main">
+          ${screens.length ? html`<div class="screens" aria-label="Shared screens">${screens}</div>` : nothing}
+          <div class="grid ${screens.length ? 'strip' : ''}" aria-label="Participants">
             <video-tile
               class="self"
               .stream=${media.stream}
@@ -221,11 +241,17 @@ export class CallStage extends LitElement {
               (p) => this._renderRemote(p),
             )}
           </div>
+          </div>
           ${this._renderPanels()}
         </div>
         <knock-requests class="knocks" ?hidden=${!isHost || !lobby.length} .knocks=${isHost ? lobby : []}
           @answer-knock=${this._answerKnock}></knock-requests>
-        <media-controls in-call ?audio-enabled=${media.audioEnabled} ?video-enabled=${media.videoEnabled}
+        <media-controls in-call ?audio-enabled=${media.audioEnabled} ?video-enabled=${media.videoEnabled} ?sharing=${!!this.room.screen}
+          @toggle-screen=${(e: CustomEvent<ToggleDetail>) =>
+            void session?.shareScreen(e.detail.enabled).catch((error: unknown) => {
+              // Cancelled in the browser's picker: nothing to say.
+              if ((error as { name?: string }).name !== 'NotAllowedError') this._actionProblem = problemText('share the screen', error);
+            })}
           ?chat-open=${this._panel === 'chat'} ?people-open=${this._panel === 'people'} ?settings-open=${this._panel === 'settings'} ?hand-raised=${self?.handRaisedAt !== undefined}
           .chatUnread=${this._panel === 'chat' ? 0 : unread}
           @toggle-chat=${() => this._togglePanel('chat')} @toggle-people=${() => this._togglePanel('people')}

@@ -7,8 +7,11 @@ import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { REACTIONS, type Reaction } from '../../protocol/contract.js';
 import { emit } from './emit.js';
-import { camIcon, camOffIcon, chatIcon, handIcon, leaveIcon, micIcon, micOffIcon, peopleIcon, settingsIcon } from './icons.js';
+import { camIcon, camOffIcon, chatIcon, handIcon, leaveIcon, micIcon, micOffIcon, peopleIcon, screenIcon, settingsIcon } from './icons.js';
 import { mediaControlsStyles } from './media-controls.styles.js';
+
+/** Phones' browsers have no getDisplayMedia: no Share button there. */
+const canShareScreen = () => typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
 
 @customElement('media-controls')
 export class MediaControls extends LitElement {
@@ -21,6 +24,8 @@ export class MediaControls extends LitElement {
   @property({ type: Boolean, attribute: 'chat-open' }) chatOpen = false;
   @property({ type: Boolean, attribute: 'people-open' }) peopleOpen = false;
   @property({ type: Boolean, attribute: 'settings-open' }) settingsOpen = false;
+  /** Sharing a screen now. */
+  @property({ type: Boolean }) sharing = false;
   @property({ type: Boolean, attribute: 'hand-raised' }) handRaised = false;
   /** Messages that arrived while the chat was closed. */
   @property({ type: Number, attribute: 'chat-unread' }) chatUnread = 0;
@@ -64,6 +69,11 @@ export class MediaControls extends LitElement {
           @click=${() => emit(this, 'toggle-people')}>
           <span class="circle">${peopleIcon}</span>
           <span class="label" aria-hidden="true">People</span>
+        </button>
+        <button type="button" aria-label="Share screen" aria-pressed=${String(this.sharing)} class="panel"
+          ?hidden=${!this.inCall || !canShareScreen()} @click=${() => emit(this, 'toggle-screen', { enabled: !this.sharing })}>
+          <span class="circle">${screenIcon}</span>
+          <span class="label" aria-hidden="true">${this.sharing ? 'Stop sharing' : 'Share'}</span>
         </button>
         <button type="button" aria-label="Settings" aria-pressed=${String(this.settingsOpen)} class="panel" ?hidden=${!this.inCall}
           @click=${() => emit(this, 'toggle-settings')}>
@@ -109,6 +119,7 @@ declare global {
     'toggle-chat': CustomEvent<undefined>;
     'toggle-people': CustomEvent<undefined>;
     'toggle-settings': CustomEvent<undefined>;
+    'toggle-screen': CustomEvent<ToggleDetail>;
     'toggle-hand': CustomEvent<ToggleDetail>;
     react: CustomEvent<{ emoji: Reaction }>;
   }

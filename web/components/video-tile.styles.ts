@@ -23,7 +23,7 @@ export const videoTileStyles = [
       inset: 0;
       width: 100%;
       height: 100%;
-      object-fit: cover;
+      object-fit: var(--tile-fit, cover);
       background: transparent;
     }
     :host([mirrored]) video {

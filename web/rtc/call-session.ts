@@ -49,6 +49,7 @@ export interface CallActions {
   lockRoom(locked: boolean): Promise<void>;
   answerKnock(knockId: string, admit: boolean): Promise<void>;
   removeParticipant(peerId: string): Promise<void>;
+  shareScreen(on: boolean): Promise<void>;
 }
 
 /** How long someone whose connection to the server dropped keeps their tile, if media flows. */
@@ -100,6 +101,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       mesh.on('stream', (peerId, stream) => this.#dispatch({ type: 'stream', peerId, stream }));
       mesh.on('state', (peerId, connection) => this.#dispatch({ type: 'connection-state', peerId, connection }));
       mesh.on('relay-error', () => this.#dispatch({ type: 'notice', notice: 'relay-failed' }));
+      mesh.on('screen', (peerId, stream) => this.#dispatch({ type: 'screen', peerId, stream }));
       this.#listen(signaling, mesh);
       // ICE servers and TURN credentials in the same round trip as the join (asked first: the
       // server answers them at once, before the join's ack).
@@ -172,6 +174,42 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     await this.#signaling?.answerKnock(knockId, admit);
   }
 
+  /**
+   * Shares a screen (the browser asks which), or stops. Others see it as its own tile; the
+   * browser's own "Stop sharing" ends it too.
+   */
+  async shareScreen(on: boolean): Promise<void> {
+    if (!on) return this.#stopScreen();
+    if (this.#state.screen || !this.#mesh) return;
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: true });
+    const mesh = this.#mesh;
+    if (!mesh || this.#over || this.#state.screen) {
+      stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
+    stream.getVideoTracks()[0]?.addEventListener('ended', () => void this.#stopScreen());
+    this.#dispatch({ type: 'self-screen', stream });
+    mesh.shareScreen(
+      stream,
+      this.#state.participants.filter((p) => p.offers).map((p) => p.peerId),
+    );
+    await this.#sendMedia();
+  }
+
+  async #stopScreen() {
+    const stream = this.#state.screen;
+    if (!stream) return;
+    stream.getTracks().forEach((t) => t.stop());
+    this.#mesh?.shareScreen(undefined, []);
+    this.#dispatch({ type: 'self-screen', stream: undefined });
+    await this.#sendMedia();
+  }
+
+  /** Microphone, camera and screen as the room should show them. */
+  async #sendMedia() {
+    await this.#signaling?.updateMedia({ ...this.#options.media.mediaState, screen: !!this.#state.screen }).catch(() => {});
+  }
+
   async removeParticipant(peerId: string): Promise<void> {
     await this.#signaling?.removeParticipant(peerId);
   }
@@ -223,9 +261,14 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     signaling.on('user-connected', (participant) => {
       this.#dispatch({ type: 'participant-joined', participant });
       mesh.welcome(participant);
+      // Joined during our share: they see it too (only clients of ours take a screen call).
+      if (participant.offers) mesh.sendScreen(participant.peerId);
     });
     signaling.on('user-disconnected', (peerId, reason) => this.#onUserDisconnected(peerId, reason));
-    signaling.on('participant-updated', (participant) => this.#dispatch({ type: 'participant-updated', participant }));
+    signaling.on('participant-updated', (participant) => {
+      this.#dispatch({ type: 'participant-updated', participant });
+      if (!participant.screen) mesh.dropScreen(participant.peerId);
+    });
     signaling.on('rejoined', (joined) => this.#onRejoined(joined, mesh));
     signaling.on('room-updated', (room) => this.#dispatch({ type: 'room-updated', room }));
     signaling.on('chat-message', (message) => this.#dispatch({ type: 'chat-received', message }));
@@ -242,20 +285,19 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   /** Sends the devices as they change: a camera that starts late or is switched on goes out at once. */
   #followLocalMedia(joined: JoinedRoom, signaling: RoomSignaling, mesh: PeerMesh) {
     const { media } = this.#options;
-    this.#unsubscribeMedia = [
-      media.on('change', () => mesh.updateLocalTracks()),
-      media.on('toggled', (state) => void signaling.updateMedia(state).catch(() => {})),
-    ];
+    this.#unsubscribeMedia = [media.on('change', () => mesh.updateLocalTracks()), media.on('toggled', () => void this.#sendMedia())];
     mesh.updateLocalTracks();
     // Switched while the join was on its way: tell the room now.
     const now = media.mediaState;
-    if (now.audio !== joined.self.audio || now.video !== joined.self.video) signaling.updateMedia(now).catch(() => {});
+    if (now.audio !== joined.self.audio || now.video !== joined.self.video) void this.#sendMedia();
   }
 
   #onRejoined(joined: JoinedRoom, mesh: PeerMesh) {
     const before = this.#state.participants.map((p) => p.peerId);
     const stillConnected = before.filter((peerId) => mesh.isHealthy(peerId));
     this.#dispatch({ type: 'rejoined', joined, stillConnected });
+    // The join carries microphone and camera; a screen being shared is said again.
+    if (this.#state.screen) void this.#sendMedia();
     for (const peerId of before) if (!this.#isInRoom(peerId)) mesh.hangUp(peerId);
     for (const p of joined.participants) mesh.admitted(p.peerId);
   }
@@ -285,6 +327,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     this.#knocking?.abandon();
     this.#teardown();
     this.#options.media.stop();
+    this.#state.screen?.getTracks().forEach((t) => t.stop());
     this.#quiet = false;
     this.#dispatch({ type: 'ended', status, error });
     if (status === 'left') await signaling?.leave();

@@ -6,6 +6,8 @@
 /** The part of a PeerJS MediaConnection the mesh uses (a seam for tests). */
 export interface MeshCall {
   readonly peer: string;
+  /** What the caller said the call is (`{screen: true}` for a shared screen). */
+  readonly metadata?: unknown;
   readonly peerConnection: RTCPeerConnection | undefined;
   answer(stream?: MediaStream): void;
   close(): void;

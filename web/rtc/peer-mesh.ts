@@ -13,6 +13,11 @@
  * - A failed connection is repaired with a fresh call: the smaller peer id first (0.5 s), the
  *   other side only if that did not happen (4 s).
  *
+ * A shared screen travels on a second call per peer (metadata `{screen: true}`), placed by the
+ * sharer to each member whose client `offers` (never to classic clients, which would answer it
+ * with their camera), and answered with nothing (receive only). PeerJS cannot add a track to a
+ * MediaConnection after the fact; a second call leaves the camera's connection untouched.
+ *
  * Every connection is negotiated with one audio and one video sender from the start (the local
  * tracks, or placeholder tracks where there are none, replaced at once by nothing). So a camera
  * that starts late, or is turned off and on, is a `replaceTrack` on each connection, never a
@@ -47,6 +52,8 @@ export interface MeshEvents extends Record<string, unknown[]> {
   server: [connected: boolean];
   /** The TURN relay refused our credentials or could not be reached. */
   'relay-error': [detail: string];
+  /** Someone's shared screen arrived, or (undefined) its connection ended. */
+  screen: [peerId: string, stream: MediaStream | undefined];
 }
 
 /** Who a member is, as far as calling goes (a Participant is one). */
@@ -85,6 +92,11 @@ export class PeerMesh extends Emitter<MeshEvents> {
   #pending = new Map<string, { call: MeshCall; timer: ReturnType<typeof setTimeout> }>();
   #placeholders: MediaStream | undefined;
   #incoming = new WeakSet<MeshCall>();
+  /** The screen we share, and its call to each peer. */
+  #screen: MediaStream | undefined;
+  #screenCalls = new Map<string, MeshCall>();
+  /** Each peer's screen call to us. */
+  #screensIn = new Map<string, MeshCall>();
   #closed = false;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -207,8 +219,40 @@ export class PeerMesh extends Emitter<MeshEvents> {
     this.#answer(pending.call);
   }
 
+  /** Shares `stream` (a screen) on a second call to each of `peers`; undefined stops sharing. */
+  shareScreen(stream: MediaStream | undefined, peers: string[]): void {
+    this.#screen = stream;
+    if (stream) return peers.forEach((peerId) => this.sendScreen(peerId));
+    for (const call of this.#screenCalls.values()) closeCall(call);
+    this.#screenCalls.clear();
+  }
+
+  /** Sends the screen we share to `peerId` (one who joined during the share), if we share one. */
+  sendScreen(peerId: string): void {
+    if (!this.#screen || this.#closed || !this.#peer || this.#screenCalls.has(peerId)) return;
+    const call = this.#peer.call(peerId, this.#screen, { metadata: { v: 1, screen: true } });
+    if (!call) return;
+    this.#screenCalls.set(peerId, call);
+    const gone = () => {
+      if (this.#screenCalls.get(peerId) === call) this.#screenCalls.delete(peerId);
+    };
+    call.on('close', gone);
+    call.on('error', gone);
+  }
+
+  /** `peerId` stopped sharing (the room says so): its screen call is over. */
+  dropScreen(peerId: string): void {
+    const call = this.#screensIn.get(peerId);
+    this.#screensIn.delete(peerId);
+    if (call) closeCall(call);
+  }
+
   /** Ends the connection with one participant (they left). */
   hangUp(remotePeerId: string): void {
+    this.dropScreen(remotePeerId);
+    const ours = this.#screenCalls.get(remotePeerId);
+    this.#screenCalls.delete(remotePeerId);
+    if (ours) closeCall(ours);
     const pending = this.#pending.get(remotePeerId);
     if (pending) {
       clearTimeout(pending.timer);
@@ -242,7 +286,9 @@ export class PeerMesh extends Emitter<MeshEvents> {
     clearTimeout(this.#reconnectTimer);
     this.#timers.forEach((t) => clearTimeout(t));
     this.#timers.clear();
-    for (const peerId of [...this.#connections.keys(), ...this.#pending.keys()]) this.hangUp(peerId);
+    for (const peerId of [...this.#connections.keys(), ...this.#pending.keys(), ...this.#screensIn.keys(), ...this.#screenCalls.keys()]) {
+      this.hangUp(peerId);
+    }
     this.#peer?.destroy();
     this.#peer = undefined;
     this.#placeholders?.getTracks().forEach((t) => t.stop());
@@ -252,6 +298,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
 
   #onIncoming(call: MeshCall) {
     if (this.#closed) return call.close();
+    if ((call.metadata as { screen?: unknown } | undefined)?.screen === true) return this.#onScreen(call);
     if (this.#options.isInRoom(call.peer)) return this.#answer(call);
     // The caller's call can outrun the room's news of them (two different servers' paths).
     const previous = this.#pending.get(call.peer);
@@ -264,6 +311,36 @@ export class PeerMesh extends Emitter<MeshEvents> {
       call.close();
     }, UNKNOWN_CALLER_GRACE_MS);
     this.#pending.set(call.peer, { call, timer });
+  }
+
+  /** A screen call: answered with nothing once the room knows the sharer (at most 5 s). */
+  #onScreen(call: MeshCall) {
+    const from = call.peer;
+    const accept = () => {
+      if (this.#closed) return call.close();
+      const previous = this.#screensIn.get(from);
+      if (previous && previous !== call) closeCall(previous);
+      this.#screensIn.set(from, call);
+      call.answer();
+      const current = () => this.#screensIn.get(from) === call;
+      call.on('stream', (stream) => current() && this.emit('screen', from, stream));
+      const gone = () => {
+        if (!current()) return;
+        this.#screensIn.delete(from);
+        this.emit('screen', from, undefined);
+      };
+      call.on('close', gone);
+      call.on('error', gone);
+    };
+    if (this.#options.isInRoom(from)) return accept();
+    const started = Date.now();
+    const wait = () =>
+      this.#later(250, () => {
+        if (this.#options.isInRoom(from)) accept();
+        else if (Date.now() - started < UNKNOWN_CALLER_GRACE_MS) wait();
+        else call.close();
+      });
+    wait();
   }
 
   #answer(call: MeshCall) {

@@ -20,6 +20,8 @@ export type CallNotice = 'relay-failed' | 'server-trouble';
 export interface RemoteParticipant extends Participant {
   stream: MediaStream | undefined;
   connection: ConnectionState;
+  /** Their shared screen, while they share one (its own connection). */
+  screenStream?: MediaStream;
 }
 
 /** Oneself as the room sees one, less the microphone and camera (LocalMedia's to say). */
@@ -48,6 +50,8 @@ export interface RoomState {
   chat: readonly ChatEntry[];
   /** People waiting to be let in: only the host sees them. */
   lobby: readonly Knock[];
+  /** The screen one shares, while one does. */
+  screen?: MediaStream;
 }
 
 export type RoomEvent =
@@ -62,6 +66,10 @@ export type RoomEvent =
   | { type: 'participant-updated'; participant: Participant }
   | { type: 'participant-left'; peerId: string }
   | { type: 'stream'; peerId: string; stream: MediaStream }
+  /** Someone's shared screen arrived (a stream) or ended (undefined). */
+  | { type: 'screen'; peerId: string; stream: MediaStream | undefined }
+  /** One's own screen share started (a stream) or stopped. */
+  | { type: 'self-screen'; stream: MediaStream | undefined }
   | { type: 'connection-state'; peerId: string; connection: ConnectionState }
   | { type: 'self-updated'; self: Participant }
   | { type: 'room-updated'; room: RoomInfo }
@@ -132,11 +140,23 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
       if (!isInCall(state.status)) return state;
       return withStatus(state, event.connected ? 'joined' : 'reconnecting');
     case 'ended':
-      return { ...state, status: event.status, error: event.error ?? state.error, participants: [] };
+      return { ...state, status: event.status, error: event.error ?? state.error, participants: [], screen: undefined };
     case 'participant-joined':
       return { ...state, participants: byJoiningOrder(upsert(state.participants, arrived(state, event.participant))) };
-    case 'participant-updated':
-      return patch(state, event.participant.peerId, event.participant);
+    case 'participant-updated': {
+      // Not sharing any more: the screen's tile goes (its connection may take a while to close).
+      const { participant } = event;
+      const sharing = participant.screen === true;
+      return patch(state, participant.peerId, {
+        ...participant,
+        screen: participant.screen,
+        ...(sharing ? {} : { screenStream: undefined }),
+      });
+    }
+    case 'screen':
+      return patch(state, event.peerId, { screenStream: event.stream });
+    case 'self-screen':
+      return { ...state, screen: event.stream };
     case 'participant-left':
       if (!state.participants.some((p) => p.peerId === event.peerId)) return state;
       return { ...state, participants: state.participants.filter((p) => p.peerId !== event.peerId) };
