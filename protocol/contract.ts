@@ -85,6 +85,9 @@ export type RoomPreview =
   | { state: 'locked' }
   | { state: 'private' };
 
+/** The largest height a `view` may name (8K). */
+export const VIEW_MAX_HEIGHT = 4320;
+
 /** How many names a preview carries. */
 export const PREVIEW_NAMES = 3;
 
@@ -164,6 +167,11 @@ export type AckCallback<T> = (response: Ack<T>) => void;
 export interface ClientToServerEvents {
   'join-room': (roomId: string, peerId: string, options?: JoinOptions, ack?: AckCallback<JoinedRoom>) => void;
   'leave-room': (ack?: AckCallback<null>) => void;
+  /**
+   * The height (device pixels) at which this member shows each other member's video: 0 when
+   * hidden (a background tab). Senders scale or pause their video to each viewer to match.
+   */
+  view: (sizes: Record<string, number>, ack?: AckCallback<null>) => void;
   /** Who is in a room, for the pre-join screen (see RoomPreview). */
   'peek-room': (roomId: string, ack: AckCallback<RoomPreview>) => void;
   'update-media': (media: MediaState, ack?: AckCallback<Participant>) => void;
@@ -195,6 +203,8 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   'user-connected': (peerId: string, participant: Participant) => void;
+  /** How `peerId` shows everyone's video now (see the client's `view`). */
+  view: (peerId: string, sizes: Record<string, number>) => void;
   'user-disconnected': (peerId: string, reason: 'left' | 'disconnected') => void;
   'participant-updated': (participant: Participant) => void;
   'room-updated': (room: RoomInfo) => void;

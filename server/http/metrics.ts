@@ -18,6 +18,7 @@ export const KNOWN_EVENTS = new Set([
   'answer-knock',
   'remove-participant',
   'peek-room',
+  'view',
   'handshake',
   'become-reachable',
   'stop-reachable',

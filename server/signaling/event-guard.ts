@@ -17,6 +17,7 @@ const BUCKET_OF = new Map<string, Exclude<Kind, 'any'>>([
   ['become-reachable', 'join'],
   ['update-media', 'media'],
   ['raise-hand', 'media'],
+  ['view', 'media'],
   ['chat-message', 'chat'],
   ['reaction', 'chat'],
 ]);

@@ -36,7 +36,7 @@ import {
 } from './context.js';
 import { digestToken, type Binding } from './identities.js';
 import { fail } from '../rooms/result.js';
-import { isValidRoomId, parseJoinArgs, parseMediaState } from './validate.js';
+import { isValidRoomId, parseJoinArgs, parseMediaState, parseViewSizes } from './validate.js';
 
 const DEFAULT_JOIN_CHAT_BYTES = 32 * 1024;
 const DEFAULT_GRACE_MS = 30_000;
@@ -195,6 +195,17 @@ export function defineMembershipHandlers(on: HandlerTable): void {
     ([roomId]): Result<string> =>
       isValidRoomId(roomId) ? { ok: true, value: roomId } : fail('invalid-room', 'Room ids are 1 to 64 letters, digits, "-" or "_"'),
     async ({ deps }, roomId): Promise<Result<RoomPreview>> => ({ ok: true, value: previewRoom(await deps.store.get(roomId)) }),
+    { queued: false },
+  );
+
+  // Receiver-driven sending: how a member shows the others' video, told to the room.
+  on.member(
+    'view',
+    ([sizes]) => parseViewSizes(sizes),
+    ({ socket }, sizes, { roomId, peerId }): Result<null> => {
+      socket.to(roomId).emit('view', peerId, sizes);
+      return { ok: true, value: null };
+    },
     { queued: false },
   );
 

@@ -3,7 +3,7 @@
  * clean value or an error body for the ack; nothing unchecked reaches the room rules.
  */
 import type { JoinOptions, MediaState } from '../../protocol/contract.js';
-import { PEER_ID_MAX_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN } from '../../protocol/contract.js';
+import { PEER_ID_MAX_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN, VIEW_MAX_HEIGHT } from '../../protocol/contract.js';
 import { fail, type Result } from '../rooms/result.js';
 
 const TOKEN_PATTERN = /^[A-Za-z0-9]{1,64}$/;
@@ -59,6 +59,19 @@ export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown
   }
   if (offers !== undefined && typeof offers !== 'boolean') return fail('invalid-payload', '"offers" must be true or false');
   return { ok: true, value: { roomId, peerId, options: { name, audio, video, peerToken, clientId, ticket, offers } } };
+}
+
+/** `view` sizes: at most 50 members, each a peer id → a whole height from 0 to VIEW_MAX_HEIGHT. */
+export function parseViewSizes(sizes: unknown): Result<Record<string, number>> {
+  if (!isPlainObject(sizes)) return fail('invalid-payload', 'View sizes are {peerId: height}');
+  const entries = Object.entries(sizes);
+  if (entries.length > 50) return fail('invalid-payload', 'View sizes name at most 50 people');
+  for (const [peerId, height] of entries) {
+    if (!isValidPeerId(peerId) || !Number.isInteger(height) || (height as number) < 0 || (height as number) > VIEW_MAX_HEIGHT) {
+      return fail('invalid-payload', `View sizes are peer ids and whole heights from 0 to ${VIEW_MAX_HEIGHT}`);
+    }
+  }
+  return { ok: true, value: Object.fromEntries(entries) as Record<string, number> };
 }
 
 export function parseMediaState(media: unknown): Result<MediaState> {

@@ -8,7 +8,8 @@ export interface Coturn {
   stop(): Promise<void>;
 }
 
-export async function startCoturn(secret: string): Promise<Coturn> {
+/** `extra`: more turnserver options (`--max-bps=8000` caps each session's bandwidth, bytes a second). */
+export async function startCoturn(secret: string, extra: string[] = []): Promise<Coturn> {
   const port = await freePort();
   const minPort = 40000 + Math.floor(Math.random() * 20000);
   const child: ChildProcess = spawn(
@@ -32,6 +33,7 @@ export async function startCoturn(secret: string): Promise<Coturn> {
       '--log-file=stdout',
       '--simple-log',
       `--pidfile=/tmp/callroom-turn-${port}.pid`,
+      ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

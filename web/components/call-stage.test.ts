@@ -56,6 +56,8 @@ class FakeSession implements CallActions {
     return this.#hostAction(`remove ${peerId}`);
   }
 
+  setView() {}
+
   shareScreen(on: boolean) {
     this.asked.push(`share ${on}`);
     return Promise.resolve();

@@ -16,6 +16,7 @@ import { SizeController } from '../controllers/size-controller.js';
 import { SpeakingController } from '../controllers/speaking-controller.js';
 import type { CallActions } from '../rtc/call-session.js';
 import type { LocalMediaState } from '../rtc/local-media.js';
+import { describeQuality } from '../rtc/quality.js';
 import { initialRoomState, type CallNotice, type RemoteParticipant, type RoomState } from '../rtc/room-state.js';
 import { callStageStyles } from './call-stage.styles.js';
 import { bestColumns } from './grid-layout.js';
@@ -97,6 +98,12 @@ export class CallStage extends LitElement {
     this.#speaking.track(streams);
     // Through the CSSOM, not a style="" attribute, which the Content-Security-Policy forbids.
     this._grid?.style.setProperty('--columns', String(this.#columns));
+    // Receiver-driven sending: each sender sends us its camera at the size we show it.
+    const heights: Record<string, number> = {};
+    for (const tile of this.renderRoot.querySelectorAll<HTMLElement>('video-tile[data-peer-id]')) {
+      heights[tile.dataset.peerId!] = tile.clientHeight;
+    }
+    this.session?.setView(heights);
   }
 
   private _togglePanel(panel: 'chat' | 'people' | 'settings') {
@@ -144,6 +151,8 @@ export class CallStage extends LitElement {
       .status=${status}
       .reactions=${this.#reactions.of(p.peerId)}
       .sinkId=${this.media.choice.speaker ?? ''}
+      .quality=${p.quality?.level ?? ''}
+      .qualityDetails=${p.quality ? describeQuality(p.quality) : []}
       ?audio-off=${!p.audio}
       ?video-off=${!p.video}
       ?hand-raised=${p.handRaisedAt !== undefined}
@@ -215,6 +224,7 @@ export class CallStage extends LitElement {
         <div class="banner" role="status" ?hidden=${status !== 'reconnecting'}>Reconnecting…</div>
         <p class="problem notice" role="alert" ?hidden=${!notice}>${notice ? NOTICE_TEXT[notice] : ''}</p>
         <p class="problem device-notice" role="status" ?hidden=${!media.notice}>${media.notice}</p>
+        <p class="problem uplink" role="status" ?hidden=${!this.room.uplinkUnstable}>Your connection is unstable: others may see you freeze</p>
         <p class="problem action-problem" role="alert" ?hidden=${!this._actionProblem}>
           <span>${this._actionProblem}</span>
           <button type="button" aria-label="Dismiss" @click=${() => (this._actionProblem = '')}>×</button>

@@ -123,5 +123,47 @@ export const videoTileStyles = [
         animation: none;
       }
     }
+      .quality {
+      display: inline-flex;
+      align-items: flex-end;
+      gap: 2px;
+      block-size: 1.1rem;
+      padding: 0 0.15rem;
+      border: 0;
+      background: none;
+      cursor: pointer;
+    }
+    .quality span {
+      inline-size: 4px;
+      border-radius: 1px;
+      background: #6b7385;
+    }
+    .quality span:nth-child(1) {
+      block-size: 40%;
+    }
+    .quality span:nth-child(2) {
+      block-size: 70%;
+    }
+    .quality span:nth-child(3) {
+      block-size: 100%;
+    }
+    :host([quality='good']) .quality span {
+      background: #4ade80;
+    }
+    :host([quality='fair']) .quality span:nth-child(-n + 2) {
+      background: #fbbf24;
+    }
+    :host([quality='poor']) .quality span:nth-child(1) {
+      background: #f87171;
+    }
+    .details {
+      position: absolute;
+      inset-inline-start: 0.5rem;
+      inset-block-end: 2.6rem;
+      padding: 0.4rem 0.6rem;
+      border-radius: 8px;
+      background: rgb(10 12 18 / 0.85);
+      font: 0.8rem / 1.45 system-ui, sans-serif;
+    }
   `,
 ];

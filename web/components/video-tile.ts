@@ -2,8 +2,8 @@
  * One participant: their video (or an initial when the camera is off), name, and a mic-off mark.
  * It only renders the MediaStream it is given; it never owns a connection.
  */
-import { LitElement, html, type PropertyValues } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { camOffIcon, handIcon, micOffIcon } from './icons.js';
 import { videoTileStyles } from './video-tile.styles.js';
@@ -23,6 +23,11 @@ export class VideoTile extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'video-off' }) videoOff = false;
   /** A short note over the video, such as "Connecting…". */
   @property() status = '';
+  /** How good the connection with this person is; empty: not measured (or oneself). */
+  @property({ reflect: true }) quality: '' | 'good' | 'fair' | 'poor' = '';
+  /** The figures behind it, one line each, for the details view. */
+  @property({ attribute: false }) qualityDetails: string[] = [];
+  @state() private _details = false;
   /** The speaker this tile's sound plays on (an audio output's device id; '' for the default). */
   @property({ attribute: false }) sinkId = '';
   @property({ type: Boolean, reflect: true, attribute: 'hand-raised' }) handRaised = false;
@@ -76,7 +81,20 @@ export class VideoTile extends LitElement {
         <span class="name">${this.name}</span>
         <span ?hidden=${!this.audioOff} role="img" aria-label="Microphone off">${micOffIcon}</span>
         <span ?hidden=${!this.videoOff} role="img" aria-label="Camera off">${camOffIcon}</span>
+        ${
+          this.quality
+            ? html`<button type="button" class="quality" aria-label=${`Connection: ${this.quality}`} aria-expanded=${String(this._details)}
+              @click=${() => (this._details = !this._details)}><span></span><span></span><span></span></button>`
+            : nothing
+        }
       </div>
+      ${
+        this.quality && this._details
+          ? html`<div class="details" role="group" aria-label=${`Connection details for ${this.name}`}>
+            ${this.qualityDetails.map((line) => html`<div>${line}</div>`)}
+          </div>`
+          : nothing
+      }
     `;
   }
 }

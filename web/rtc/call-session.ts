@@ -50,7 +50,12 @@ export interface CallActions {
   answerKnock(knockId: string, admit: boolean): Promise<void>;
   removeParticipant(peerId: string): Promise<void>;
   shareScreen(on: boolean): Promise<void>;
+  /** The height (CSS pixels) each remote tile shows its video at; 0 or absent: not shown. */
+  setView(heights: Record<string, number>): void;
 }
+
+/** View heights go out rounded up to these steps, so a resize does not send a flood. */
+const VIEW_STEPS = [90, 180, 360, 540, 720, 1080, 1440, 2160];
 
 /** How long someone whose connection to the server dropped keeps their tile, if media flows. */
 const DROPPED_PARTICIPANT_GRACE_MS = 20_000;
@@ -63,6 +68,9 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   #knocking: Knocking | undefined;
   #iceRefresh: IceRefresh | undefined;
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  #quality: { stop(): void } | undefined;
+  #viewHeights: Record<string, number> = {};
+  #viewSent = '';
   /** While the first handshakes run: the state changes but listeners are not told yet (see join). */
   #quiet = false;
   /** Left or ended: a connection that arrives now is closed at once. */
@@ -103,6 +111,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       mesh.on('relay-error', () => this.#dispatch({ type: 'notice', notice: 'relay-failed' }));
       mesh.on('screen', (peerId, stream) => this.#dispatch({ type: 'screen', peerId, stream }));
       this.#listen(signaling, mesh);
+      document.addEventListener('visibilitychange', this.#sendView);
       // ICE servers and TURN credentials in the same round trip as the join (asked first: the
       // server answers them at once, before the join's ack).
       const iceAskedAt = Date.now();
@@ -119,6 +128,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       this.#followLocalMedia(joined, signaling, mesh);
       await answered;
       this.#speak();
+      void this.#watchQuality(mesh);
     } catch (error) {
       const code = error instanceof SignalingError ? error.code : 'unreachable';
       const message = error instanceof Error ? error.message : 'Could not join the call';
@@ -205,6 +215,42 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     await this.#sendMedia();
   }
 
+  /** The quality indicator's figures (loaded after the join: nothing before the first frame needs it). */
+  async #watchQuality(mesh: PeerMesh) {
+    const { QualityMonitor } = await import('./quality.js');
+    if (this.#over || this.#mesh !== mesh) return;
+    const monitor = new QualityMonitor(
+      () => mesh.peerConnections().map(({ peerId, pc }) => ({ peerId, pc, videoExpected: !!this.#participant(peerId)?.video })),
+      (peerId, quality) => this.#dispatch({ type: 'quality', peerId, quality }),
+      (unstable) => this.#dispatch({ type: 'uplink', unstable }),
+    );
+    this.#quality = monitor;
+    monitor.start();
+  }
+
+  /**
+   * Tells the others at what size we show their video (receiver-driven sending): nothing at all
+   * while this tab is hidden, so they need not encode for us.
+   */
+  setView(heights: Record<string, number>): void {
+    this.#viewHeights = heights;
+    this.#sendView();
+  }
+
+  #sendView = () => {
+    const hidden = typeof document !== 'undefined' && document.visibilityState === 'hidden';
+    const ratio = globalThis.devicePixelRatio || 1;
+    const sizes: Record<string, number> = {};
+    for (const [peerId, css] of Object.entries(this.#viewHeights)) {
+      const pixels = Math.round(css * ratio);
+      sizes[peerId] = hidden || pixels <= 0 ? 0 : (VIEW_STEPS.find((step) => step >= pixels) ?? VIEW_STEPS[VIEW_STEPS.length - 1]!);
+    }
+    const key = JSON.stringify(sizes);
+    if (key === this.#viewSent || !this.#signaling) return;
+    this.#viewSent = key;
+    this.#signaling.sendView(sizes);
+  };
+
   /** Microphone, camera and screen as the room should show them. */
   async #sendMedia() {
     await this.#signaling?.updateMedia({ ...this.#options.media.mediaState, screen: !!this.#state.screen }).catch(() => {});
@@ -265,6 +311,11 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       if (participant.offers) mesh.sendScreen(participant.peerId);
     });
     signaling.on('user-disconnected', (peerId, reason) => this.#onUserDisconnected(peerId, reason));
+    signaling.on('view', (peerId, sizes) => {
+      const self = this.#state.self?.peerId;
+      const height = self ? sizes[self] : undefined;
+      if (typeof height === 'number') mesh.setSendHeight(peerId, height);
+    });
     signaling.on('participant-updated', (participant) => {
       this.#dispatch({ type: 'participant-updated', participant });
       if (!participant.screen) mesh.dropScreen(participant.peerId);
@@ -296,8 +347,10 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     const before = this.#state.participants.map((p) => p.peerId);
     const stillConnected = before.filter((peerId) => mesh.isHealthy(peerId));
     this.#dispatch({ type: 'rejoined', joined, stillConnected });
-    // The join carries microphone and camera; a screen being shared is said again.
+    // The join carries microphone and camera; a screen being shared is said again, and the view.
     if (this.#state.screen) void this.#sendMedia();
+    this.#viewSent = '';
+    this.#sendView();
     for (const peerId of before) if (!this.#isInRoom(peerId)) mesh.hangUp(peerId);
     for (const p of joined.participants) mesh.admitted(p.peerId);
   }
@@ -338,6 +391,9 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     this.#timers.forEach((t) => clearTimeout(t));
     this.#timers.clear();
     this.#iceRefresh?.stop();
+    this.#quality?.stop();
+    this.#quality = undefined;
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#sendView);
     this.#unsubscribeMedia.forEach((unsubscribe) => unsubscribe());
     this.#unsubscribeMedia = [];
     this.#mesh?.close();

@@ -95,6 +95,8 @@ export class PeerMesh extends Emitter<MeshEvents> {
   /** The screen we share, and its call to each peer. */
   #screen: MediaStream | undefined;
   #screenCalls = new Map<string, MeshCall>();
+  /** The height each peer shows our camera at (their `view`). */
+  #sendHeights = new Map<string, number>();
   /** Each peer's screen call to us. */
   #screensIn = new Map<string, MeshCall>();
   #closed = false;
@@ -199,6 +201,38 @@ export class PeerMesh extends Emitter<MeshEvents> {
     const call = this.#peer.call(remotePeerId, this.#outgoingStream(), { metadata: { v: 1 } });
     if (!call) return;
     this.#adopt(remotePeerId, call);
+  }
+
+  /**
+   * Sends our camera to `peerId` at the height they show it (device pixels): scaled down to it,
+   * or paused (no encoding at all) at 0. Kept across camera switches and repairs.
+   */
+  setSendHeight(peerId: string, height: number): void {
+    this.#sendHeights.set(peerId, height);
+    const call = this.#connections.get(peerId);
+    if (call) this.#applySendHeight(call, height);
+  }
+
+  #applySendHeight(call: MeshCall, height: number | undefined) {
+    const pc = call.peerConnection;
+    if (height === undefined || !pc || pc.signalingState === 'closed') return;
+    const transceiver = pc.getTransceivers().find((t) => t.receiver.track?.kind === 'video');
+    const sender = transceiver?.sender;
+    if (!sender) return;
+    const params = sender.getParameters();
+    const encoding = params.encodings?.[0];
+    if (!encoding) return;
+    const source = sender.track?.getSettings().height ?? 360;
+    encoding.active = height > 0;
+    if (height > 0) encoding.scaleResolutionDownBy = Math.max(1, source / height);
+    sender.setParameters(params).catch(() => {});
+  }
+
+  /** Each participant's camera connection, for stats. */
+  peerConnections(): Array<{ peerId: string; pc: RTCPeerConnection }> {
+    const list: Array<{ peerId: string; pc: RTCPeerConnection }> = [];
+    for (const [peerId, call] of this.#connections) if (call.peerConnection) list.push({ peerId, pc: call.peerConnection });
+    return list;
   }
 
   has(remotePeerId: string): boolean {
@@ -386,6 +420,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
       const state = pc.connectionState;
       if (state === 'connected') {
         clearTimeout(neverConnected);
+        this.#applySendHeight(call, this.#sendHeights.get(remotePeerId));
         this.emit('state', remotePeerId, 'connected');
       } else if (state === 'failed') {
         this.#failed(remotePeerId);

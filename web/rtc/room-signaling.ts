@@ -39,6 +39,8 @@ export interface SignalingEvents extends Record<string, unknown[]> {
   'rejoin-failed': [code: string, message: string];
   /** The server cannot reach its shared store (several nodes, Redis down): we keep retrying. */
   trouble: [];
+  /** How `peerId` shows everyone's video now. */
+  view: [peerId: string, sizes: Record<string, number>];
 }
 
 /** Answers to a rejoin that no retry will change. */
@@ -81,6 +83,7 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
       this.emit('user-disconnected', peerId, reason === 'disconnected' ? 'disconnected' : 'left'),
     );
     this.#socket.on('participant-updated', (participant) => this.emit('participant-updated', participant));
+    this.#socket.on('view', (peerId, sizes) => this.emit('view', peerId, sizes));
     this.#socket.on('disconnect', () => this.emit('connection', false));
     this.#socket.on('room-updated', (info) => this.emit('room-updated', info));
     this.#socket.on('chat-message', (message) => this.emit('chat-message', message));
@@ -161,6 +164,11 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
   async iceServers(): Promise<IceServers> {
     await this.#whenConnected();
     return this.#request<IceServers>(() => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('get-ice') as Promise<Ack<IceServers>>);
+  }
+
+  /** How we show the others' video (heights in device pixels; 0: not at all). No answer needed. */
+  sendView(sizes: Record<string, number>): void {
+    if (this.#socket.connected) this.#socket.emit('view', sizes);
   }
 
   /** Who is in a room, for the pre-join screen (nothing about a private one). */

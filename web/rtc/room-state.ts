@@ -8,6 +8,7 @@
  */
 import type { ChatMessage, JoinedRoom, Knock, Participant, RoomInfo } from '../../protocol/contract.js';
 import type { ConnectionState } from './peer-mesh.js';
+import type { QualityReport } from './quality.js';
 
 export type SessionStatus = 'idle' | 'joining' | 'knocking' | 'joined' | 'reconnecting' | 'left' | 'denied' | 'removed' | 'failed';
 
@@ -22,6 +23,8 @@ export interface RemoteParticipant extends Participant {
   connection: ConnectionState;
   /** Their shared screen, while they share one (its own connection). */
   screenStream?: MediaStream;
+  /** How good the connection with them is (quality.ts), once measured. */
+  quality?: QualityReport;
 }
 
 /** Oneself as the room sees one, less the microphone and camera (LocalMedia's to say). */
@@ -52,6 +55,8 @@ export interface RoomState {
   lobby: readonly Knock[];
   /** The screen one shares, while one does. */
   screen?: MediaStream;
+  /** One's own sending is held back (bandwidth) or loses packets: "Your connection is unstable". */
+  uplinkUnstable?: boolean;
 }
 
 export type RoomEvent =
@@ -70,6 +75,8 @@ export type RoomEvent =
   | { type: 'screen'; peerId: string; stream: MediaStream | undefined }
   /** One's own screen share started (a stream) or stopped. */
   | { type: 'self-screen'; stream: MediaStream | undefined }
+  | { type: 'quality'; peerId: string; quality: QualityReport }
+  | { type: 'uplink'; unstable: boolean }
   | { type: 'connection-state'; peerId: string; connection: ConnectionState }
   | { type: 'self-updated'; self: Participant }
   | { type: 'room-updated'; room: RoomInfo }
@@ -157,6 +164,10 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
       return patch(state, event.peerId, { screenStream: event.stream });
     case 'self-screen':
       return { ...state, screen: event.stream };
+    case 'quality':
+      return patch(state, event.peerId, { quality: event.quality });
+    case 'uplink':
+      return !!state.uplinkUnstable === event.unstable ? state : { ...state, uplinkUnstable: event.unstable };
     case 'participant-left':
       if (!state.participants.some((p) => p.peerId === event.peerId)) return state;
       return { ...state, participants: state.participants.filter((p) => p.peerId !== event.peerId) };

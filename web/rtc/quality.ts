@@ -1,0 +1,173 @@
+/**
+ * How good each connection is, from `getStats` every 2 s: round-trip time, packet loss, jitter,
+ * frames per second, frozen video, and the route (host, srflx or relay). And one's own uplink:
+ * "unstable" when the encoder is held back by bandwidth or the others report losing our packets.
+ *
+ * The levels (`assess`), written down:
+ * - **poor**: loss ≥ 10 %, or RTT ≥ 600 ms, or jitter ≥ 100 ms, or the camera is on but fewer
+ *   than 5 frames a second arrive (frozen, or nearly).
+ * - **good**: loss < 5 %, RTT < 300 ms, jitter < 30 ms, and (camera on) at least 15 frames a second.
+ * - **fair**: anything between.
+ * Loss and RTT are Daily's pre-call test thresholds (good under 5 % and 300 ms; bad at 10 % and
+ * 600 ms). The frame rates are ours: a camera sends 20–30 frames a second, and under 5 a face
+ * looks frozen. The bitrate is shown but not judged: a shared slide or a small camera sends
+ * little by design, so Daily's 700 kbit/s floor would call healthy calls poor.
+ */
+
+export type QualityLevel = 'good' | 'fair' | 'poor';
+
+/** One connection's figures over the last interval (undefined: not measured). */
+export interface QualitySample {
+  rttMs?: number;
+  lossPercent?: number;
+  jitterMs?: number;
+  fps?: number;
+  width?: number;
+  height?: number;
+  bitrateKbps?: number;
+  codec?: string;
+  /** The route's candidate type: `relay` when either side's is. */
+  path?: string;
+  /** Whether the other side's camera is on (frames are expected). */
+  videoExpected: boolean;
+}
+
+export interface QualityReport extends QualitySample {
+  level: QualityLevel;
+}
+
+export function assess(sample: QualitySample): QualityLevel {
+  const { rttMs = 0, lossPercent = 0, jitterMs = 0, fps, videoExpected } = sample;
+  const frames = videoExpected ? (fps ?? 0) : undefined;
+  if (lossPercent >= 10 || rttMs >= 600 || jitterMs >= 100 || (frames !== undefined && frames < 5)) return 'poor';
+  if (lossPercent < 5 && rttMs < 300 && jitterMs < 30 && (frames === undefined || frames >= 15)) return 'good';
+  return 'fair';
+}
+
+/** The details view, in words: resolution, frame rate, bitrate, codec, RTT, loss, the route. */
+export function describeQuality(q: QualityReport): string[] {
+  const lines: string[] = [];
+  if (q.width && q.height) lines.push(`${q.width}×${q.height}${q.fps !== undefined ? `, ${Math.round(q.fps)} fps` : ''}`);
+  if (q.bitrateKbps !== undefined) lines.push(`${Math.round(q.bitrateKbps)} kbit/s${q.codec ? ` · ${q.codec}` : ''}`);
+  if (q.rttMs !== undefined) lines.push(`Round trip ${Math.round(q.rttMs)} ms`);
+  if (q.lossPercent !== undefined) lines.push(`Packet loss ${q.lossPercent.toFixed(1)} %`);
+  if (q.jitterMs !== undefined) lines.push(`Jitter ${Math.round(q.jitterMs)} ms`);
+  if (q.path) lines.push(q.path === 'relay' ? 'Relayed through TURN' : q.path === 'host' ? 'Direct (local network)' : `Direct (${q.path})`);
+  return lines;
+}
+
+interface Previous {
+  at: number;
+  received: number;
+  lost: number;
+  bytes: number;
+  frames: number;
+}
+
+type StatsEntry = Record<string, unknown> & { type: string; id: string };
+
+/** Reads one connection's stats into a sample, against the previous reading. */
+export async function sampleConnection(
+  pc: RTCPeerConnection,
+  previous: Previous | undefined,
+  videoExpected: boolean,
+): Promise<{ sample: QualitySample; reading: Previous; uplinkUnstable: boolean }> {
+  const report = await pc.getStats();
+  const all = new Map<string, StatsEntry>();
+  report.forEach((s: StatsEntry) => all.set(s.id, s));
+  let received = 0;
+  let lost = 0;
+  let bytes = 0;
+  let frames = 0;
+  let jitter: number | undefined;
+  let fps: number | undefined;
+  let width: number | undefined;
+  let height: number | undefined;
+  let codec: string | undefined;
+  let rtt: number | undefined;
+  let path: string | undefined;
+  let uplinkUnstable = false;
+  for (const s of all.values()) {
+    if (s.type === 'inbound-rtp') {
+      received += Number(s.packetsReceived ?? 0);
+      lost += Math.max(0, Number(s.packetsLost ?? 0));
+      bytes += Number(s.bytesReceived ?? 0);
+      if (s.kind === 'video') {
+        frames = Number(s.framesDecoded ?? 0);
+        jitter = Number(s.jitter ?? 0) * 1000;
+        width = s.frameWidth as number | undefined;
+        height = s.frameHeight as number | undefined;
+        const mime = all.get(String(s.codecId))?.mimeType;
+        codec = typeof mime === 'string' ? mime.replace(/^video\//, '') : undefined;
+      }
+    } else if (s.type === 'outbound-rtp' && s.kind === 'video' && s.qualityLimitationReason === 'bandwidth') {
+      uplinkUnstable = true;
+    } else if (s.type === 'remote-inbound-rtp' && Number(s.fractionLost ?? 0) > 0.1) {
+      uplinkUnstable = true;
+    } else if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
+      rtt = s.currentRoundTripTime !== undefined ? Number(s.currentRoundTripTime) * 1000 : rtt;
+      const types = [all.get(String(s.localCandidateId))?.candidateType, all.get(String(s.remoteCandidateId))?.candidateType];
+      path = types.includes('relay') ? 'relay' : String(types[0] ?? '') || undefined;
+    }
+  }
+  const now = performance.now();
+  const reading = { at: now, received, lost, bytes, frames };
+  const sample: QualitySample = { rttMs: rtt, jitterMs: jitter, width, height, codec, path, videoExpected };
+  if (previous) {
+    const seconds = (now - previous.at) / 1000;
+    const got = received - previous.received;
+    const missed = lost - previous.lost;
+    sample.lossPercent = got + missed > 0 ? (100 * missed) / (got + missed) : 0;
+    sample.bitrateKbps = seconds > 0 ? ((bytes - previous.bytes) * 8) / 1000 / seconds : undefined;
+    fps = seconds > 0 ? (frames - previous.frames) / seconds : undefined;
+    sample.fps = fps;
+  }
+  return { sample, reading, uplinkUnstable };
+}
+
+/**
+ * Polls every connection every `intervalMs` and reports each one's level and one's own uplink.
+ * The first report for a connection comes after two readings (a rate needs an interval).
+ */
+export class QualityMonitor {
+  #previous = new Map<RTCPeerConnection, Previous>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly connections: () => Array<{ peerId: string; pc: RTCPeerConnection; videoExpected: boolean }>,
+    private readonly report: (peerId: string, quality: QualityReport) => void,
+    private readonly uplink: (unstable: boolean) => void,
+    private readonly intervalMs = 2000,
+  ) {}
+
+  start(): void {
+    this.#timer ??= setInterval(() => void this.#poll(), this.intervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#previous.clear();
+  }
+
+  async #poll() {
+    let unstable = false;
+    const seen = new Set<RTCPeerConnection>();
+    for (const { peerId, pc, videoExpected } of this.connections()) {
+      if (pc.connectionState !== 'connected') continue;
+      seen.add(pc);
+      const { sample, reading, uplinkUnstable } = await sampleConnection(pc, this.#previous.get(pc), videoExpected).catch(() => ({
+        sample: undefined,
+        reading: undefined,
+        uplinkUnstable: false,
+      }));
+      if (!reading || !sample) continue;
+      const first = !this.#previous.has(pc);
+      this.#previous.set(pc, reading);
+      unstable ||= uplinkUnstable;
+      if (!first) this.report(peerId, { ...sample, level: assess(sample) });
+    }
+    for (const pc of this.#previous.keys()) if (!seen.has(pc)) this.#previous.delete(pc);
+    if (this.#timer) this.uplink(unstable);
+  }
+}
