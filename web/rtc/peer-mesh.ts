@@ -42,6 +42,8 @@ export const NEWCOMER_FALLBACK_CALL_MS = 4000;
 /** After a failure the smaller peer id calls again after REPAIR_FIRST_MS, the other after REPAIR_FALLBACK_MS. */
 export const REPAIR_FIRST_MS = 500;
 export const REPAIR_FALLBACK_MS = 4000;
+/** How long a new connection sends at full size before a viewer's smaller size applies. */
+export const SEND_SETTLE_MS = 2000;
 /** The longest a newcomer's call screen waits for the answers to its offers. */
 export const ANSWERS_IN_MS = 500;
 
@@ -97,6 +99,8 @@ export class PeerMesh extends Emitter<MeshEvents> {
   #screenCalls = new Map<string, MeshCall>();
   /** The height each peer shows our camera at (their `view`). */
   #sendHeights = new Map<string, number>();
+  /** Connections that have been connected for SEND_SETTLE_MS: their encoding may change. */
+  #settled = new WeakSet<MeshCall>();
   /** Each peer's screen call to us. */
   #screensIn = new Map<string, MeshCall>();
   #closed = false;
@@ -210,7 +214,10 @@ export class PeerMesh extends Emitter<MeshEvents> {
   setSendHeight(peerId: string, height: number): void {
     this.#sendHeights.set(peerId, height);
     const call = this.#connections.get(peerId);
-    if (call) this.#applySendHeight(call, height);
+    // A new connection first sends its first frames at full size (changing the encoder then
+    // delays them: 140 ms in the setup bench); a smaller size follows once it has settled.
+    // A pause needs no first frame: it applies at once.
+    if (call && (height === 0 || this.#settled.has(call))) this.#applySendHeight(call, height);
   }
 
   #applySendHeight(call: MeshCall, height: number | undefined) {
@@ -425,7 +432,12 @@ export class PeerMesh extends Emitter<MeshEvents> {
       const state = pc.connectionState;
       if (state === 'connected') {
         clearTimeout(neverConnected);
-        this.#applySendHeight(call, this.#sendHeights.get(remotePeerId));
+        if (this.#sendHeights.get(remotePeerId) === 0) this.#applySendHeight(call, 0);
+        this.#later(SEND_SETTLE_MS, () => {
+          if (!current()) return;
+          this.#settled.add(call);
+          this.#applySendHeight(call, this.#sendHeights.get(remotePeerId));
+        });
         this.emit('state', remotePeerId, 'connected');
       } else if (state === 'failed') {
         this.#failed(remotePeerId);
