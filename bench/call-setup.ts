@@ -25,6 +25,7 @@ import {
   writeResult,
   type Summary,
 } from './lib.js';
+import { SEND_SETTLE_MS } from '../web/rtc/peer-mesh.js';
 import { PAGE_PROBES } from './page-probes.js';
 
 const RUNS_2 = Number(process.env.BENCH_RUNS ?? 10);
@@ -237,6 +238,8 @@ async function fourPersonRun(browser: Browser, server: TestServer, together: boo
       ];
       steps = Object.fromEntries(FOUR_STEPS.map((label, i) => [label, values[i] ?? null]));
     }
+    // Steady: after the senders took each viewer's tile size (SEND_SETTLE_MS after connecting).
+    await sleep(SEND_SETTLE_MS + 1000);
     const steady0 = cpuTimes();
     await sleep(2000);
     const steadyCpuBusyPercent = busyPercent(steady0, cpuTimes());
