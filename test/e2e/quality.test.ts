@@ -58,7 +58,10 @@ describe('the connection-quality indicator', () => {
     const button = b.page.getByRole('button', { name: 'Connection: good' });
     await button.click();
     await b.page.getByRole('group', { name: 'Connection details for Ana' }).waitFor();
+    // Past a new connection's ramp-up (10 s) and two more readings: a perfect network is not "unstable".
+    await a.page.waitForTimeout(15_000);
     assert.equal(await a.page.getByText('Your connection is unstable').isVisible(), false);
+    assert.equal(await b.page.getByText('Your connection is unstable').isVisible(), false);
     await Promise.all([a.context.close(), b.context.close()]);
     await server.close();
   });

@@ -159,7 +159,9 @@ export const videoTileStyles = [
     .details {
       position: absolute;
       inset-inline-start: 0.5rem;
-      inset-block-end: 2.6rem;
+      inset-block-start: 0.5rem;
+      max-block-size: calc(100% - 3.2rem);
+      overflow: auto;
       padding: 0.4rem 0.6rem;
       border-radius: 8px;
       background: rgb(10 12 18 / 0.85);

@@ -3,6 +3,10 @@
  * frames per second, frozen video, and the route (host, srflx or relay). And one's own uplink:
  * "unstable" when the encoder is held back by bandwidth or the others report losing our packets.
  *
+ * One's uplink counts as unstable only after a connection's first 10 s (a new connection's
+ * bandwidth estimate starts low and ramps up, and is "bandwidth"-limited meanwhile even on a
+ * perfect network) and for two readings in a row.
+ *
  * The levels (`assess`), written down:
  * - **poor**: loss ≥ 10 %, or RTT ≥ 600 ms, or jitter ≥ 100 ms, or the camera is on but fewer
  *   than 5 frames a second arrive (frozen, or nearly).
@@ -129,8 +133,13 @@ export async function sampleConnection(
  * Polls every connection every `intervalMs` and reports each one's level and one's own uplink.
  * The first report for a connection comes after two readings (a rate needs an interval).
  */
+/** A new connection's ramp-up, during which a bandwidth limit says nothing about the network. */
+const RAMP_UP_MS = 10_000;
+
 export class QualityMonitor {
   #previous = new Map<RTCPeerConnection, Previous>();
+  #firstSeen = new Map<RTCPeerConnection, number>();
+  #unstableStreak = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -148,6 +157,7 @@ export class QualityMonitor {
     clearInterval(this.#timer);
     this.#timer = undefined;
     this.#previous.clear();
+    this.#firstSeen.clear();
   }
 
   async #poll() {
@@ -164,10 +174,16 @@ export class QualityMonitor {
       if (!reading || !sample) continue;
       const first = !this.#previous.has(pc);
       this.#previous.set(pc, reading);
-      unstable ||= uplinkUnstable;
+      if (!this.#firstSeen.has(pc)) this.#firstSeen.set(pc, reading.at);
+      unstable ||= uplinkUnstable && reading.at - this.#firstSeen.get(pc)! >= RAMP_UP_MS;
       if (!first) this.report(peerId, { ...sample, level: assess(sample) });
     }
-    for (const pc of this.#previous.keys()) if (!seen.has(pc)) this.#previous.delete(pc);
-    if (this.#timer) this.uplink(unstable);
+    for (const pc of this.#previous.keys()) {
+      if (seen.has(pc)) continue;
+      this.#previous.delete(pc);
+      this.#firstSeen.delete(pc);
+    }
+    this.#unstableStreak = unstable ? this.#unstableStreak + 1 : 0;
+    if (this.#timer) this.uplink(this.#unstableStreak >= 2);
   }
 }
