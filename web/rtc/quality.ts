@@ -108,11 +108,17 @@ export async function sampleConnection(
       uplinkUnstable = true;
     } else if (s.type === 'remote-inbound-rtp' && Number(s.fractionLost ?? 0) > 0.1) {
       uplinkUnstable = true;
-    } else if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
-      rtt = s.currentRoundTripTime !== undefined ? Number(s.currentRoundTripTime) * 1000 : rtt;
-      const types = [all.get(String(s.localCandidateId))?.candidateType, all.get(String(s.remoteCandidateId))?.candidateType];
-      path = types.includes('relay') ? 'relay' : String(types[0] ?? '') || undefined;
     }
+  }
+  // The route: the transport's selected pair (or, without one, a nominated pair that works).
+  const selectedId = [...all.values()].find((s) => s.type === 'transport' && s.selectedCandidatePairId)?.selectedCandidatePairId;
+  const pair =
+    (selectedId ? all.get(String(selectedId)) : undefined) ??
+    [...all.values()].find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+  if (pair) {
+    rtt = pair.currentRoundTripTime !== undefined ? Number(pair.currentRoundTripTime) * 1000 : undefined;
+    const types = [all.get(String(pair.localCandidateId))?.candidateType, all.get(String(pair.remoteCandidateId))?.candidateType];
+    path = types.includes('relay') ? 'relay' : String(types[0] ?? '') || undefined;
   }
   const now = performance.now();
   const reading = { at: now, received, lost, bytes, frames };
