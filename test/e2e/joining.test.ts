@@ -7,22 +7,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Ack, JoinedRoom, RingEnd } from '../../protocol/contract.js';
-import { clickJoin, decodedFrames, eventually, launchBrowser, openCall, remoteNames, type Participant } from '../helpers/browser.js';
+import {
+  clickJoin,
+  decodedFrames,
+  eventually,
+  launchBrowser,
+  openCall,
+  remoteDescriptions,
+  remoteNames,
+  type Participant,
+} from '../helpers/browser.js';
 import { startOtherOrigin, type OtherOrigin } from '../helpers/other-origin.js';
 import { connectPeer, connectSocket, once, startServer, uniqueId, type ClientSocket, type TestServer } from '../helpers/server.js';
 
-/** Marks each RTCPeerConnection that got a remote description: one that carried a call. */
-const RECORD_NEGOTIATED = `(() => {
-  const set = RTCPeerConnection.prototype.setRemoteDescription;
-  RTCPeerConnection.prototype.setRemoteDescription = function (...args) {
-    this.__negotiated = true;
-    return set.apply(this, args);
-  };
-})();`;
-
 /** How many connections this page ever negotiated (closed ones included). */
-const negotiated = (p: Participant) =>
-  p.page.evaluate(() => (window as unknown as { __pcs: Array<{ __negotiated?: boolean }> }).__pcs.filter((pc) => pc.__negotiated).length);
+const negotiated = async (p: Participant) => (await remoteDescriptions(p)).filter((n) => n > 0).length;
 
 describe('joining: early connections, the preview, one connection per pair', () => {
   let server: TestServer;
@@ -49,8 +48,8 @@ describe('joining: early connections, the preview, one connection per pair', () 
     await classicOrigin?.close();
   });
 
-  async function open(url: string, name: string, initScript?: string) {
-    const p = await openCall(browser, url, { name, initScript });
+  async function open(url: string, name: string) {
+    const p = await openCall(browser, url, { name });
     opened.push(p);
     return p;
   }
@@ -217,7 +216,7 @@ describe('joining: early connections, the preview, one connection per pair', () 
       const oursUrl = `${server.url}/r/${room}`;
       const openClassic = async () => {
         const before = await gauge('callroom_participants');
-        const c = await open(classicUrl, 'Classic', RECORD_NEGOTIATED);
+        const c = await open(classicUrl, 'Classic');
         await eventually(async () => (await gauge('callroom_participants')) > before, 10_000, 'the classic join');
         return c;
       };
@@ -226,18 +225,18 @@ describe('joining: early connections, the preview, one connection per pair', () 
       if (order === 'classic first') {
         classic = await openClassic();
         for (const name of ['Ours A', 'Ours B']) {
-          const p = await open(oursUrl, name, RECORD_NEGOTIATED);
+          const p = await open(oursUrl, name);
           await clickJoin(p);
           await p.page.getByRole('button', { name: 'Leave call' }).waitFor({ timeout: 20_000 });
           people.push(p);
         }
       } else {
-        const a = await open(oursUrl, 'Ours A', RECORD_NEGOTIATED);
+        const a = await open(oursUrl, 'Ours A');
         await clickJoin(a);
         await a.page.getByText('Only you so far').waitFor({ timeout: 20_000 });
         people.push(a);
         classic = await openClassic();
-        const b = await open(oursUrl, 'Ours B', RECORD_NEGOTIATED);
+        const b = await open(oursUrl, 'Ours B');
         await clickJoin(b);
         people.push(b);
       }

@@ -51,6 +51,12 @@ const RECORD_PEER_CONNECTIONS = `(() => {
   };
   window.RTCPeerConnection.prototype = Native.prototype;
   Object.setPrototypeOf(window.RTCPeerConnection, Native);
+  // How many descriptions each connection applied: a call sets one, a renegotiation more.
+  const setRemote = Native.prototype.setRemoteDescription;
+  Native.prototype.setRemoteDescription = function (...args) {
+    this.__remoteDescriptions = (this.__remoteDescriptions || 0) + 1;
+    return setRemote.apply(this, args);
+  };
 })();`;
 
 const RECORD_CSP_VIOLATIONS = `(() => {
@@ -141,6 +147,12 @@ async function inboundCounts(p: Participant, kind: 'audio' | 'video', counter: '
     [kind, counter] as const,
   );
 }
+
+/** The remote descriptions each of the page's connections applied, closed ones included (0: never used for a call). */
+export const remoteDescriptions = (p: Participant): Promise<number[]> =>
+  p.page.evaluate(() =>
+    (window as unknown as { __pcs: Array<{ __remoteDescriptions?: number }> }).__pcs.map((pc) => pc.__remoteDescriptions ?? 0),
+  );
 
 /** For each connected peer connection: frames of video decoded so far. */
 export const decodedFrames = (p: Participant): Promise<number[]> => inboundCounts(p, 'video', 'framesDecoded');
