@@ -101,8 +101,9 @@ export class PeerMesh extends Emitter<MeshEvents> {
   #sendHeights = new Map<string, number>();
   /** Connections that have been connected for SEND_SETTLE_MS: their encoding may change. */
   #settled = new WeakSet<MeshCall>();
-  /** Each peer's screen call to us. */
+  /** Each peer's screen call to us, and those waiting for the room to introduce their sharer. */
   #screensIn = new Map<string, MeshCall>();
+  #pendingScreens = new Map<string, { call: MeshCall; timer: ReturnType<typeof setTimeout> }>();
   #closed = false;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -258,11 +259,29 @@ export class PeerMesh extends Emitter<MeshEvents> {
 
   /** The room just introduced someone: a call from them that was waiting can be answered. */
   admitted(remotePeerId: string): void {
-    const pending = this.#pending.get(remotePeerId);
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    this.#pending.delete(remotePeerId);
-    this.#answer(pending.call);
+    const screen = this.#held(this.#pendingScreens, remotePeerId);
+    if (screen) this.#acceptScreen(screen);
+    const call = this.#held(this.#pending, remotePeerId);
+    if (call) this.#answer(call);
+  }
+
+  /** Takes a held call out of `held` (its refusal timer stops). */
+  #held(held: Map<string, { call: MeshCall; timer: ReturnType<typeof setTimeout> }>, peerId: string): MeshCall | undefined {
+    const entry = held.get(peerId);
+    if (!entry) return undefined;
+    clearTimeout(entry.timer);
+    held.delete(peerId);
+    return entry.call;
+  }
+
+  /** Holds a call from a peer the room has not introduced yet: `admitted` answers it, or after 5 s it is refused. */
+  #hold(held: Map<string, { call: MeshCall; timer: ReturnType<typeof setTimeout> }>, call: MeshCall) {
+    this.#held(held, call.peer)?.close();
+    const timer = setTimeout(() => {
+      held.delete(call.peer);
+      call.close();
+    }, UNKNOWN_CALLER_GRACE_MS);
+    held.set(call.peer, { call, timer });
   }
 
   /** Shares `stream` (a screen) on a second call to each of `peers`; undefined stops sharing. */
@@ -296,15 +315,11 @@ export class PeerMesh extends Emitter<MeshEvents> {
   /** Ends the connection with one participant (they left). */
   hangUp(remotePeerId: string): void {
     this.dropScreen(remotePeerId);
+    this.#held(this.#pendingScreens, remotePeerId)?.close();
     const ours = this.#screenCalls.get(remotePeerId);
     this.#screenCalls.delete(remotePeerId);
     if (ours) closeCall(ours);
-    const pending = this.#pending.get(remotePeerId);
-    if (pending) {
-      clearTimeout(pending.timer);
-      pending.call.close();
-      this.#pending.delete(remotePeerId);
-    }
+    this.#held(this.#pending, remotePeerId)?.close();
     const call = this.#connections.get(remotePeerId);
     this.#connections.delete(remotePeerId);
     if (call) closeCall(call);
@@ -332,7 +347,13 @@ export class PeerMesh extends Emitter<MeshEvents> {
     clearTimeout(this.#reconnectTimer);
     this.#timers.forEach((t) => clearTimeout(t));
     this.#timers.clear();
-    for (const peerId of [...this.#connections.keys(), ...this.#pending.keys(), ...this.#screensIn.keys(), ...this.#screenCalls.keys()]) {
+    for (const peerId of [
+      ...this.#connections.keys(),
+      ...this.#pending.keys(),
+      ...this.#pendingScreens.keys(),
+      ...this.#screensIn.keys(),
+      ...this.#screenCalls.keys(),
+    ]) {
       this.hangUp(peerId);
     }
     this.#peer?.destroy();
@@ -347,46 +368,31 @@ export class PeerMesh extends Emitter<MeshEvents> {
     if ((call.metadata as { screen?: unknown } | undefined)?.screen === true) return this.#onScreen(call);
     if (this.#options.isInRoom(call.peer)) return this.#answer(call);
     // The caller's call can outrun the room's news of them (two different servers' paths).
-    const previous = this.#pending.get(call.peer);
-    if (previous) {
-      clearTimeout(previous.timer);
-      previous.call.close();
-    }
-    const timer = setTimeout(() => {
-      this.#pending.delete(call.peer);
-      call.close();
-    }, UNKNOWN_CALLER_GRACE_MS);
-    this.#pending.set(call.peer, { call, timer });
+    this.#hold(this.#pending, call);
   }
 
-  /** A screen call: answered with nothing once the room knows the sharer (at most 5 s). */
+  /** A screen call: answered with nothing once the room knows the sharer (held like any call). */
   #onScreen(call: MeshCall) {
+    if (this.#options.isInRoom(call.peer)) this.#acceptScreen(call);
+    else this.#hold(this.#pendingScreens, call);
+  }
+
+  #acceptScreen(call: MeshCall) {
     const from = call.peer;
-    const accept = () => {
-      if (this.#closed) return call.close();
-      const previous = this.#screensIn.get(from);
-      if (previous && previous !== call) closeCall(previous);
-      this.#screensIn.set(from, call);
-      call.answer();
-      const current = () => this.#screensIn.get(from) === call;
-      call.on('stream', (stream) => current() && this.emit('screen', from, stream));
-      const gone = () => {
-        if (!current()) return;
-        this.#screensIn.delete(from);
-        this.emit('screen', from, undefined);
-      };
-      call.on('close', gone);
-      call.on('error', gone);
+    if (this.#closed) return call.close();
+    const previous = this.#screensIn.get(from);
+    if (previous && previous !== call) closeCall(previous);
+    this.#screensIn.set(from, call);
+    call.answer();
+    const current = () => this.#screensIn.get(from) === call;
+    call.on('stream', (stream) => current() && this.emit('screen', from, stream));
+    const gone = () => {
+      if (!current()) return;
+      this.#screensIn.delete(from);
+      this.emit('screen', from, undefined);
     };
-    if (this.#options.isInRoom(from)) return accept();
-    const started = Date.now();
-    const wait = () =>
-      this.#later(250, () => {
-        if (this.#options.isInRoom(from)) accept();
-        else if (Date.now() - started < UNKNOWN_CALLER_GRACE_MS) wait();
-        else call.close();
-      });
-    wait();
+    call.on('close', gone);
+    call.on('error', gone);
   }
 
   #answer(call: MeshCall) {
