@@ -8,4 +8,9 @@ export interface ClientConfig {
    * that Join is quick) without anyone pressing Join; they reopen on the next interaction.
    */
   preconnectIdleSeconds: number;
+  /**
+   * What a client's camera and screen may send over all its connections together, in kbit/s:
+   * split across the others by the size each shows it at, a shared screen first.
+   */
+  uplinkBudgetKbps: number;
 }

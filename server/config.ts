@@ -32,6 +32,8 @@ export interface Config {
   reconnectGraceMs: number;
   /** How long a pre-join screen's early connections stay open without a Join (ClientConfig). */
   preconnectIdleSeconds: number;
+  /** What a client's camera and screen may send over all its connections together (ClientConfig). */
+  uplinkBudgetKbps: number;
   limits: Limits;
   /** Bearer token /metrics asks for; open when unset. */
   metricsToken: string | undefined;
@@ -234,6 +236,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     reconnectGraceMs: integer(env, 'RECONNECT_GRACE_SECONDS', 30, 0, 600) * 1000,
     preconnectIdleSeconds: integer(env, 'PRECONNECT_IDLE_SECONDS', 120, 1, 3600),
+    uplinkBudgetKbps: integer(env, 'UPLINK_BUDGET_KBPS', 2500, 300, 100_000),
     limits: {
       connectionsPerAddress: integer(env, 'CONNECTIONS_PER_ADDRESS', 100, 1, 1_000_000),
       peerQueuePerPeer: integer(env, 'PEER_QUEUE_PER_PEER', 100, 1, 10_000),

@@ -24,10 +24,11 @@ export function registerApiRoutes(app: FastifyInstance, config: Config, peerPath
         response: {
           200: {
             type: 'object',
-            required: ['peer', 'preconnectIdleSeconds'],
+            required: ['peer', 'preconnectIdleSeconds', 'uplinkBudgetKbps'],
             properties: {
               peer: { type: 'object', required: ['path', 'key'], properties: { path: { type: 'string' }, key: { type: 'string' } } },
               preconnectIdleSeconds: { type: 'integer' },
+              uplinkBudgetKbps: { type: 'integer' },
             },
           },
         },
@@ -36,6 +37,7 @@ export function registerApiRoutes(app: FastifyInstance, config: Config, peerPath
     async (): Promise<ClientConfig> => ({
       peer: { path: peerPath, key: config.peerKey },
       preconnectIdleSeconds: config.preconnectIdleSeconds,
+      uplinkBudgetKbps: config.uplinkBudgetKbps,
     }),
   );
 }

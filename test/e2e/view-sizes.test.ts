@@ -2,7 +2,9 @@
  * Receiver-driven sending (issue 12), in real Chromium: a receiver whose tab is hidden tells the
  * senders (`view`), which pause their video to it (`active: false`: no encoding at all), and
  * resume when it is visible again. Shown with the sender's outbound `framesEncoded`. The server
- * refuses malformed view sizes.
+ * refuses malformed view sizes. The uplink budget is split over the connections, a shared screen
+ * first (the split's rules: test/web/media-tuning.test.ts), and every connection's Opus has FEC
+ * and DTX on.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -30,6 +32,36 @@ async function encoding(page: Page, ms = 1500): Promise<boolean> {
   await page.waitForTimeout(ms);
   return (await encoded(page)) > before;
 }
+
+/** What `page` sends on each live connection: its video encoding, and whether that is a screen. */
+const sending = (page: Page) =>
+  page.evaluate(() =>
+    (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs
+      .filter((pc) => pc.connectionState === 'connected')
+      .flatMap((pc) =>
+        pc
+          .getSenders()
+          .filter((s) => s.track?.kind === 'video')
+          .map((s) => {
+            const encoding = s.getParameters().encodings[0] ?? {};
+            const screen = 'displaySurface' in (s.track?.getSettings() ?? {});
+            return { screen, maxBitrate: encoding.maxBitrate ?? 0, priority: encoding.priority ?? '' };
+          }),
+      ),
+  );
+
+/** The Opus format parameters of every live connection's two descriptions. */
+const opusParameters = (page: Page) =>
+  page.evaluate(() =>
+    (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs
+      .filter((pc) => pc.connectionState === 'connected')
+      .flatMap((pc) =>
+        [pc.localDescription?.sdp ?? '', pc.remoteDescription?.sdp ?? ''].map((sdp) => {
+          const pt = /a=rtpmap:(\d+) opus\/48000/.exec(sdp)?.[1];
+          return new RegExp(`a=fmtp:${pt} (.*)`).exec(sdp)?.[1]?.trim() ?? '';
+        }),
+      ),
+  );
 
 describe('receiver-driven sending', () => {
   let server: TestServer;
@@ -69,6 +101,65 @@ describe('receiver-driven sending', () => {
     await eventually(() => encoding(ana.page), 15_000, 'Ana to encode for Ben again');
     await eventually(async () => (await decodedFrames(ben)).some((f) => f > 0), 10_000, 'Ben to see Ana again');
     await Promise.all([ana.context.close(), ben.context.close()]);
+  });
+
+  it('splits the uplink budget over the connections, a shared screen first; Opus has FEC and DTX', async () => {
+    const budget = await startServer({ UPLINK_BUDGET_KBPS: '1200' });
+    try {
+      const url = `${budget.url}/r/${uniqueId('room')}`;
+      const viewport = { width: 1280, height: 800 };
+      const [ana, ben, cai] = await Promise.all(['Ana', 'Ben', 'Cai'].map((name) => openCall(browser, url, { name, viewport })));
+      await clickJoin(ana!);
+      await ana!.page.getByText('Only you so far').waitFor({ timeout: 20_000 });
+      await clickJoin(ben!);
+      await clickJoin(cai!);
+      for (const p of [ben!, cai!]) {
+        await eventually(async () => (await decodedFrames(p)).filter((f) => f > 0).length === 2, 20_000, `${p.name} to see both`);
+      }
+      // Once the connections have settled (SEND_SETTLE_MS), each has its share.
+      await eventually(
+        async () => {
+          const cameras = await sending(ana!.page);
+          return cameras.length === 2 && cameras.every((c) => c.maxBitrate > 0);
+        },
+        15_000,
+        'Ana’s two camera connections to have their shares',
+      );
+      const cameras = await sending(ana!.page);
+      const total = cameras.reduce((a, c) => a + c.maxBitrate, 0);
+      assert.ok(total <= 1_200_000, `the cameras' shares (${total}) stay within the budget`);
+
+      for (const p of [ana!, ben!, cai!]) {
+        const params = await opusParameters(p.page);
+        assert.equal(params.length, 4, `${p.name}: two connections, two descriptions each`);
+        for (const line of params) {
+          assert.match(line, /(^|;)useinbandfec=1(;|$)/, `${p.name}: FEC in ${line}`);
+          assert.match(line, /(^|;)usedtx=1(;|$)/, `${p.name}: DTX in ${line}`);
+        }
+      }
+
+      // Ana shares her screen: it goes first, and the cameras give way.
+      await ana!.page.getByRole('button', { name: 'Share screen' }).click();
+      await eventually(
+        async () => {
+          const now = await sending(ana!.page);
+          const screens = now.filter((s) => s.screen);
+          const cams = now.filter((s) => !s.screen);
+          return (
+            screens.length === 2 &&
+            screens.every((s) => s.priority === 'high' && cams.every((c) => s.maxBitrate > c.maxBitrate)) &&
+            now.reduce((a, s) => a + s.maxBitrate, 0) <= 1_200_000
+          );
+        },
+        20_000,
+        'the screen to take the larger share, within the budget',
+      );
+      const during = (await sending(ana!.page)).filter((s) => !s.screen);
+      assert.ok(during.reduce((a, c) => a + c.maxBitrate, 0) < total, 'the cameras send less while the screen is shared');
+      await Promise.all([ana, ben, cai].map((p) => p!.context.close()));
+    } finally {
+      await budget.close();
+    }
   });
 
   it('refuses malformed view sizes, and only members may send them', async () => {

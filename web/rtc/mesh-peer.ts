@@ -9,7 +9,7 @@ export interface MeshCall {
   /** What the caller said the call is (`{screen: true}` for a shared screen). */
   readonly metadata?: unknown;
   readonly peerConnection: RTCPeerConnection | undefined;
-  answer(stream?: MediaStream): void;
+  answer(stream?: MediaStream, options?: { sdpTransform?: (sdp: string) => string }): void;
   close(): void;
   on(event: 'stream', listener: (stream: MediaStream) => void): unknown;
   on(event: 'close' | 'error', listener: () => void): unknown;
@@ -21,7 +21,7 @@ export interface MeshPeer {
   readonly disconnected: boolean;
   readonly destroyed: boolean;
   readonly options: { config?: unknown };
-  call(peerId: string, stream: MediaStream, options?: { metadata?: unknown }): MeshCall | undefined;
+  call(peerId: string, stream: MediaStream, options?: { metadata?: unknown; sdpTransform?: (sdp: string) => string }): MeshCall | undefined;
   on(event: 'call', listener: (call: MeshCall) => void): unknown;
   on(event: 'open', listener: (id: string) => void): unknown;
   on(event: 'disconnected', listener: () => void): unknown;

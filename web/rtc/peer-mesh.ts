@@ -26,6 +26,8 @@
 import type { PeerOptions } from 'peerjs';
 import type { MeshCall, MeshPeer } from './mesh-peer.js';
 import { Emitter, randomAlphanumeric } from './emitter.js';
+import { tuneOpus } from './opus.js';
+import { splitUplink } from './uplink.js';
 
 export type { MeshCall, MeshPeer } from './mesh-peer.js';
 
@@ -44,6 +46,8 @@ export const REPAIR_FIRST_MS = 500;
 export const REPAIR_FALLBACK_MS = 4000;
 /** How long a new connection sends at full size before a viewer's smaller size applies. */
 export const SEND_SETTLE_MS = 2000;
+/** What our camera and screen may send in all, when the server does not say (UPLINK_BUDGET_KBPS). */
+export const DEFAULT_UPLINK_BPS = 2_500_000;
 /** The longest a newcomer's call screen waits for the answers to its offers. */
 export const ANSWERS_IN_MS = 500;
 
@@ -83,7 +87,12 @@ export interface MeshOptions {
   createPeer: (peerId: string, options: PeerOptions) => MeshPeer;
   /** The silent tracks that shape every offer (a canvas and an AudioContext; a fake in tests). */
   createPlaceholders?: () => MediaStream;
+  /** What our camera and screen may send over all connections together (uplink.ts). */
+  uplinkBudgetBps?: number;
 }
+
+/** Every description we make asks for Opus with FEC and DTX (opus.ts). */
+const TUNED = { sdpTransform: tuneOpus };
 
 export class PeerMesh extends Emitter<MeshEvents> {
   readonly peerId = randomAlphanumeric(20);
@@ -203,7 +212,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
   /** Calls a participant (we are the one already in the room, or a fallback, or a repair). */
   call(remotePeerId: string): void {
     if (this.#closed || !this.#peer) return;
-    const call = this.#peer.call(remotePeerId, this.#outgoingStream(), { metadata: { v: 1 } });
+    const call = this.#peer.call(remotePeerId, this.#outgoingStream(), { metadata: { v: 1 }, ...TUNED });
     if (!call) return;
     this.#adopt(remotePeerId, call);
   }
@@ -214,31 +223,28 @@ export class PeerMesh extends Emitter<MeshEvents> {
    */
   setSendHeight(peerId: string, height: number): void {
     this.#sendHeights.set(peerId, height);
-    const call = this.#connections.get(peerId);
-    // A new connection first sends its first frames at full size (changing the encoder then
-    // delays them: 140 ms in the setup bench); a smaller size follows once it has settled.
-    // A pause needs no first frame: it applies at once.
-    if (call && (height === 0 || this.#settled.has(call))) this.#applySendHeight(call, height);
+    this.#applySending();
   }
 
-  #applySendHeight(call: MeshCall, height: number | undefined) {
-    const pc = call.peerConnection;
-    if (height === undefined || !pc || pc.signalingState === 'closed') return;
-    const transceiver = pc.getTransceivers().find((t) => t.receiver.track?.kind === 'video');
-    const sender = transceiver?.sender;
-    if (!sender) return;
-    const params = sender.getParameters();
-    const encoding = params.encodings?.[0];
-    if (!encoding) return;
-    const source = sender.track?.getSettings().height ?? 360;
-    const active = height > 0;
-    const scale = active ? Math.max(1, source / height) : (encoding.scaleResolutionDownBy ?? 1);
-    // Only a real change: setParameters reconfigures the encoder, which delays the next frame
-    // (measured: a first frame 80 ms later when a join's first view re-applied the same size).
-    if ((encoding.active ?? true) === active && Math.abs((encoding.scaleResolutionDownBy ?? 1) - scale) < 0.05) return;
-    encoding.active = active;
-    encoding.scaleResolutionDownBy = scale;
-    sender.setParameters(params).catch(() => {});
+  /**
+   * Sets every connection's video encoding from the receivers' sizes and the uplink budget
+   * (uplink.ts): the camera scaled down to each receiver's tile, or paused, within its share of
+   * the budget; the screen first.
+   */
+  #applySending() {
+    const heights = new Map<string, number | undefined>();
+    for (const peerId of this.#connections.keys()) heights.set(peerId, this.#sendHeights.get(peerId));
+    const screens = this.#screen ? this.#screenCalls.size : 0;
+    const plan = splitUplink(this.#options.uplinkBudgetBps ?? DEFAULT_UPLINK_BPS, heights, screens);
+    for (const [peerId, call] of this.#connections) {
+      const height = this.#sendHeights.get(peerId);
+      // A new connection first sends its first frames at full size (changing the encoder then
+      // delays them: 140 ms in the setup bench); its size and share follow once it has settled.
+      // A pause needs no first frame: it applies at once.
+      if (this.#settled.has(call)) encode(call, height, plan.cameras.get(peerId));
+      else if (height === 0) encode(call, 0, undefined);
+    }
+    if (screens) for (const call of this.#screenCalls.values()) encode(call, undefined, plan.screen, 'high');
   }
 
   /** Each participant's camera connection, for stats. */
@@ -290,14 +296,19 @@ export class PeerMesh extends Emitter<MeshEvents> {
     if (stream) return peers.forEach((peerId) => this.sendScreen(peerId));
     for (const call of this.#screenCalls.values()) closeCall(call);
     this.#screenCalls.clear();
+    this.#applySending();
   }
 
   /** Sends the screen we share to `peerId` (one who joined during the share), if we share one. */
   sendScreen(peerId: string): void {
     if (!this.#screen || this.#closed || !this.#peer || this.#screenCalls.has(peerId)) return;
-    const call = this.#peer.call(peerId, this.#screen, { metadata: { v: 1, screen: true } });
+    const call = this.#peer.call(peerId, this.#screen, { metadata: { v: 1, screen: true }, ...TUNED });
     if (!call) return;
     this.#screenCalls.set(peerId, call);
+    // The budget is shared anew with each screen connection, once it can take parameters.
+    call.peerConnection?.addEventListener('connectionstatechange', () => {
+      if (call.peerConnection?.connectionState === 'connected') this.#applySending();
+    });
     const gone = () => {
       if (this.#screenCalls.get(peerId) === call) this.#screenCalls.delete(peerId);
     };
@@ -322,7 +333,10 @@ export class PeerMesh extends Emitter<MeshEvents> {
     this.#held(this.#pending, remotePeerId)?.close();
     const call = this.#connections.get(remotePeerId);
     this.#connections.delete(remotePeerId);
+    this.#sendHeights.delete(remotePeerId);
     if (call) closeCall(call);
+    // Their share of the uplink goes to the others.
+    this.#applySending();
   }
 
   /** New ICE servers (fresh TURN credentials): for new connections and live ones' restarts. */
@@ -383,7 +397,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
     const previous = this.#screensIn.get(from);
     if (previous && previous !== call) closeCall(previous);
     this.#screensIn.set(from, call);
-    call.answer();
+    call.answer(undefined, TUNED);
     const current = () => this.#screensIn.get(from) === call;
     call.on('stream', (stream) => current() && this.emit('screen', from, stream));
     const gone = () => {
@@ -406,7 +420,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
       }
     }
     this.#incoming.add(call);
-    call.answer(this.#outgoingStream());
+    call.answer(this.#outgoingStream(), TUNED);
     this.#adopt(call.peer, call);
   }
 
@@ -438,11 +452,11 @@ export class PeerMesh extends Emitter<MeshEvents> {
       const state = pc.connectionState;
       if (state === 'connected') {
         clearTimeout(neverConnected);
-        if (this.#sendHeights.get(remotePeerId) === 0) this.#applySendHeight(call, 0);
+        this.#applySending();
         this.#later(SEND_SETTLE_MS, () => {
           if (!current()) return;
           this.#settled.add(call);
-          this.#applySendHeight(call, this.#sendHeights.get(remotePeerId));
+          this.#applySending();
         });
         this.emit('state', remotePeerId, 'connected');
       } else if (state === 'failed') {
@@ -582,4 +596,38 @@ function closeCall(call: MeshCall) {
   } catch {
     // Already closed.
   }
+}
+
+/**
+ * Sets a connection's video encoding: scaled to `height` (device pixels; 0 pauses it, undefined
+ * leaves the size), at most `maxBitrate`, at `priority`. Only a real change is applied:
+ * setParameters reconfigures the encoder, which delays the next frame (measured: a first frame
+ * 80 ms later when a join's first view re-applied the same size).
+ */
+function encode(call: MeshCall, height: number | undefined, maxBitrate: number | undefined, priority?: RTCPriorityType) {
+  const pc = call.peerConnection;
+  if (!pc || pc.signalingState === 'closed') return;
+  const sender = pc.getTransceivers().find((t) => t.receiver.track?.kind === 'video')?.sender;
+  if (!sender) return;
+  const params = sender.getParameters();
+  const encoding = params.encodings?.[0];
+  if (!encoding) return;
+  const source = sender.track?.getSettings().height ?? 360;
+  const active = height === undefined ? (encoding.active ?? true) : height > 0;
+  const scale = height ? Math.max(1, source / height) : (encoding.scaleResolutionDownBy ?? 1);
+  const bitrate = maxBitrate || encoding.maxBitrate;
+  const same =
+    (encoding.active ?? true) === active &&
+    Math.abs((encoding.scaleResolutionDownBy ?? 1) - scale) < 0.05 &&
+    (bitrate === encoding.maxBitrate || (!!bitrate && !!encoding.maxBitrate && Math.abs(bitrate / encoding.maxBitrate - 1) < 0.1)) &&
+    (!priority || encoding.priority === priority);
+  if (same) return;
+  encoding.active = active;
+  encoding.scaleResolutionDownBy = scale;
+  if (bitrate) encoding.maxBitrate = bitrate;
+  if (priority) {
+    encoding.priority = priority;
+    encoding.networkPriority = priority;
+  }
+  sender.setParameters(params).catch(() => {});
 }

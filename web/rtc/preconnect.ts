@@ -56,6 +56,8 @@ export async function connect(server: URL, hooks: () => MeshHooks): Promise<Conn
       isInRoom: (peerId) => hooks().isInRoom(peerId),
       getLocalTracks: () => hooks().getLocalTracks(),
       createPeer: createPeerJsPeer,
+      // An older server does not say: the mesh's default applies.
+      uplinkBudgetBps: config.uplinkBudgetKbps ? config.uplinkBudgetKbps * 1000 : undefined,
     });
     const opened = mesh.open();
     mesh.prepare(await cert);
