@@ -27,6 +27,8 @@ async function main() {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
+    // PeerJS reads only the browser's name from webrtc-adapter: see web/rtc/webrtc-adapter-lite.ts.
+    alias: { 'webrtc-adapter': './web/rtc/webrtc-adapter-lite.ts' },
   });
 
   await writeFile(`${OUT}/index.html`, withModulePreloads(await readFile('web/index.html', 'utf8'), metafile));
