@@ -53,6 +53,8 @@ export class CallRoom extends LitElement {
   @property() server = '';
   /** An admission ticket for a private or locked room (from an accepted ring). */
   @property() ticket = '';
+  /** `grid` (everyone alike) or `speaker` (whoever speaks large); the person can switch. */
+  @property({ reflect: true }) layout: 'grid' | 'speaker' = 'grid';
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -135,6 +137,7 @@ export class CallRoom extends LitElement {
     const state = this.#call.state;
     if (isInCall(state.status)) {
       return html`<call-stage .room=${state} .media=${this.#media.state} .session=${this.#call.session} .link=${this._link}
+        .layout=${this.layout} @layout-change=${(e: CustomEvent<{ layout: 'grid' | 'speaker' }>) => (this.layout = e.detail.layout)}
         @toggle-audio=${this._toggleAudio} @toggle-video=${this._toggleVideo} @leave-call=${this._leave}
         @select-device=${this._selectDevice}></call-stage>`;
     }

@@ -26,6 +26,37 @@ export const callStageStyles = css`
     gap: 0.5rem;
     padding: 0.5rem 0.75rem;
   }
+  .views {
+    display: flex;
+    align-items: center;
+    gap: 0.4rem;
+  }
+  .view {
+    display: inline-flex;
+    padding: 0.45rem;
+    border: 0;
+    border-radius: 999px;
+    background: var(--_surface);
+    color: inherit;
+    cursor: pointer;
+  }
+  .view[aria-pressed='true'] {
+    background: var(--_accent);
+    color: #fff;
+  }
+  .view[hidden] {
+    display: none;
+  }
+  .view svg {
+    width: 1.2rem;
+    height: 1.2rem;
+  }
+  @media (max-width: 600px) {
+    /* On a phone the grid already fills the screen one above the other. */
+    .view.layout {
+      display: none;
+    }
+  }
   .count {
     color: var(--_muted);
     font-size: 0.9rem;

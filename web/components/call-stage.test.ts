@@ -1,5 +1,6 @@
 /// <reference types="mocha" />
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendMouse } from '@web/test-runner-commands';
 import type { ChatMessage, JoinedRoom, Knock, Participant, Reaction } from '../../protocol/contract.js';
 import { REACTION_SHOWN_MS } from '../controllers/reactions-controller.js';
 import type { CallActions } from '../rtc/call-session.js';
@@ -281,5 +282,127 @@ describe('<call-stage>', () => {
     expect(findAX(tree, 'button', 'Leave call'), 'Leave call').to.exist;
     expect(findAX(tree, 'button', 'Admit Kay'), 'Admit Kay').to.exist;
     expect(findAX(tree, 'button', 'Copy link'), 'Copy link').to.exist;
+  });
+
+  it('shows whoever speaks large in the speaker view, the others in a strip', async () => {
+    const el = await stage(roomAfter([]));
+    const layout = el.shadowRoot!.querySelector<HTMLButtonElement>('button[aria-label="Speaker view"]')!;
+    expect(isShown(layout)).to.equal(true);
+    const spotlit = () => el.shadowRoot!.querySelector<HTMLElement>('.spotlight video-tile')?.dataset.peerId;
+    const strip = () => [...el.shadowRoot!.querySelectorAll<HTMLElement>('.grid.strip video-tile')].map((t) => t.dataset.peerId ?? 'self');
+    expect(spotlit()).to.equal(undefined);
+
+    let changed = '';
+    el.addEventListener('layout-change', (e) => (changed = e.detail.layout));
+    layout.click();
+    await el.updateComplete;
+    expect(changed).to.equal('speaker');
+    expect(layout.getAttribute('aria-pressed')).to.equal('true');
+    // Nobody has spoken yet: the first of the others.
+    expect(spotlit()).to.equal('bo');
+    expect(strip()).to.deep.equal(['self', 'cy']);
+
+    // Cy speaks (a real tone, heard by the stage's level meter): Cy moves up. A click first, as
+    // in a call (Join): audio runs only after a user gesture.
+    await sendMouse({ type: 'click', position: [5, 5] });
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    const out = audio.createMediaStreamDestination();
+    tone.connect(out);
+    tone.start();
+    try {
+      el.room = reduceRoom(el.room, { type: 'stream', peerId: 'cy', stream: out.stream });
+      await waitUntil(() => spotlit() === 'cy', 'Cy, who speaks, to be large', { timeout: 5000 });
+      expect(strip()).to.deep.equal(['self', 'bo']);
+    } finally {
+      tone.stop();
+      await audio.close();
+    }
+
+    // A shared screen takes the large place.
+    el.room = reduceRoom(el.room, { type: 'screen', peerId: 'bo', stream: new MediaStream() });
+    el.room = reduceRoom(el.room, { type: 'participant-updated', participant: { ...person('bo', 'Bo', 2), screen: true } });
+    await el.updateComplete;
+    expect(spotlit()).to.equal(undefined);
+    layout.click();
+    await el.updateComplete;
+    expect(el.layout).to.equal('grid');
+  });
+
+  it('keeps the screen awake and answers the system call controls while shown, and lets go after', async () => {
+    const locks: WakeLockSentinel[] = [];
+    const handlers = new Map<string, MediaSessionActionHandler | null>();
+    const run = (action: string) => handlers.get(action)!({ action: action as MediaSessionAction });
+    const request = navigator.wakeLock.request.bind(navigator.wakeLock);
+    const setHandler = navigator.mediaSession.setActionHandler.bind(navigator.mediaSession);
+    // The real APIs, watched: what was asked of them is recorded, and each call goes through.
+    navigator.wakeLock.request = async (type) => {
+      const lock = await request(type);
+      locks.push(lock);
+      return lock;
+    };
+    navigator.mediaSession.setActionHandler = (action, handler) => {
+      handlers.set(action, handler);
+      setHandler(action, handler);
+    };
+    try {
+      const el = await stage(roomAfter([]));
+      await waitUntil(() => locks.length === 1, 'a wake lock', { timeout: 5000 });
+      expect(locks[0]!.released).to.equal(false);
+      const asked: string[] = [];
+      el.addEventListener('toggle-audio', (e) => asked.push(`audio ${e.detail.enabled}`));
+      el.addEventListener('toggle-video', (e) => asked.push(`video ${e.detail.enabled}`));
+      el.addEventListener('leave-call', () => asked.push('leave'));
+      run('togglemicrophone');
+      run('togglecamera');
+      run('hangup');
+      // MEDIA: microphone on, camera off.
+      expect(asked).to.deep.equal(['audio false', 'video true', 'leave']);
+
+      el.remove();
+      await waitUntil(() => locks[0]!.released, 'the wake lock released', { timeout: 5000 });
+      for (const action of ['togglemicrophone', 'togglecamera', 'hangup']) expect(handlers.get(action), action).to.equal(null);
+    } finally {
+      navigator.wakeLock.request = request;
+      navigator.mediaSession.setActionHandler = setHandler;
+    }
+  });
+
+  it('opens a picture-in-picture window of the speaker with the call’s buttons', async () => {
+    const el = await stage(roomAfter([]));
+    const bo = new MediaStream();
+    el.room = reduceRoom(el.room, { type: 'stream', peerId: 'bo', stream: bo });
+    await el.updateComplete;
+    const button = el.shadowRoot!.querySelector<HTMLButtonElement>('button[aria-label="Picture in picture"]')!;
+    expect(isShown(button)).to.equal(true);
+    // A real click (the browser opens the window only for a user gesture).
+    const box = button.getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)] });
+    const pip = (window as unknown as { documentPictureInPicture: { window: Window | null } }).documentPictureInPicture;
+    await waitUntil(() => pip.window, 'the picture-in-picture window', { timeout: 5000 });
+    const doc = pip.window!.document;
+    expect(doc.querySelector('video')!.srcObject).to.equal(bo);
+    expect(doc.querySelector('.name')!.textContent).to.equal('Bo');
+    expect(button.getAttribute('aria-pressed')).to.equal('true');
+
+    const asked: string[] = [];
+    el.addEventListener('toggle-audio', (e) => asked.push(`audio ${e.detail.enabled}`));
+    el.addEventListener('leave-call', () => asked.push('leave'));
+    const pipButton = (label: string) =>
+      [...doc.querySelectorAll('button')].find((b) => b.getAttribute('aria-label') === label || b.textContent === label)!;
+    expect(pipButton('Microphone').getAttribute('aria-pressed')).to.equal('true');
+    pipButton('Microphone').click();
+    pipButton('Leave call').click();
+    expect(asked).to.deep.equal(['audio false', 'leave']);
+
+    // One's microphone goes off: the small window shows it.
+    el.media = { ...el.media, audioEnabled: false };
+    await el.updateComplete;
+    expect(pipButton('Microphone').getAttribute('aria-pressed')).to.equal('false');
+
+    button.click();
+    await waitUntil(() => !pip.window, 'the window closed', { timeout: 5000 });
+    await el.updateComplete;
+    expect(button.getAttribute('aria-pressed')).to.equal('false');
   });
 });

@@ -6,6 +6,9 @@
  * @event toggle-audio - From its <media-controls>: for whoever owns the microphone.
  * @event toggle-video - From its <media-controls>: for whoever owns the camera.
  * @event leave-call - From its <media-controls>: the person hangs up.
+ *
+ * The same three come from the picture-in-picture window and from the system's call controls
+ * (Media Session: a headset's buttons), which the stage also keeps the screen awake for.
  */
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
@@ -13,16 +16,20 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Reaction } from '../../protocol/contract.js';
 import { ReactionsController } from '../controllers/reactions-controller.js';
 import { SizeController } from '../controllers/size-controller.js';
+import { OsIntegrationController, type OsActions } from '../controllers/os-integration-controller.js';
+import { PipController, pipSupport, type PipView } from '../controllers/pip-controller.js';
 import { SpeakingController } from '../controllers/speaking-controller.js';
 import type { CallActions } from '../rtc/call-session.js';
 import type { LocalMediaState } from '../rtc/local-media.js';
 import { describeQuality } from '../rtc/quality.js';
 import { initialRoomState, type CallNotice, type RemoteParticipant, type RoomState } from '../rtc/room-state.js';
 import { callStageStyles } from './call-stage.styles.js';
+import { emit } from './emit.js';
 import { bestColumns } from './grid-layout.js';
 import type { ToggleDetail } from './media-controls.js';
 import type { PersonRow } from './people-panel.js';
 import { baseStyles } from './tokens.styles.js';
+import { pipIcon, speakerViewIcon } from './view-icons.js';
 import './chat-panel.js';
 import './device-settings.js';
 import './knock-requests.js';
@@ -64,7 +71,16 @@ export class CallStage extends LitElement {
   #gridSize = new SizeController(this);
   #speaking = new SpeakingController(this);
   #reactions = new ReactionsController(this);
+  #actions: OsActions = {
+    toggleMicrophone: () => emit(this, 'toggle-audio', { enabled: !this.media.audioEnabled }),
+    toggleCamera: () => emit(this, 'toggle-video', { enabled: !this.media.videoEnabled }),
+    hangUp: () => emit(this, 'leave-call'),
+  };
+  #os = new OsIntegrationController(this, this.#actions);
+  #pip = new PipController(this, this.#actions);
   #columns = 1;
+  /** The remote participant who spoke last: the speaker view's large tile. */
+  #speaker: string | undefined;
 
   @query('.grid') private _grid?: HTMLElement;
 
@@ -81,11 +97,16 @@ export class CallStage extends LitElement {
   @property({ attribute: false }) session: CallActions | undefined;
   /** The call link, to pass on. */
   @property() link = '';
+  /** Everyone alike in a grid, or the one speaking large above a strip of the others. */
+  @property({ reflect: true }) layout: 'grid' | 'speaker' = 'grid';
 
   protected override willUpdate(): void {
     this.#reactions.follow(this.session);
     const { chat, participants } = this.room;
     if (this._panel === 'chat') this._chatSeen = chat.length;
+    const speaking = participants.find((p) => this.#speaking.speaking.has(p.peerId));
+    if (speaking) this.#speaker = speaking.peerId;
+    else if (!participants.some((p) => p.peerId === this.#speaker)) this.#speaker = participants[0]?.peerId;
     const { width, height } = this.#gridSize;
     const narrow = width > 0 && width < 600;
     this.#columns = bestColumns(participants.length + 1, width, height, narrow ? 1 : 16 / 9);
@@ -104,6 +125,34 @@ export class CallStage extends LitElement {
       heights[tile.dataset.peerId!] = tile.clientHeight;
     }
     this.session?.setView(heights);
+    this.#os.reflect(this.media.audioEnabled, this.media.videoEnabled);
+    this.#pip.show(this._pipView());
+  }
+
+  /** What picture-in-picture shows: whoever spoke last, or oneself when alone. */
+  private _pipView(): PipView {
+    const speaker = this.room.participants.find((p) => p.peerId === this.#speaker);
+    const { audioEnabled, videoEnabled, stream } = this.media;
+    return speaker
+      ? { stream: speaker.stream, name: speaker.name, microphone: audioEnabled, camera: videoEnabled }
+      : { stream, name: `${this.room.self?.name ?? ''} (you)`, microphone: audioEnabled, camera: videoEnabled };
+  }
+
+  private async _togglePip() {
+    if (this.#pip.isOpen) return this.#pip.close();
+    const tile = this.renderRoot.querySelector<HTMLElement>(
+      this.#speaker ? `video-tile[data-peer-id="${this.#speaker}"]` : 'video-tile.self',
+    );
+    try {
+      await this.#pip.open(this._pipView(), tile?.shadowRoot?.querySelector('video') ?? undefined);
+    } catch (error) {
+      this._actionProblem = problemText('open picture-in-picture', error);
+    }
+  }
+
+  private _toggleLayout() {
+    this.layout = this.layout === 'speaker' ? 'grid' : 'speaker';
+    emit(this, 'layout-change', { layout: this.layout });
   }
 
   private _togglePanel(panel: 'chat' | 'people' | 'settings') {
@@ -215,11 +264,21 @@ export class CallStage extends LitElement {
     const unread = chat.slice(this._chatSeen).filter((m) => m.peerId !== self?.peerId).length;
     const isHost = !!self && room?.hostPeerId === self.peerId;
     const screens = this._renderScreens();
+    // The speaker view: whoever spoke last, large (a shared screen takes that place first).
+    const spotlight = !screens.length && this.layout === 'speaker' ? participants.find((p) => p.peerId === this.#speaker) : undefined;
+    const others = spotlight ? participants.filter((p) => p !== spotlight) : participants;
+    const pip = pipSupport();
     return html`
       <section class="call" aria-label="Call">
         <header>
           <span class="count" role="status">${count === 1 ? 'Only you so far: share the link' : `${count} in this call`}${room?.locked ? ' · locked' : ''}</span>
-          <share-link .link=${this.link}></share-link>
+          <span class="views">
+            <button type="button" class="view layout" aria-label="Speaker view" title="Speaker view" aria-pressed=${String(this.layout === 'speaker')}
+              ?hidden=${!participants.length} @click=${this._toggleLayout}>${speakerViewIcon}</button>
+            <button type="button" class="view" aria-label="Picture in picture" title="Picture in picture" aria-pressed=${String(this.#pip.isOpen)}
+              ?hidden=${!pip} @click=${() => void this._togglePip()}>${pipIcon}</button>
+            <share-link .link=${this.link}></share-link>
+          </span>
         </header>
         <div class="banner" role="status" ?hidden=${status !== 'reconnecting'}>Reconnecting…</div>
         <p class="problem notice" role="alert" ?hidden=${!notice}>${notice ? NOTICE_TEXT[notice] : ''}</p>
@@ -232,7 +291,8 @@ export class CallStage extends LitElement {
         <div class="stage">
           <div class="main">
           ${screens.length ? html`<div class="screens" aria-label="Shared screens">${screens}</div>` : nothing}
-          <div class="grid ${screens.length ? 'strip' : ''}" aria-label="Participants">
+          ${spotlight ? html`<div class="screens spotlight" aria-label="Speaker">${this._renderRemote(spotlight)}</div>` : nothing}
+          <div class="grid ${screens.length || spotlight ? 'strip' : ''}" aria-label="Participants">
             <video-tile
               class="self"
               .stream=${media.stream}
@@ -246,7 +306,7 @@ export class CallStage extends LitElement {
               ?speaking=${this.#speaking.speaking.has(SELF) && media.audioEnabled}
             ></video-tile>
             ${repeat(
-              participants,
+              others,
               (p) => p.peerId,
               (p) => this._renderRemote(p),
             )}
@@ -276,5 +336,9 @@ export class CallStage extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'call-stage': CallStage;
+  }
+  interface HTMLElementEventMap {
+    /** The person switched between the grid and the speaker view. */
+    'layout-change': CustomEvent<{ layout: 'grid' | 'speaker' }>;
   }
 }
