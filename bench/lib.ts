@@ -63,7 +63,7 @@ export function verdict(met: boolean | undefined): string {
   return met === undefined ? 'n/a' : met ? 'met' : 'MISSED';
 }
 
-function quiet(command: string, args: string[]): string | undefined {
+export function quiet(command: string, args: string[]): string | undefined {
   try {
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], cwd: ROOT }).trim();
   } catch {
