@@ -19,6 +19,8 @@
  * BENCH_MESH_RUNS (default 3) runs per call size and checkout; BENCH_MESH_SIZES (default "4,6").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { clickJoin, eventually, launchBrowser, openCall, type Participant } from '../test/helpers/browser.js';
@@ -74,6 +76,48 @@ const counters = (page: Page): Promise<Counters> =>
     return { decoded, encoded };
   });
 
+/** CPU ticks of each process, by what it is (Chromium's process types, our server, the rest). */
+function ticksByKind(): Map<number, { kind: string; ticks: number }> {
+  const out = new Map<number, { kind: string; ticks: number }>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const type = /--type=(\S+)/.exec(cmd)?.[1];
+      const sub = /--utility-sub-type=(\S+)/.exec(cmd)?.[1];
+      const kind = cmd.includes('chromium')
+        ? type === 'utility'
+          ? `chromium ${sub?.split('.').slice(-2).join('.') ?? 'utility'}`
+          : `chromium ${type ?? 'browser'}`
+        : cmd.includes('server/server.ts')
+          ? 'callroom server'
+          : cmd.includes('mesh-load')
+            ? 'this bench'
+            : 'other';
+      out.set(Number(entry), { kind, ticks });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/** The machine's CPU (%, both cores = 100) by process kind between two `ticksByKind` samples. */
+function cpuByKind(a: ReturnType<typeof ticksByKind>, b: ReturnType<typeof ticksByKind>, seconds: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [pid, { kind, ticks }] of b) {
+    const used = ticks - (a.get(pid)?.ticks ?? 0);
+    out[kind] = (out[kind] ?? 0) + (used / 100 / seconds / (cpus().length || 1)) * 100;
+  }
+  return Object.fromEntries(
+    Object.entries(out)
+      .filter(([, v]) => v >= 0.5)
+      .sort((x, y) => y[1] - x[1]),
+  );
+}
+
 interface Run {
   size: number;
   connected: boolean;
@@ -85,6 +129,8 @@ interface Run {
   /** Encoded frames/s of every sender connection. */
   sendFps: number[];
   foreignCpuPercent: number;
+  /** Where the CPU went (% of the machine by process kind). */
+  byKind: Record<string, number>;
 }
 
 async function runCall(browser: Browser, url: string, size: number): Promise<Run> {
@@ -117,9 +163,11 @@ async function runCall(browser: Browser, url: string, size: number): Promise<Run
     const foreign = foreignCpu();
     const before = await Promise.all(people.map((p) => counters(p.page)));
     const cpu0 = cpuTimes();
+    const kinds0 = ticksByKind();
     const t0 = Date.now();
     await sleep(SAMPLE_MS);
     const cpuBusyPercent = busyPercent(cpu0, cpuTimes());
+    const byKind = cpuByKind(kinds0, ticksByKind(), (Date.now() - t0) / 1000);
     const after = await Promise.all(people.map((p) => counters(p.page)));
     const seconds = (Date.now() - t0) / 1000;
     const rate = (a: number[], b: number[]) => b.map((v, i) => (v - (a[i] ?? 0)) / seconds);
@@ -131,6 +179,7 @@ async function runCall(browser: Browser, url: string, size: number): Promise<Run
       decodeFps: after.flatMap((c, i) => (c.decoded.length === before[i]!.decoded.length ? rate(before[i]!.decoded, c.decoded) : [])),
       sendFps: after.flatMap((c, i) => (c.encoded.length === before[i]!.encoded.length ? rate(before[i]!.encoded, c.encoded) : [])),
       foreignCpuPercent: foreign(),
+      byKind,
     };
   } finally {
     await Promise.all(people.map((p) => p.context.close()));
@@ -203,6 +252,11 @@ async function main() {
             `  ${size} people, run ${n}/${RUNS}: ${run.connected ? 'connected' : 'NOT connected'} in ${fmt(run.connectMs)} ms, ` +
               `CPU ${fmt(run.cpuBusyPercent)} %, decode ${fmt(fps.min, 1)}–${fmt(fps.max, 1)} fps (median ${fmt(fps.median, 1)}) ` +
               `of ${fmt(summarize(run.sendFps).median, 1)} sent, others used ${fmt(run.foreignCpuPercent)} %`,
+          );
+          console.log(
+            `    CPU by process: ${Object.entries(run.byKind)
+              .map(([k, v]) => `${k} ${fmt(v)} %`)
+              .join(', ')}`,
           );
         }
       }

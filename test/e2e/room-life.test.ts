@@ -134,11 +134,12 @@ describe('room life in the browser', { concurrency: false }, () => {
     // It floats over Bob's own tile, for everyone.
     await ada.page.locator('video-tile[data-peer-id]', { hasText: '<b>Bob</b>' }).getByRole('img', { name: 'Reaction 🎉' }).waitFor();
     await cy.page.locator('video-tile[data-peer-id]', { hasText: '<b>Bob</b>' }).getByRole('img', { name: 'Reaction 🎉' }).waitFor();
-    // Someone talking (the fake microphone beeps) is marked on their tile.
+    // Someone talking (the fake microphone beeps) is marked on their tile: the others' tiles from
+    // the level their packets carry (WebRTC's), one's own from the microphone.
     await eventually(
       () =>
         ada.page
-          .locator('video-tile[speaking]')
+          .locator('video-tile[data-peer-id][speaking]')
           .count()
           .then((n) => n > 0),
       15_000,

@@ -116,7 +116,13 @@ export class CallStage extends LitElement {
     this.#gridSize.observe(this._grid);
     const streams = new Map<string, MediaStream | undefined>([[SELF, this.media.stream]]);
     for (const p of this.room.participants) streams.set(p.peerId, p.stream);
-    this.#speaking.track(streams);
+    const session = this.session;
+    this.#speaking.track(
+      streams,
+      session?.audioLevels
+        ? { keys: new Set(this.room.participants.map((p) => p.peerId)), levels: () => session.audioLevels!() }
+        : undefined,
+    );
     // Through the CSSOM, not a style="" attribute, which the Content-Security-Policy forbids.
     this._grid?.style.setProperty('--columns', String(this.#columns));
     // Receiver-driven sending: each sender sends us its camera at the size we show it.

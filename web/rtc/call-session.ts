@@ -52,6 +52,11 @@ export interface CallActions {
   shareScreen(on: boolean): Promise<void>;
   /** The height (CSS pixels) each remote tile shows its video at; 0 or absent: not shown. */
   setView(heights: Record<string, number>): void;
+  /**
+   * Each remote participant's audio level now (0 to 1), as WebRTC measured it on arrival: no
+   * audio graph of our own needed to see who speaks.
+   */
+  audioLevels?(): Map<string, number>;
 }
 
 /** View heights go out rounded up to these steps, so a resize does not send a flood. */
@@ -235,6 +240,10 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   setView(heights: Record<string, number>): void {
     this.#viewHeights = heights;
     this.#sendView();
+  }
+
+  audioLevels(): Map<string, number> {
+    return this.#mesh?.audioLevels() ?? new Map();
   }
 
   #sendView = () => {

@@ -247,6 +247,23 @@ export class PeerMesh extends Emitter<MeshEvents> {
     if (screens) for (const call of this.#screenCalls.values()) encode(call, undefined, plan.screen, 'high');
   }
 
+  /**
+   * Each participant's audio level (0 to 1) as their packets carry it (the RTP audio level that
+   * WebRTC reads anyway); 0 when nothing came in the last second (muted, or gone).
+   */
+  audioLevels(): Map<string, number> {
+    const levels = new Map<string, number>();
+    const now = Date.now();
+    for (const [peerId, call] of this.#connections) {
+      const receiver = call.peerConnection?.getReceivers().find((r) => r.track.kind === 'audio');
+      const source = receiver?.getSynchronizationSources()[0];
+      // The timestamp is on the epoch clock (Chromium, Firefox) or the page's (older Safari).
+      const age = source ? (source.timestamp > 1e12 ? now : performance.now()) - source.timestamp : Infinity;
+      levels.set(peerId, source && age < 1000 ? (source.audioLevel ?? 0) : 0);
+    }
+    return levels;
+  }
+
   /** Each participant's camera connection, for stats. */
   peerConnections(): Array<{ peerId: string; pc: RTCPeerConnection }> {
     const list: Array<{ peerId: string; pc: RTCPeerConnection }> = [];
