@@ -1,8 +1,10 @@
 /**
  * The mesh under load (issue 12): a steady 4-person call and a 6-person call, each person a tab
- * of one headless Chromium (fake camera at 20 frames/s) on a 1280×800 desktop viewport, against
- * the real server and app on loopback. For each call, after everyone's tiles play and the
- * senders have settled:
+ * of one headless Chromium (fake camera at 20 frames/s), against the real server and app on
+ * loopback. Each call size runs in a grid on a 1280×800 desktop viewport and on a 640×480 one
+ * (four small windows side by side on one screen), and the 4-person call also in the speaker
+ * view at 1280×800 (where the checkout has one). For each call, after everyone's tiles play and
+ * the senders have settled:
  *
  * - the machine's CPU (both cores; the server, the browser and this script included);
  * - each remote stream's decoded frames per second, on every page, against the frames per
@@ -44,10 +46,23 @@ import {
 
 const RUNS = Number(process.env.BENCH_MESH_RUNS ?? 3);
 const SIZES = (process.env.BENCH_MESH_SIZES ?? '4,6').split(',').map(Number);
+
+interface Scenario {
+  size: number;
+  viewport: { width: number; height: number };
+  layout: 'grid' | 'speaker';
+}
+const DESKTOP = { width: 1280, height: 800 };
+const SMALL = { width: 640, height: 480 };
+const SCENARIOS: Scenario[] = SIZES.flatMap((size) => [
+  { size, viewport: DESKTOP, layout: 'grid' as const },
+  ...(size === 4 ? [{ size, viewport: DESKTOP, layout: 'speaker' as const }] : []),
+  { size, viewport: SMALL, layout: 'grid' as const },
+]);
+const label = (s: Scenario) => `${s.size} people, ${s.viewport.width}×${s.viewport.height}, ${s.layout}`;
 /** After the last tile plays: the senders take their viewers' sizes (SEND_SETTLE_MS, 2 s) and settle. */
 const SETTLE_MS = 6000;
 const SAMPLE_MS = 10_000;
-const VIEWPORT = { width: 1280, height: 800 };
 const NAMES = ['Ana', 'Ben', 'Cai', 'Dev', 'Eli', 'Fay'];
 
 interface Counters {
@@ -119,7 +134,10 @@ function cpuByKind(a: ReturnType<typeof ticksByKind>, b: ReturnType<typeof ticks
 }
 
 interface Run {
+  scenario: string;
   size: number;
+  /** False when the checkout has no speaker view (the run is skipped). */
+  ran: boolean;
   connected: boolean;
   /** ms from the last click to every page decoding every other person. */
   connectMs: number;
@@ -133,11 +151,12 @@ interface Run {
   byKind: Record<string, number>;
 }
 
-async function runCall(browser: Browser, url: string, size: number): Promise<Run> {
+async function runCall(browser: Browser, url: string, scenario: Scenario): Promise<Run> {
+  const { size, viewport } = scenario;
   const room = `${url}/r/${uniqueId('mesh')}`;
   const people: Participant[] = [];
   try {
-    for (const name of NAMES.slice(0, size)) people.push(await openCall(browser, room, { name, viewport: VIEWPORT }));
+    for (const name of NAMES.slice(0, size)) people.push(await openCall(browser, room, { name, viewport }));
     for (const p of people) await p.page.getByRole('button', { name: 'Join', exact: true }).waitFor({ timeout: 20_000 });
     const start = Date.now();
     // One after the other, as people arrive (each waits for its own call screen).
@@ -159,6 +178,11 @@ async function runCall(browser: Browser, url: string, size: number): Promise<Run
       connected = false;
     }
     const connectMs = Date.now() - start;
+    if (scenario.layout === 'speaker') {
+      const buttons = people.map((p) => p.page.getByRole('button', { name: 'Speaker view' }));
+      if (!(await buttons[0]!.count())) return { scenario: label(scenario), size, ran: false } as Run;
+      for (const button of buttons) await button.click();
+    }
     await sleep(SETTLE_MS);
     const foreign = foreignCpu();
     const before = await Promise.all(people.map((p) => counters(p.page)));
@@ -172,7 +196,9 @@ async function runCall(browser: Browser, url: string, size: number): Promise<Run
     const seconds = (Date.now() - t0) / 1000;
     const rate = (a: number[], b: number[]) => b.map((v, i) => (v - (a[i] ?? 0)) / seconds);
     return {
+      scenario: label(scenario),
       size,
+      ran: true,
       connected,
       connectMs,
       cpuBusyPercent,
@@ -243,13 +269,17 @@ async function main() {
     const result: CheckoutResult = { checkout: dir, commit: server.commit, runs: [] };
     try {
       heading(`${server.commit} (${dir})`);
-      for (const size of SIZES) {
+      for (const scenario of SCENARIOS) {
         for (let n = 1; n <= RUNS; n++) {
-          const run = await runCall(browser, server.url, size);
+          const run = await runCall(browser, server.url, scenario);
           result.runs.push(run);
+          if (!run.ran) {
+            console.log(`  ${label(scenario)}: no speaker view in this checkout`);
+            break;
+          }
           const fps = summarize(run.decodeFps);
           console.log(
-            `  ${size} people, run ${n}/${RUNS}: ${run.connected ? 'connected' : 'NOT connected'} in ${fmt(run.connectMs)} ms, ` +
+            `  ${label(scenario)}, run ${n}/${RUNS}: ${run.connected ? 'connected' : 'NOT connected'} in ${fmt(run.connectMs)} ms, ` +
               `CPU ${fmt(run.cpuBusyPercent)} %, decode ${fmt(fps.min, 1)}–${fmt(fps.max, 1)} fps (median ${fmt(fps.median, 1)}) ` +
               `of ${fmt(summarize(run.sendFps).median, 1)} sent, others used ${fmt(run.foreignCpuPercent)} %`,
           );
@@ -270,15 +300,19 @@ async function main() {
   heading('Summary');
   const rows: Array<Array<string | number>> = [];
   for (const r of results) {
-    for (const size of SIZES) {
-      const runs = r.runs.filter((run) => run.size === size);
+    for (const scenario of SCENARIOS) {
+      const runs = r.runs.filter((run) => run.scenario === label(scenario) && run.ran);
+      if (!runs.length) {
+        rows.push([r.commit, label(scenario), 'n/a', '', '', '', '']);
+        continue;
+      }
       const cpu = summarize(runs.map((run) => run.cpuBusyPercent));
       const decode = runs.flatMap((run) => run.decodeFps);
       const send = runs.flatMap((run) => run.sendFps);
       const worstPerRun = runs.map((run) => Math.min(...run.decodeFps));
       rows.push([
         r.commit,
-        size,
+        label(scenario),
         `${runs.filter((run) => run.connected).length}/${runs.length}`,
         `${fmt(cpu.median)} % (${fmt(cpu.min)}–${fmt(cpu.max)})`,
         fmt(summarize(decode).median, 1),
@@ -291,7 +325,7 @@ async function main() {
     table(
       [
         'commit',
-        'people',
+        'call',
         'connected',
         'CPU busy (2 cores), median (range)',
         'decode fps, median stream',
@@ -302,7 +336,7 @@ async function main() {
     ),
   );
   const file = await writeResult('mesh-load', {
-    settings: { runs: RUNS, sizes: SIZES, viewport: VIEWPORT, sampleMs: SAMPLE_MS },
+    settings: { runs: RUNS, scenarios: SCENARIOS, sampleMs: SAMPLE_MS },
     quietness,
     results,
   });
