@@ -1,15 +1,23 @@
 /**
  * Builds the web app into dist/web: esbuild bundles (minified, split so the app and the
  * embeddable call-room.js share one copy of Lit/PeerJS/Socket.IO), static files, then the
- * service worker with workbox-build's precache manifest injected. Prints the JS weight.
+ * service worker with workbox-build's precache manifest injected; call-room.d.ts for pages that
+ * embed the element. Prints the JS weight, and fails when a call link's first visit would load
+ * more than FIRST_VISIT_BUDGET bytes of Brotli-compressed JavaScript.
  */
 import { build, type Metafile } from 'esbuild';
 import { injectManifest } from 'workbox-build';
+import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 
-const OUT = 'dist/web';
+/** Where the web app goes: dist/web, or CALLROOM_WEB_OUT (the update test builds two versions). */
+const OUT = process.env.CALLROOM_WEB_OUT ?? 'dist/web';
+/** What this build calls itself, in the shell's <meta name="callroom-version">. */
+const VERSION = process.env.CALLROOM_VERSION ?? JSON.parse(await readFile('package.json', 'utf8')).version;
+/** A call link's first visit: app.js and every chunk it imports statically, Brotli-compressed. */
+const FIRST_VISIT_BUDGET = 60_000;
 
 async function main() {
   await rm(OUT, { recursive: true, force: true });
@@ -31,14 +39,20 @@ async function main() {
     alias: { 'webrtc-adapter': './web/rtc/webrtc-adapter-lite.ts' },
   });
 
-  await writeFile(`${OUT}/index.html`, withModulePreloads(await readFile('web/index.html', 'utf8'), metafile));
+  const shell = (await readFile('web/index.html', 'utf8')).replace(
+    '<meta charset="utf-8" />',
+    `<meta charset="utf-8" />\n    <meta name="callroom-version" content="${VERSION}" />`,
+  );
+  await writeFile(`${OUT}/index.html`, withModulePreloads(shell, metafile));
+  await writeFile(`${OUT}/call-room.d.ts`, await declarations());
+  elementsManifest();
   await cp('web/app.css', `${OUT}/app.css`);
   await cp('manifest.webmanifest', `${OUT}/manifest.webmanifest`);
   await cp('web/public', OUT, { recursive: true });
 
   await build({
     entryPoints: ['sw/sw.ts'],
-    outfile: 'dist/sw-src.js',
+    outfile: `${OUT}-sw-src.js`,
     bundle: true,
     format: 'iife',
     minify: true,
@@ -47,7 +61,7 @@ async function main() {
     logLevel: 'warning',
   });
   const { count, size, warnings } = await injectManifest({
-    swSrc: 'dist/sw-src.js',
+    swSrc: `${OUT}-sw-src.js`,
     swDest: `${OUT}/sw.js`,
     globDirectory: OUT,
     globPatterns: ['index.html', 'app.css', 'manifest.webmanifest', '*.js', 'chunks/*.js', 'icons/*.png'],
@@ -60,7 +74,43 @@ async function main() {
   console.log(`service worker precaches ${count} files (${(size / 1024).toFixed(1)} KiB)`);
 
   await precompress();
-  await reportWeight();
+  await reportWeight(metafile);
+}
+
+/**
+ * custom-elements.json beside call-room.js (for editors and documentation tools), from the
+ * components' JSDoc by @custom-elements-manifest/analyzer. Its optional dependency scanner (which
+ * would want an install script) is not used.
+ */
+function elementsManifest() {
+  const components = ['web/components/call-room.ts', 'web/components/video-tile.ts', 'web/components/media-controls.ts'];
+  execFileSync(
+    process.execPath,
+    ['node_modules/@custom-elements-manifest/analyzer/cem.js', 'analyze', '--litelement', '--outdir', OUT, '--globs', ...components],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+}
+
+/**
+ * The element's public types for embedding pages: web/api/types.ts (types only, no imports, so
+ * already a declaration file) and the global declarations that make the tag and its events
+ * known to a page's TypeScript.
+ */
+async function declarations(): Promise<string> {
+  const types = await readFile('web/api/types.ts', 'utf8');
+  if (/^import /m.test(types)) throw new Error('web/api/types.ts must stay free of imports: it is shipped as call-room.d.ts');
+  return `${types}
+declare global {
+  interface HTMLElementTagNameMap {
+    'call-room': CallRoomElement;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends CallRoomEventMap {}
+  // They bubble and are composed: a listener on the document sees them too.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DocumentEventMap extends CallRoomEventMap {}
+}
+`;
 }
 
 /**
@@ -69,6 +119,16 @@ async function main() {
  * Chunks a screen imports on demand (the home screen, ringing, the call stage) are not named.
  */
 function withModulePreloads(html: string, metafile: Metafile): string {
+  const links = staticImports(metafile)
+    .map((chunk) => `<link rel="modulepreload" href="/${path.relative(OUT, chunk)}" />`)
+    .join('\n    ');
+  const entry = '<script type="module" src="/app.js"></script>';
+  if (!html.includes(entry)) throw new Error('web/index.html no longer loads /app.js as expected');
+  return html.replace(entry, `${links}\n    ${entry}`);
+}
+
+/** Every chunk app.js imports statically, directly or through another chunk. */
+function staticImports(metafile: Metafile): string[] {
   const chunks = new Set<string>();
   const visit = (output: string) => {
     for (const { path: imported, kind } of metafile.outputs[output]?.imports ?? []) {
@@ -78,10 +138,7 @@ function withModulePreloads(html: string, metafile: Metafile): string {
     }
   };
   visit(`${OUT}/app.js`);
-  const links = [...chunks].map((chunk) => `<link rel="modulepreload" href="/${path.relative(OUT, chunk)}" />`).join('\n    ');
-  const entry = '<script type="module" src="/app.js"></script>';
-  if (!html.includes(entry)) throw new Error('web/index.html no longer loads /app.js as expected');
-  return html.replace(entry, `${links}\n    ${entry}`);
+  return [...chunks];
 }
 
 /** Brotli and gzip copies beside each text asset; the server sends the one the browser accepts. */
@@ -94,7 +151,7 @@ async function precompress() {
   }
 }
 
-async function reportWeight() {
+async function reportWeight(metafile: Metafile) {
   const files = (await listFiles(OUT)).filter((f) => f.endsWith('.js'));
   let raw = 0;
   let gz = 0;
@@ -108,6 +165,15 @@ async function reportWeight() {
   }
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   console.log(`web JS (app + call-room.js + chunks): ${kb(raw)} raw, ${kb(gz)} gzip, ${kb(br)} brotli`);
+
+  // What a call link's first visit loads: app.js and its modulepreloads, as the server sends them.
+  const firstVisit = [`${OUT}/app.js`, ...staticImports(metafile)];
+  let bytes = 0;
+  for (const file of firstVisit) bytes += (await stat(`${file}.br`)).size;
+  console.log(
+    `first visit (a call link): ${bytes.toLocaleString('en')} B of JavaScript, Brotli, in ${firstVisit.length} files (budget ${FIRST_VISIT_BUDGET.toLocaleString('en')} B)`,
+  );
+  if (bytes > FIRST_VISIT_BUDGET) throw new Error(`the first visit is over its budget: load what a screen needs on demand`);
 }
 
 async function listFiles(dir: string): Promise<string[]> {

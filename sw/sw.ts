@@ -15,6 +15,12 @@ const NETWORK_ONLY = /^\/(socket\.io|peerjs|api)(\/|$)/;
 // Routed first, so no later route can catch them.
 registerRoute(({ url, sameOrigin }) => sameOrigin && NETWORK_ONLY.test(url.pathname), new NetworkOnly());
 
+// A new version waits behind the old one (never a reload mid-call) until the page asks for it:
+// the person pressed Reload on "A new version of callroom is ready" (web/app/updates.ts).
+self.addEventListener('message', (event) => {
+  if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 

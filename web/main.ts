@@ -4,6 +4,7 @@
  * It registers the service worker that keeps the shell available offline.
  */
 import { ROOM_ID_PATTERN } from '../protocol/contract.js';
+import { newRoomId, roomIdFromInput } from './app/links.js';
 import './components/call-room.js';
 
 /** Whether this browser chose to be reachable (then every page listens for rings). */
@@ -20,6 +21,14 @@ async function route(root: HTMLElement) {
   const params = new URLSearchParams(location.search);
   const roomMatch = /^\/r\/([^/]*)\/?$/.exec(path);
   const callMatch = /^\/call\/([^/]+)\/?$/.exec(path);
+  // The installed app's shortcut (manifest "shortcuts"): a new call.
+  if (path === '/new') return location.replace(`/r/${newRoomId()}`);
+  // A link shared into the installed app (manifest "share_target"): open the call it names.
+  if (path === '/share') {
+    const shared = ['url', 'text', 'title'].map((key) => params.get(key) ?? '').join(' ');
+    const roomId = /\/r\//.test(shared) ? roomIdFromInput(shared) : undefined;
+    return location.replace(roomId ? `/r/${encodeURIComponent(roomId)}` : '/');
+  }
   if (roomMatch) {
     const roomId = decodeURIComponent(roomMatch[1]!);
     const room = document.createElement('call-room');
@@ -63,6 +72,9 @@ async function route(root: HTMLElement) {
 void route(document.getElementById('app')!);
 
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
-  // The new version waits until every callroom tab is closed: never a reload mid-call.
-  navigator.serviceWorker.register('/sw.js').catch(() => {});
+  // A new version waits, and the page offers it only outside a call (app/updates.ts).
+  navigator.serviceWorker
+    .register('/sw.js')
+    .then(async (registration) => (await import('./app/updates.js')).watchForUpdates(registration))
+    .catch(() => {});
 }

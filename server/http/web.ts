@@ -26,8 +26,14 @@ export async function registerWebRoutes(app: FastifyInstance, webRoot: string): 
     setHeaders(res, filePath) {
       // Precompressed copies arrive here as name.js.br or name.js.gz.
       const name = filePath.replace(/\.(br|gz)$/, '');
-      // Module scripts load in CORS mode: embedding pages on other origins need this.
-      if (name.endsWith('.js')) res.setHeader('access-control-allow-origin', '*');
+      // Module scripts load in CORS mode, and tools read the element's manifest: embedding pages
+      // on other origins need this.
+      if (name.endsWith('.js') || name.endsWith('custom-elements.json')) res.setHeader('access-control-allow-origin', '*');
+      // The element's types for embedding pages' TypeScript (not an MPEG transport stream).
+      if (name.endsWith('.d.ts')) {
+        res.setHeader('content-type', 'application/typescript; charset=utf-8');
+        res.setHeader('access-control-allow-origin', '*');
+      }
       // Chunks are named by content hash: cache them for good. Everything else revalidates.
       const hashed = /[\\/]chunks[\\/][^\\/]+-[A-Z0-9]{8}\.js$/.test(name);
       res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
@@ -47,4 +53,7 @@ export async function registerWebRoutes(app: FastifyInstance, webRoot: string): 
   });
   // Ringing a person: the app shell rings them (an unknown handle is answered in the page).
   app.get('/call/:handle', async (_request, reply) => shell(reply));
+  // The installed app's shortcut (a new call) and its share target (a shared call link).
+  app.get('/new', async (_request, reply) => shell(reply));
+  app.get('/share', async (_request, reply) => shell(reply));
 }

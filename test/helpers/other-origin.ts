@@ -1,7 +1,8 @@
 /**
  * A second web server on another origin (localhost vs 127.0.0.1, another port), serving pages
- * that use callroom from outside: an embedding page and a page written against the classic
- * room protocol.
+ * that use callroom from outside: an embedding page, a page that drives the element through its
+ * API alone (prejoin="off", under a strict Content-Security-Policy), and a page written against
+ * the classic room protocol.
  */
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -19,6 +20,41 @@ const embedPage = (server: string, room: string, name: string) => `<!doctype htm
 <script type="module" src="${server}/call-room.js"></script>
 <style>body{margin:0;font-family:sans-serif} call-room{height:90vh}</style></head>
 <body><h1>Our team page</h1><call-room room="${room}" name="${name}"></call-room></body></html>`;
+
+/**
+ * A page that drives <call-room prejoin="off"> through its API: its own script (/api-page.js, no
+ * inline script) records every public event in order in `window.events`, and the test calls the
+ * element's methods. Served with a strict CSP: scripts only from this origin and the call
+ * server, no 'unsafe-inline', no 'unsafe-eval'.
+ */
+const apiPage = (server: string, room: string, name: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Our own call page</title>
+<script type="module" src="${server}/call-room.js"></script>
+<script type="module" src="/api-page.js"></script></head>
+<body><h1>Our own call page</h1><call-room room="${room}" name="${name}" prejoin="off"></call-room></body></html>`;
+
+const API_PAGE_SCRIPT = `
+const EVENTS = ['call-joined', 'call-left', 'participant-joined', 'participant-left', 'participant-updated', 'chat-message',
+  'hand-raised', 'knock', 'connection-state', 'call-error', 'state-change'];
+window.events = [];
+for (const type of EVENTS) {
+  // On the document: the events bubble out of the element and cross shadow roots.
+  document.addEventListener(type, (e) => window.events.push({ type, detail: JSON.parse(JSON.stringify(e.detail)) }));
+}
+`;
+
+const strictCsp = (server: string) => {
+  const ws = server.replace(/^http/, 'ws');
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${server}`,
+    `connect-src 'self' ${server} ${ws}`,
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    "object-src 'none'",
+  ].join('; ');
+};
 
 // The classic tutorial's client, as people wrote it against a Socket.IO + PeerJS server.
 const classicPage = (server: string, room: string) => {
@@ -70,6 +106,12 @@ export async function startOtherOrigin(): Promise<OtherOrigin> {
     const room = url.searchParams.get('room') ?? 'lobby';
     if (url.pathname === '/embed.html') {
       res.writeHead(200, { 'content-type': 'text/html' }).end(embedPage(callServer, room, url.searchParams.get('name') ?? 'Guest'));
+    } else if (url.pathname === '/api.html') {
+      res
+        .writeHead(200, { 'content-type': 'text/html', 'content-security-policy': strictCsp(callServer) })
+        .end(apiPage(callServer, room, url.searchParams.get('name') ?? 'Guest'));
+    } else if (url.pathname === '/api-page.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(API_PAGE_SCRIPT);
     } else if (url.pathname === '/classic.html') {
       res.writeHead(200, { 'content-type': 'text/html' }).end(classicPage(callServer, room));
     } else if (url.pathname === '/peerjs.min.js') {

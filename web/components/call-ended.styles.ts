@@ -10,7 +10,7 @@ export const callEndedStyles = css`
     text-align: center;
   }
   .message p {
-    color: var(--call-room-muted);
+    color: var(--_muted);
     max-width: 28rem;
   }
   .message .actions {

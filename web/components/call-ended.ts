@@ -20,7 +20,7 @@ interface Message {
 
 function renderMessage({ title, text, action }: Message) {
   return html`
-    <section class="screen message" role="alert">
+    <section part="ended" class="screen message" role="alert">
       <h2>${title}</h2>
       <p>${text}</p>
       ${

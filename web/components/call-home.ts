@@ -3,21 +3,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { emit } from './emit.js';
 import { baseStyles, fieldStyles, screenStyles } from './tokens.styles.js';
-import { ROOM_ID_PATTERN } from '../../protocol/contract.js';
-import { randomId } from '../rtc/emitter.js';
-
-/** A new, unguessable room id: 128 random bits, URL-safe (22 characters). */
-export function newRoomId(): string {
-  return randomId(16);
-}
-
-/** Accepts a full call link or a bare room id; returns the room id or undefined. */
-export function roomIdFromInput(input: string): string | undefined {
-  const text = input.trim();
-  const fromLink = /\/r\/([^/?#\s]+)/.exec(text)?.[1];
-  const candidate = fromLink ? decodeURIComponent(fromLink) : text;
-  return ROOM_ID_PATTERN.test(candidate) ? candidate : undefined;
-}
+import { newRoomId, roomIdFromInput } from '../app/links.js';
 
 @customElement('call-home')
 export class CallHome extends LitElement {

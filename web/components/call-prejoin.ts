@@ -59,7 +59,7 @@ export function renderPrejoin(view: PrejoinView) {
     onJoin();
   };
   return html`
-    <section class="screen prejoin" aria-labelledby="prejoin-title">
+    <section class="screen prejoin" part="prejoin" aria-labelledby="prejoin-title">
       <video-tile
         class="preview"
         .stream=${media.stream}

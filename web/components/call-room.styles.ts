@@ -3,16 +3,15 @@ import { css } from 'lit';
 /** The element and what its screens share; each screen adds its own (call-*.styles.ts). */
 export const callRoomStyles = css`
   :host {
-    --call-room-background: var(--_background);
-    --call-room-foreground: var(--_foreground);
-    --call-room-accent: var(--_accent);
-    --call-room-muted: var(--_muted);
-    display: block;
+    /* A column its screen fills: the full height the page gives, or at least 24rem when the
+       page gives none (a call in a page that forgot a height still shows its tiles). */
+    display: flex;
+    flex-direction: column;
     position: relative;
     height: 100%;
     min-height: 24rem;
-    background: var(--call-room-background);
-    color: var(--call-room-foreground);
+    background: var(--_background);
+    color: var(--_foreground);
     font: 1rem / 1.5 var(--_font);
     box-sizing: border-box;
     overflow: hidden;
@@ -32,12 +31,14 @@ export const callRoomStyles = css`
     margin: 0;
   }
   .screen {
-    height: 100%;
+    flex: 1;
+    min-height: 0;
     display: flex;
     flex-direction: column;
   }
   call-stage {
-    height: 100%;
+    flex: 1;
+    min-height: 0;
   }
   .primary {
     display: inline-flex;
@@ -47,7 +48,7 @@ export const callRoomStyles = css`
     padding: 0.75rem 1.4rem;
     border: 0;
     border-radius: 999px;
-    background: var(--call-room-accent);
+    background: var(--_accent);
     color: #fff;
     font: 600 1rem / 1.2 system-ui, sans-serif;
     cursor: pointer;

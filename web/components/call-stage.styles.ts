@@ -2,7 +2,10 @@ import { css } from 'lit';
 
 export const callStageStyles = css`
   :host {
-    display: block;
+    /* A column the call fills (also when the page gave <call-room> no height: then its
+       min-height, which percentages cannot see, and flex can). */
+    display: flex;
+    flex-direction: column;
     position: relative;
     box-sizing: border-box;
   }
@@ -15,7 +18,8 @@ export const callStageStyles = css`
     margin: 0;
   }
   .call {
-    height: 100%;
+    flex: 1;
+    min-height: 0;
     display: flex;
     flex-direction: column;
   }
@@ -65,7 +69,7 @@ export const callStageStyles = css`
     flex: 1;
     min-height: 0;
     display: flex;
-    gap: 8px;
+    gap: var(--_gap);
     position: relative;
   }
   .panel {
@@ -104,7 +108,7 @@ export const callStageStyles = css`
     min-height: 0;
     display: flex;
     flex-direction: column;
-    gap: 8px;
+    gap: var(--_gap);
   }
   .screens {
     flex: 1;
@@ -112,7 +116,7 @@ export const callStageStyles = css`
     display: grid;
     grid-auto-flow: column;
     grid-auto-columns: minmax(0, 1fr);
-    gap: 8px;
+    gap: var(--_gap);
     padding: 0 0.5rem;
   }
   .screen {
@@ -134,7 +138,7 @@ export const callStageStyles = css`
     display: grid;
     grid-template-columns: repeat(var(--columns, 1), minmax(0, 1fr));
     grid-auto-rows: minmax(0, 1fr);
-    gap: 8px;
+    gap: var(--_gap);
     padding: 0 0.5rem;
   }
   media-controls {
@@ -197,5 +201,82 @@ export const callStageStyles = css`
     font-size: 1.3rem;
     line-height: 1;
     padding: 0.2rem 0.5rem;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  dialog {
+    max-width: min(28rem, calc(100% - 2rem));
+    padding: 1.25rem;
+    border: 0;
+    border-radius: var(--_radius);
+    background: #191d27;
+    color: inherit;
+    box-shadow: 0 12px 40px rgb(0 0 0 / 50%);
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 55%);
+  }
+  dialog h2 {
+    margin: 0 0 0.75rem;
+    font-size: 1.1rem;
+  }
+  dialog dl {
+    display: grid;
+    gap: 0.35rem;
+    margin: 0 0 1rem;
+  }
+  dialog dl div {
+    display: flex;
+    gap: 0.75rem;
+  }
+  dialog dt {
+    min-inline-size: 7.5rem;
+  }
+  dialog dd {
+    margin: 0;
+  }
+  kbd {
+    padding: 0.1rem 0.4rem;
+    border-radius: 6px;
+    background: var(--_surface);
+    font: 0.85rem / 1.4 ui-monospace, monospace;
+  }
+  .dialog-buttons {
+    display: flex;
+    justify-content: flex-end;
+    gap: 0.5rem;
+    margin-block-start: 1rem;
+  }
+  .dialog-buttons button,
+  .link {
+    padding: 0.5rem 1rem;
+    border: 0;
+    border-radius: 999px;
+    background: var(--_surface);
+    color: inherit;
+    font: 600 0.95rem / 1.2 system-ui, sans-serif;
+    cursor: pointer;
+  }
+  .link {
+    justify-self: start;
+    background: none;
+    padding-inline: 0;
+    color: var(--_link);
+    text-decoration: underline;
+  }
+  .dialog-buttons .danger {
+    background: var(--_danger);
+    color: #fff;
+  }
+  .toggle {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
   }
 `;

@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendMouse } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { ChatMessage, JoinedRoom, Knock, Participant, Reaction } from '../../protocol/contract.js';
 import { REACTION_SHOWN_MS } from '../controllers/reactions-controller.js';
 import type { CallActions } from '../rtc/call-session.js';
@@ -35,6 +35,7 @@ class FakeSession implements CallActions {
 
   async sendChat(text: string) {
     this.asked.push(`chat ${text}`);
+    return { id: `m${this.asked.length}`, peerId: 'me', name: 'Ada', text, sentAt: Date.now() };
   }
 
   async raiseHand(raised: boolean) {
@@ -404,5 +405,102 @@ describe('<call-stage>', () => {
     await waitUntil(() => !pip.window, 'the window closed', { timeout: 5000 });
     await el.updateComplete;
     expect(button.getAttribute('aria-pressed')).to.equal('false');
+  });
+
+  it('answers the keyboard shortcuts, not while typing, and not once turned off', async () => {
+    const ctrlD = async () => {
+      await sendKeys({ down: 'Control' });
+      await sendKeys({ press: 'd' });
+      await sendKeys({ up: 'Control' });
+    };
+    localStorage.removeItem('callroom:shortcuts');
+    const session = new FakeSession();
+    const el = await stage(roomAfter([]), session);
+    const asked: string[] = [];
+    el.addEventListener('toggle-audio', (e) => asked.push(`audio ${e.detail.enabled}`));
+    el.addEventListener('toggle-video', (e) => asked.push(`video ${e.detail.enabled}`));
+    el.addEventListener('leave-call', () => asked.push('leave'));
+    // MEDIA: microphone on, camera off.
+    await sendKeys({ press: 'm' });
+    await sendKeys({ press: 'v' });
+    await sendKeys({ press: 'h' });
+    await sendKeys({ press: 'c' });
+    await el.updateComplete;
+    expect(asked).to.deep.equal(['audio false', 'video true']);
+    expect(session.asked).to.deep.equal(['hand true']);
+    const chat = el.shadowRoot!.querySelector('chat-panel')!;
+    expect(isShown(chat), 'C opens the chat').to.equal(true);
+
+    // Typing in the chat is text, not shortcuts.
+    await waitUntil(() => chat.shadowRoot!.activeElement, 'the chat field focused');
+    await sendKeys({ type: 'mvp' });
+    expect(asked).to.have.length(2);
+
+    // P: the people list (the focus leaves the field first).
+    (chat.shadowRoot!.activeElement as HTMLElement).blur();
+    await sendKeys({ press: 'p' });
+    await el.updateComplete;
+    expect(isShown(el.shadowRoot!.querySelector('people-panel')!)).to.equal(true);
+
+    // Ctrl+D asks first: Stay keeps the call, and the focus goes into the dialog and back.
+    const dialog = el.shadowRoot!.querySelector<HTMLDialogElement>('dialog.leave-confirm')!;
+    await ctrlD();
+    expect(dialog.open).to.equal(true);
+    expect(el.shadowRoot!.activeElement?.textContent).to.equal('Stay');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => !dialog.open, 'the dialog closed');
+    expect(asked).to.not.include('leave');
+    await ctrlD();
+    [...dialog.querySelectorAll('button')].find((b) => b.textContent === 'Leave')!.click();
+    await waitUntil(() => asked.includes('leave'), 'Leave after the confirm');
+
+    // ? lists them.
+    await sendKeys({ press: '?' });
+    const help = el.shadowRoot!.querySelector<HTMLDialogElement>('dialog.shortcuts')!;
+    expect(help.open).to.equal(true);
+    expect(help.textContent).to.include('Raise or lower your hand');
+    // Turned off there: M does nothing any more.
+    const toggle = help.querySelector<HTMLInputElement>('input[type="checkbox"]')!;
+    toggle.click();
+    help.close();
+    const before = asked.length;
+    await sendKeys({ press: 'm' });
+    expect(asked).to.have.length(before);
+    expect(localStorage.getItem('callroom:shortcuts')).to.equal('off');
+    localStorage.removeItem('callroom:shortcuts');
+  });
+
+  it('talks while the space bar is held, when muted', async () => {
+    localStorage.removeItem('callroom:shortcuts');
+    const frame = await fixture<HTMLDivElement>(html`<div style="width: 800px; height: 600px">
+      <call-stage .room=${roomAfter([])} .media=${{ ...MEDIA, audioEnabled: false }} .session=${new FakeSession()}></call-stage>
+    </div>`);
+    const el = frame.querySelector('call-stage')!;
+    await el.updateComplete;
+    const asked: boolean[] = [];
+    el.addEventListener('toggle-audio', (e) => asked.push(e.detail.enabled));
+    await sendKeys({ down: 'Space' });
+    await sendKeys({ up: 'Space' });
+    expect(asked).to.deep.equal([true, false]);
+  });
+
+  it('announces who joins and leaves, hands, chat while closed, mute and reconnecting, gathered', async () => {
+    const el = await stage(roomAfter([]));
+    const region = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
+    el.room = reduceRoom(el.room, { type: 'participant-joined', participant: person('di', 'Di', 4) });
+    el.room = reduceRoom(el.room, { type: 'participant-joined', participant: person('ed', 'Ed', 5) });
+    await waitUntil(() => region.textContent!.includes('joined'), 'an announcement', { timeout: 4000 });
+    expect(region.textContent).to.equal('Di and Ed joined');
+    el.room = reduceRoom(el.room, { type: 'participant-left', peerId: 'bo' });
+    el.room = reduceRoom(el.room, {
+      type: 'participant-updated',
+      participant: { ...person('cy', 'Cy', 3, { video: false }), handRaisedAt: 9 },
+    });
+    el.room = reduceRoom(el.room, { type: 'chat-received', message: message('m1', 'cy') });
+    el.media = { ...MEDIA, audioEnabled: false };
+    el.room = reduceRoom(el.room, { type: 'connection', connected: false });
+    // Within the throttle: said together, once, in a new sentence.
+    await waitUntil(() => region.textContent!.includes('left'), 'the next announcement', { timeout: 4000 });
+    expect(region.textContent).to.equal('Bo left. Cy raised a hand. cy says: message m1. You are muted. Reconnecting…');
   });
 });

@@ -16,7 +16,9 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Reaction } from '../../protocol/contract.js';
 import { ReactionsController } from '../controllers/reactions-controller.js';
 import { SizeController } from '../controllers/size-controller.js';
+import { Announcer } from '../controllers/announcer.js';
 import { OsIntegrationController, type OsActions } from '../controllers/os-integration-controller.js';
+import { SHORTCUTS, ShortcutsController, setShortcutsOn, shortcutsOn, type ShortcutAction } from '../controllers/shortcuts-controller.js';
 import { PipController, pipSupport, type PipView } from '../controllers/pip-controller.js';
 import { SpeakingController } from '../controllers/speaking-controller.js';
 import type { CallActions } from '../rtc/call-session.js';
@@ -58,6 +60,9 @@ const NO_MEDIA: LocalMediaState = {
   notice: undefined,
 };
 
+/** A message that could not be sent is marked in the chat, with why, to retry. */
+const shownInChat = () => {};
+
 /** "Could not lock the room: The call server did not answer in time." */
 function problemText(what: string, error: unknown): string {
   const reason = error instanceof Error && error.message ? error.message : 'please try again';
@@ -78,11 +83,22 @@ export class CallStage extends LitElement {
   };
   #os = new OsIntegrationController(this, this.#actions);
   #pip = new PipController(this, this.#actions);
+  #announcer = new Announcer(() => this.requestUpdate());
+  /** The keyboard shortcuts: a controller that listens while the stage is on the page. */
+  protected readonly shortcuts = new ShortcutsController(this, {
+    run: (action) => this._shortcut(action),
+    muted: () => !this.media.audioEnabled,
+    setMicrophone: (on) => emit(this, 'toggle-audio', { enabled: on }),
+  });
   #columns = 1;
   /** The remote participant who spoke last: the speaker view's large tile. */
   #speaker: string | undefined;
 
   @query('.grid') private _grid?: HTMLElement;
+  @query('dialog.leave-confirm') private _leaveDialog?: HTMLDialogElement;
+  @query('dialog.shortcuts') private _helpDialog?: HTMLDialogElement;
+  /** Whether the keyboard shortcuts are on (Settings; remembered on this device). */
+  @state() private _shortcutsOn = shortcutsOn();
 
   @state() private _panel: 'chat' | 'people' | 'settings' | undefined;
   /** How many chat messages had been seen when the chat was last open. */
@@ -133,6 +149,72 @@ export class CallStage extends LitElement {
     this.session?.setView(heights);
     this.#os.reflect(this.media.audioEnabled, this.media.videoEnabled);
     this.#pip.show(this._pipView());
+    this.#announcer.hear({ room: this.room, muted: !this.media.audioEnabled, chatOpen: this._panel === 'chat' });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#announcer.stop();
+  }
+
+  private _shortcut(action: ShortcutAction) {
+    const session = this.session;
+    switch (action) {
+      case 'microphone':
+        return this.#actions.toggleMicrophone();
+      case 'camera':
+        return this.#actions.toggleCamera();
+      case 'share':
+        return this._shareScreen(!this.room.screen);
+      case 'hand':
+        return void session?.raiseHand(this.room.self?.handRaisedAt === undefined).catch(() => {});
+      case 'chat':
+      case 'people':
+        return this._togglePanel(action);
+      case 'leave':
+        return this._leaveDialog?.showModal();
+      case 'help':
+        return this._helpDialog?.showModal();
+    }
+  }
+
+  private _shareScreen(on: boolean) {
+    void this.session?.shareScreen(on).catch((error: unknown) => {
+      // Cancelled in the browser's picker: nothing to say.
+      if ((error as { name?: string }).name !== 'NotAllowedError') this._actionProblem = problemText('share the screen', error);
+    });
+  }
+
+  private _setShortcuts(on: boolean) {
+    setShortcutsOn(on);
+    this._shortcutsOn = on;
+  }
+
+  private _renderDialogs() {
+    return html`
+      <dialog class="leave-confirm" aria-labelledby="leave-title" @close=${(e: Event) => {
+        if ((e.target as HTMLDialogElement).returnValue === 'leave') emit(this, 'leave-call');
+      }}>
+        <form method="dialog">
+          <h2 id="leave-title">Leave the call?</h2>
+          <div class="dialog-buttons">
+            <button value="stay" autofocus>Stay</button>
+            <button value="leave" class="danger">Leave</button>
+          </div>
+        </form>
+      </dialog>
+      <dialog class="shortcuts" aria-labelledby="shortcuts-title">
+        <form method="dialog">
+          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+          <dl>
+            ${SHORTCUTS.map((s) => html`<div><dt><kbd>${s.keys}</kbd></dt><dd>${s.label}</dd></div>`)}
+          </dl>
+          <label class="toggle"><input type="checkbox" .checked=${this._shortcutsOn}
+            @change=${(e: Event) => this._setShortcuts((e.target as HTMLInputElement).checked)} /> Keyboard shortcuts on</label>
+          <div class="dialog-buttons"><button value="close" autofocus>Close</button></div>
+        </form>
+      </dialog>
+    `;
   }
 
   /** What picture-in-picture shows: whoever spoke last, or oneself when alone. */
@@ -199,7 +281,7 @@ export class CallStage extends LitElement {
         : !p.stream
           ? 'Connecting…'
           : '';
-    return html`<video-tile
+    return html`<video-tile part="tile"
       data-peer-id=${p.peerId}
       .stream=${p.stream}
       .name=${p.name}
@@ -221,12 +303,14 @@ export class CallStage extends LitElement {
     const tiles = participants
       .filter((p) => p.screen && p.screenStream)
       .map(
-        (p) => html`<video-tile class="screen" data-screen-of=${p.peerId} .stream=${p.screenStream} .name=${`${p.name}’s screen`}
+        (
+          p,
+        ) => html`<video-tile part="tile" class="screen" data-screen-of=${p.peerId} .stream=${p.screenStream} .name=${`${p.name}’s screen`}
           .sinkId=${this.media.choice.speaker ?? ''}></video-tile>`,
       );
     if (screen) {
       tiles.unshift(
-        html`<video-tile class="screen self-screen" .stream=${screen} .name=${`${self?.name ?? ''} (your screen)`} muted></video-tile>`,
+        html`<video-tile part="tile" class="screen self-screen" .stream=${screen} .name=${`${self?.name ?? ''} (your screen)`} muted></video-tile>`,
       );
     }
     return tiles;
@@ -236,10 +320,10 @@ export class CallStage extends LitElement {
     const { self, chat, room } = this.room;
     const session = this.session;
     return html`
-      <aside class="panel" ?hidden=${!this._panel}>
+      <aside class="panel" part="panel" ?hidden=${!this._panel}>
         <chat-panel ?hidden=${this._panel !== 'chat'} .messages=${chat} .selfPeerId=${self?.peerId ?? ''}
-          @send-chat=${(e: CustomEvent<{ text: string }>) => void session?.sendChat(e.detail.text)}
-          @retry-chat=${(e: CustomEvent<{ id: string; text: string }>) => void session?.sendChat(e.detail.text, e.detail.id)}
+          @send-chat=${(e: CustomEvent<{ text: string }>) => void session?.sendChat(e.detail.text).catch(shownInChat)}
+          @retry-chat=${(e: CustomEvent<{ id: string; text: string }>) => void session?.sendChat(e.detail.text, e.detail.id).catch(shownInChat)}
           @close-panel=${() => (this._panel = undefined)}></chat-panel>
         <people-panel ?hidden=${this._panel !== 'people'} .people=${this._people()} .hostPeerId=${room?.hostPeerId} ?locked=${!!room?.locked}
           @lock-room=${(e: CustomEvent<{ locked: boolean }>) =>
@@ -255,6 +339,9 @@ export class CallStage extends LitElement {
                 <button type="button" class="close" aria-label="Close settings" @click=${() => (this._panel = undefined)}>×</button>
               </header>
               <device-settings .devices=${this.media.devices} .choice=${this.media.choice} .stream=${this.media.stream}></device-settings>
+              <label class="toggle"><input type="checkbox" .checked=${this._shortcutsOn}
+                @change=${(e: Event) => this._setShortcuts((e.target as HTMLInputElement).checked)} /> Keyboard shortcuts</label>
+              <button type="button" class="link" @click=${() => this._helpDialog?.showModal()}>Show the shortcuts</button>
             </section>`
             : nothing
         }
@@ -299,7 +386,7 @@ export class CallStage extends LitElement {
           ${screens.length ? html`<div class="screens" aria-label="Shared screens">${screens}</div>` : nothing}
           ${spotlight ? html`<div class="screens spotlight" aria-label="Speaker">${this._renderRemote(spotlight)}</div>` : nothing}
           <div class="grid ${screens.length || spotlight ? 'strip' : ''}" aria-label="Participants">
-            <video-tile
+            <video-tile part="tile"
               class="self"
               .stream=${media.stream}
               .name=${`${self?.name ?? ''} (you)`}
@@ -320,14 +407,12 @@ export class CallStage extends LitElement {
           </div>
           ${this._renderPanels()}
         </div>
+        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#announcer.text}</div>
+        ${this._renderDialogs()}
         <knock-requests class="knocks" ?hidden=${!isHost || !lobby.length} .knocks=${isHost ? lobby : []}
           @answer-knock=${this._answerKnock}></knock-requests>
-        <media-controls in-call ?audio-enabled=${media.audioEnabled} ?video-enabled=${media.videoEnabled} ?sharing=${!!this.room.screen}
-          @toggle-screen=${(e: CustomEvent<ToggleDetail>) =>
-            void session?.shareScreen(e.detail.enabled).catch((error: unknown) => {
-              // Cancelled in the browser's picker: nothing to say.
-              if ((error as { name?: string }).name !== 'NotAllowedError') this._actionProblem = problemText('share the screen', error);
-            })}
+        <media-controls part="controls" in-call ?audio-enabled=${media.audioEnabled} ?video-enabled=${media.videoEnabled} ?sharing=${!!this.room.screen}
+          @toggle-screen=${(e: CustomEvent<ToggleDetail>) => this._shareScreen(e.detail.enabled)}
           ?chat-open=${this._panel === 'chat'} ?people-open=${this._panel === 'people'} ?settings-open=${this._panel === 'settings'} ?hand-raised=${self?.handRaisedAt !== undefined}
           .chatUnread=${this._panel === 'chat' ? 0 : unread}
           @toggle-chat=${() => this._togglePanel('chat')} @toggle-people=${() => this._togglePanel('people')}

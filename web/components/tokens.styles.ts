@@ -1,18 +1,22 @@
 import { css } from 'lit';
 
 /**
- * The design tokens, defined once. A page themes callroom with the `--app-*` custom properties
- * at :root (web/app.css); these private `--_*` ones carry them, or the defaults, into every
- * shadow root, so a component looks the same embedded in a page that sets none.
+ * The design tokens, defined once. A page that embeds <call-room> themes it with the public
+ * `--call-room-*` custom properties on the element or any ancestor; the app itself uses the
+ * `--app-*` ones at :root (web/app.css). These private `--_*` ones carry them, or the defaults,
+ * into every shadow root (custom properties inherit through shadow trees), so a component
+ * looks the same embedded in a page that sets none.
  */
 export const tokens = css`
   :host {
-    --_background: var(--app-background, #11141b);
-    --_foreground: var(--app-foreground, #f3f5f9);
-    --_accent: var(--app-accent, #3b6bf0);
+    --_background: var(--call-room-background, var(--app-background, #11141b));
+    --_foreground: var(--call-room-foreground, var(--app-foreground, #f3f5f9));
+    --_accent: var(--call-room-accent, var(--app-accent, #3b6bf0));
     --_focus: var(--app-focus, #8ab4ff);
-    --_radius: var(--app-radius, 12px);
-    --_font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    --_radius: var(--call-room-radius, var(--app-radius, 12px));
+    --_font: var(--call-room-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    /* Between the tiles of the call. */
+    --_gap: var(--call-room-tile-gap, 8px);
     --_muted: #a9b1c2;
     /* Buttons, chips and cards on the background. */
     --_surface: #2d3343;

@@ -17,8 +17,12 @@ export class CallSessionController implements ReactiveController {
   /** Who is in the room, while preconnected on the pre-join screen. */
   preview: RoomPreview | undefined;
 
-  constructor(host: ReactiveControllerHost) {
+  #onChange: (() => void) | undefined;
+
+  /** `onChange`: told at once of every change of `state` (before the host re-renders). */
+  constructor(host: ReactiveControllerHost, onChange?: () => void) {
     this.#host = host;
+    this.#onChange = onChange;
     host.addController(this);
   }
 
@@ -68,6 +72,7 @@ export class CallSessionController implements ReactiveController {
     session.on('change', (state) => {
       this.state = state;
       this.#host.requestUpdate();
+      this.#onChange?.();
     });
     await session.join();
   }
@@ -86,6 +91,7 @@ export class CallSessionController implements ReactiveController {
   reset(): void {
     this.state = initialRoomState;
     this.#host.requestUpdate();
+    this.#onChange?.();
   }
 
   #dropPreconnection() {

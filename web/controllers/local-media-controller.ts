@@ -11,10 +11,21 @@ export class LocalMediaController implements ReactiveController {
   #enabled: () => boolean;
   media: LocalMedia;
 
-  /** `enabled`: whether the host wants devices at all now (see `sync()`). */
-  constructor(host: ReactiveControllerHost, wanted = { audio: true, video: true }, enabled: () => boolean = () => true) {
+  #onChange: (() => void) | undefined;
+
+  /**
+   * `enabled`: whether the host wants devices at all now (see `sync()`); `onChange`: told at
+   * once of every change (before the host re-renders).
+   */
+  constructor(
+    host: ReactiveControllerHost,
+    wanted = { audio: true, video: true },
+    enabled: () => boolean = () => true,
+    onChange?: () => void,
+  ) {
     this.#host = host;
     this.#enabled = enabled;
+    this.#onChange = onChange;
     this.media = new LocalMedia(wanted);
     host.addController(this);
   }
@@ -51,7 +62,10 @@ export class LocalMediaController implements ReactiveController {
   }
 
   #subscribe() {
-    this.#unsubscribe = this.media.on('change', () => this.#host.requestUpdate());
+    this.#unsubscribe = this.media.on('change', () => {
+      this.#host.requestUpdate();
+      this.#onChange?.();
+    });
     this.#host.requestUpdate();
   }
 }

@@ -7,7 +7,7 @@
  * calls, and who calls whom), Knocking (waiting at a locked door), sendChatMessage (chat with
  * retry), IceRefresh (TURN credentials), LocalMedia (one's own microphone and camera).
  */
-import type { IceServers, JoinedRoom, JoinOptions, Reaction } from '../../protocol/contract.js';
+import type { ChatMessage, IceServers, JoinedRoom, JoinOptions, Reaction } from '../../protocol/contract.js';
 import { sendChatMessage } from './chat-outbox.js';
 import { Emitter } from './emitter.js';
 import { IceRefresh } from './ice-refresh.js';
@@ -43,7 +43,8 @@ export interface CallSessionEvents extends Record<string, unknown[]> {
 /** What the in-call screen may do (a CallSession; a fake in component tests). */
 export interface CallActions {
   on(event: 'reaction', listener: (peerId: string, emoji: Reaction) => void): () => void;
-  sendChat(text: string, retryOf?: string): Promise<void>;
+  /** Resolves with the message as the room took it; a failed one stays in the chat, marked. */
+  sendChat(text: string, retryOf?: string): Promise<ChatMessage>;
   raiseHand(raised: boolean): Promise<void>;
   react(emoji: Reaction): Promise<void>;
   lockRoom(locked: boolean): Promise<void>;
@@ -157,8 +158,8 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     await this.#end('left');
   }
 
-  /** Sends a chat message; a failed one stays in the list, marked, to retry. */
-  sendChat(text: string, retryOf?: string): Promise<void> {
+  /** Sends a chat message; a failed one stays in the list, marked, to retry (and rejects). */
+  sendChat(text: string, retryOf?: string): Promise<ChatMessage> {
     const { self } = this.#state;
     const signaling = this.#signaling;
     return sendChatMessage({

@@ -15,13 +15,17 @@ export interface ChatSend {
   update: (event: Extract<RoomEvent, { type: 'chat-sending' | 'chat-sent' | 'chat-failed' }>) => void;
 }
 
-export async function sendChatMessage({ text, retryOf, author, send, update }: ChatSend): Promise<void> {
+/** Resolves with the message as the room took it; rejects (after marking it failed) with why not. */
+export async function sendChatMessage({ text, retryOf, author, send, update }: ChatSend): Promise<ChatMessage> {
   const localId = retryOf ?? `local-${Date.now()}-${Math.random()}`;
   update({ type: 'chat-sending', entry: { id: localId, ...author, text, sentAt: Date.now(), status: 'sending' }, replaces: retryOf });
   try {
-    if (!send) throw new Error('You are not in the call');
-    update({ type: 'chat-sent', localId, message: await send(text) });
+    if (!send) throw Object.assign(new Error('You are not in the call'), { code: 'not-joined' });
+    const message = await send(text);
+    update({ type: 'chat-sent', localId, message });
+    return message;
   } catch (error) {
     update({ type: 'chat-failed', localId, problem: error instanceof Error ? error.message : 'Not sent' });
+    throw error;
   }
 }

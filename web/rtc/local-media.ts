@@ -18,6 +18,8 @@ export interface LocalMediaState {
   videoEnabled: boolean;
   /** A message a person can act on, when a device could not be opened. */
   problem: string | undefined;
+  /** The same as a code, for pages that embed the call (web/api). */
+  problemCode?: MediaProblem;
   starting: boolean;
   /** The devices this page may name (labels only once a permission was granted). */
   devices: DeviceOption[];
@@ -28,6 +30,17 @@ export interface LocalMediaState {
 }
 
 export type DeviceKind = 'camera' | 'microphone' | 'speaker';
+
+/** Why a device could not be opened. */
+export type MediaProblem = 'permission-denied' | 'no-device' | 'device-busy';
+
+export function mediaProblem(error: unknown): MediaProblem {
+  const name = (error as { name?: string } | undefined)?.name;
+  if (name === 'NotAllowedError' || name === 'SecurityError' || !globalThis.navigator?.mediaDevices?.getUserMedia)
+    return 'permission-denied';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'no-device';
+  return 'device-busy';
+}
 
 export interface DeviceOption {
   kind: DeviceKind;
@@ -97,6 +110,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   #audioEnabled: boolean;
   #videoEnabled: boolean;
   #problem: string | undefined;
+  #problemCode: MediaProblem | undefined;
   #starting = 0;
   #stream: MediaStream | undefined;
   #stopped = false;
@@ -121,6 +135,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       audioEnabled: audio,
       videoEnabled: video,
       problem: this.#problem,
+      problemCode: this.#problemCode,
       starting: this.#starting > 0,
       devices: this.#devices,
       choice: this.#choice,
@@ -145,6 +160,14 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /** The camera track, only while the camera is on. */
   get videoTrack() {
     return this.#videoEnabled ? this.#videoTrack : undefined;
+  }
+
+  /** Sets what the person wants on, without opening anything yet (`start` opens it). */
+  want(wanted: { audio: boolean; video: boolean }): void {
+    this.#audioEnabled = wanted.audio;
+    this.#videoEnabled = wanted.video;
+    this.#shown = this.mediaState;
+    this.#changed();
   }
 
   /** Opens the devices the person wants; falls back to whichever one works. */
@@ -209,16 +232,22 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.#changed();
   }
 
+  #fail(error: unknown, kinds: string) {
+    this.#problem = describeMediaError(error, kinds);
+    this.#problemCode = mediaProblem(error);
+  }
+
   async #open(audio: boolean, video: boolean): Promise<MediaStream | undefined> {
     const media = globalThis.navigator?.mediaDevices;
     const kinds = audio && video ? 'camera and microphone' : audio ? 'microphone' : 'camera';
     if (!media?.getUserMedia) {
-      this.#problem = describeMediaError(undefined, kinds);
+      this.#fail(undefined, kinds);
       return undefined;
     }
     try {
       const stream = await this.#getUserMedia(audio, video);
       this.#problem = undefined;
+      this.#problemCode = undefined;
       return stream;
     } catch (error) {
       if (audio && video) {
@@ -226,11 +255,11 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
         const [mic, cam] = await Promise.all([this.#open(true, false), this.#open(false, true)]);
         if (mic || cam) {
           const missing = mic ? 'camera' : 'microphone';
-          this.#problem = describeMediaError(error, missing);
+          this.#fail(error, missing);
           return new MediaStream([...(mic?.getTracks() ?? []), ...(cam?.getTracks() ?? [])]);
         }
       }
-      this.#problem = describeMediaError(error, kinds);
+      this.#fail(error, kinds);
       return undefined;
     }
   }
@@ -269,7 +298,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
           ? { audio: this.#constraints('microphone', {}, exact) }
           : { video: this.#constraints('camera', VIDEO_CONSTRAINTS, exact) };
       const stream = await media.getUserMedia(constraints).catch((error: unknown) => {
-        this.#problem = describeMediaError(error, kind === 'audio' ? 'microphone' : 'camera');
+        this.#fail(error, kind === 'audio' ? 'microphone' : 'camera');
         return undefined;
       });
       const track = stream?.getTracks()[0];

@@ -1,0 +1,170 @@
+/**
+ * The public API of `<call-room>`: what a page that embeds it sees. Types only, with no imports,
+ * so this file is also the shipped declaration file: the build copies it to
+ * `dist/web/call-room.d.ts` and adds the global declarations at its end (the tag and its events,
+ * see scripts/build.ts). The element implements `CallRoomElement` (web/components/call-room.ts),
+ * so the two cannot drift apart, and test/types/consumer.ts type-checks a page's use of it
+ * against the shipped file.
+ *
+ * Names here are promises to pages: add, never rename.
+ */
+
+/** Where the element is: before the call, in it, or after it. */
+export type CallRoomState = 'idle' | 'prejoin' | 'joining' | 'knocking' | 'joined' | 'reconnecting' | 'left';
+
+/** Someone in the call, oneself included (`isSelf`). */
+export interface CallParticipant {
+  /** Their id in this call (a new one each time they join). */
+  id: string;
+  /** As they typed it: plain text, never HTML. */
+  name: string;
+  /** Microphone on. */
+  audio: boolean;
+  /** Camera on. */
+  video: boolean;
+  /** Sharing a screen. */
+  screen: boolean;
+  handRaised: boolean;
+  isHost: boolean;
+  isSelf: boolean;
+}
+
+/** A chat message of the call. */
+export interface CallChatMessage {
+  id: string;
+  /** The sender's participant id. */
+  from: string;
+  /** The sender's name when they sent it. */
+  name: string;
+  /** Plain text. */
+  text: string;
+  /** Server time of sending, in ms since 1970. */
+  sentAt: number;
+}
+
+/** The reactions one can send. */
+export type CallReaction = '👍' | '👏' | '🎉' | '😂' | '❤️' | '😮';
+
+/**
+ * Why a method was refused or the call ended: the call server's codes, and the browser's
+ * (`permission-denied`, `no-device`), and the element's own (`not-joined`).
+ */
+export type CallErrorCode =
+  | 'invalid-payload'
+  | 'invalid-room'
+  | 'invalid-peer'
+  | 'peer-not-connected'
+  | 'peer-taken'
+  | 'room-full'
+  | 'not-in-room'
+  | 'rate-limited'
+  | 'room-locked'
+  | 'removed'
+  | 'not-host'
+  | 'not-locked'
+  | 'no-such-knock'
+  | 'no-such-participant'
+  | 'lobby-full'
+  | 'message-too-long'
+  | 'handle-taken'
+  | 'invalid-handle'
+  | 'not-reachable'
+  | 'busy'
+  | 'no-such-ring'
+  | 'directory-off'
+  | 'unavailable'
+  /** The host said no at the door of a locked room. */
+  | 'denied'
+  /** The server could not be reached, or did not answer in time. */
+  | 'server-unreachable'
+  /** The browser (or the person) refused the camera, microphone or screen. */
+  | 'permission-denied'
+  /** No such camera or microphone (or none at all). */
+  | 'no-device'
+  /** The device exists but could not start (another app holds it). */
+  | 'device-busy'
+  /** The method needs a call, and the element is not in one. */
+  | 'not-joined';
+
+/** What every method's promise rejects with. */
+export interface CallRoomError extends Error {
+  readonly code: CallErrorCode;
+}
+
+/** Why the call ended for this element. */
+export type CallLeftReason = 'left' | 'removed' | 'denied' | 'ended';
+
+/** The devices to use; an id from `navigator.mediaDevices.enumerateDevices()`. */
+export interface CallDeviceSelection {
+  camera?: string;
+  microphone?: string;
+  /** An audio output (where the browser can choose one: `HTMLMediaElement.setSinkId`). */
+  speaker?: string;
+}
+
+/** Every event the element fires: `CustomEvent`s that bubble and cross shadow roots. */
+export interface CallRoomEventMap {
+  'call-joined': CustomEvent<{ room: string; self: CallParticipant }>;
+  'call-left': CustomEvent<{ room: string; reason: CallLeftReason }>;
+  'participant-joined': CustomEvent<{ participant: CallParticipant }>;
+  'participant-left': CustomEvent<{ participant: CallParticipant; reason: 'left' | 'removed' }>;
+  /** `changed` names the fields of `participant` that changed. */
+  'participant-updated': CustomEvent<{ participant: CallParticipant; changed: Array<keyof CallParticipant> }>;
+  'chat-message': CustomEvent<{ message: CallChatMessage }>;
+  'hand-raised': CustomEvent<{ participant: CallParticipant }>;
+  /** Someone waits at the door of a locked room (the host's element only). */
+  knock: CustomEvent<{ knockId: string; name: string }>;
+  'connection-state': CustomEvent<{ state: 'connected' | 'reconnecting' }>;
+  'call-error': CustomEvent<{ code: CallErrorCode; message: string }>;
+  'state-change': CustomEvent<{ state: CallRoomState }>;
+}
+
+/** `<call-room>`, as a page uses it. */
+export interface CallRoomElement extends HTMLElement {
+  /** The room id: letters, digits, `-` and `_`, up to 64. */
+  room: string;
+  /** The name to join with (the person can change it on the pre-join screen). */
+  name: string;
+  /** The callroom server's origin; by default the origin `call-room.js` came from. */
+  server: string;
+  /** An admission ticket for a private or locked room. */
+  ticket: string;
+  /** A BCP 47 language tag; by default the page's `<html lang>`, then the browser's languages. */
+  lang: string;
+  /** `on`: the pre-join screen (preview, devices, Join). `off`: nothing until `join()` or `autojoin`. */
+  prejoin: 'on' | 'off';
+  /** With `prejoin="off"`: join as soon as the element is on the page. */
+  autojoin: boolean;
+  /** The microphone to start with. */
+  microphone: 'on' | 'off';
+  /** The camera to start with. */
+  camera: 'on' | 'off';
+  /** Everyone alike, or whoever speaks large. */
+  layout: 'grid' | 'speaker';
+
+  /** Everyone in the call, oneself included; empty when not in one. */
+  readonly participants: CallParticipant[];
+  readonly state: CallRoomState;
+
+  /** Resolves once in the call; at a locked door, once the host admits (rejects `denied`). */
+  join(): Promise<void>;
+  /** Resolves once the call has ended and every local track has stopped. */
+  leave(): Promise<void>;
+  setMicrophone(on: boolean): Promise<void>;
+  setCamera(on: boolean): Promise<void>;
+  shareScreen(on: boolean): Promise<void>;
+  /** Resolves with the message as the others received it. */
+  sendChat(text: string): Promise<CallChatMessage>;
+  raiseHand(up: boolean): Promise<void>;
+  react(emoji: CallReaction): Promise<void>;
+  lockRoom(locked: boolean): Promise<void>;
+  admit(knockId: string): Promise<void>;
+  deny(knockId: string): Promise<void>;
+  /**
+   * Host action: removes a participant from the call (and keeps them out). Without an id it is
+   * the DOM's own `remove()`: the element leaves the page (and so the call).
+   */
+  remove(): void;
+  remove(participantId: string): Promise<void>;
+  selectDevices(devices: CallDeviceSelection): Promise<void>;
+}

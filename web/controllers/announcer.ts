@@ -1,0 +1,83 @@
+/**
+ * What a screen reader hears about the call without looking: who joined and left, raised
+ * hands, a chat message while the chat is closed, "You are muted", reconnecting. Said through
+ * one polite live region (the host renders `text`), and throttled: news that comes within
+ * THROTTLE_MS of the last announcement is gathered and said together, so a room filling up is
+ * one sentence, not ten.
+ */
+import type { RoomState } from '../rtc/room-state.js';
+
+export const THROTTLE_MS = 1500;
+
+/** The parts of the stage the announcer compares between renders. */
+export interface Heard {
+  room: RoomState;
+  muted: boolean;
+  chatOpen: boolean;
+}
+
+/** "Ana", "Ana and Ben", "Ana, Ben and 2 others". */
+export function names(list: string[]): string {
+  if (list.length <= 2) return list.join(' and ');
+  const rest = list.length - 2;
+  return `${list.slice(0, 2).join(', ')} and ${rest} ${rest === 1 ? 'other' : 'others'}`;
+}
+
+/** The sentences for what changed between two renders of the stage (pure, for tests). */
+export function news(before: Heard | undefined, now: Heard): string[] {
+  if (!before || !now.room.self) return [];
+  const out: string[] = [];
+  const was = new Map(before.room.participants.map((p) => [p.peerId, p]));
+  const is = new Map(now.room.participants.map((p) => [p.peerId, p]));
+  const joined = now.room.participants.filter((p) => !was.has(p.peerId)).map((p) => p.name);
+  const left = before.room.participants.filter((p) => !is.has(p.peerId)).map((p) => p.name);
+  const hands = now.room.participants.filter(
+    (p) => p.handRaisedAt !== undefined && was.get(p.peerId)?.handRaisedAt === undefined && was.has(p.peerId),
+  );
+  if (joined.length) out.push(`${names(joined)} joined`);
+  if (left.length) out.push(`${names(left)} left`);
+  if (hands.length) out.push(`${names(hands.map((p) => p.name))} raised a hand`);
+  if (!now.chatOpen) {
+    const seen = new Set(before.room.chat.map((m) => m.id));
+    const fresh = now.room.chat.filter((m) => !seen.has(m.id) && m.peerId !== now.room.self!.peerId && m.status === 'sent');
+    for (const m of fresh.slice(-2)) out.push(`${m.name} says: ${m.text}`);
+  }
+  if (now.muted && !before.muted) out.push('You are muted');
+  if (!now.muted && before.muted) out.push('Your microphone is on');
+  if (now.room.status === 'reconnecting' && before.room.status !== 'reconnecting') out.push('Reconnecting…');
+  if (now.room.status === 'joined' && before.room.status === 'reconnecting') out.push('Connected again');
+  return out;
+}
+
+export class Announcer {
+  #last: Heard | undefined;
+  #queue: string[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastSaidAt = -Infinity;
+  /** What the live region says now. */
+  text = '';
+
+  constructor(private readonly onSay: () => void) {}
+
+  /** Call on every render with the current state. */
+  hear(now: Heard): void {
+    this.#queue.push(...news(this.#last, now));
+    this.#last = now;
+    if (!this.#queue.length || this.#timer) return;
+    const wait = Math.max(0, this.#lastSaidAt + THROTTLE_MS - performance.now());
+    this.#timer = setTimeout(() => this.#say(), wait);
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #say() {
+    this.#timer = undefined;
+    // A live region repeats nothing if its text is unchanged: a new sentence each time.
+    this.text = this.#queue.splice(0).join('. ');
+    this.#lastSaidAt = performance.now();
+    this.onSay();
+  }
+}
