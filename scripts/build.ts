@@ -7,7 +7,6 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { injectManifest } from 'workbox-build';
-import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
@@ -45,7 +44,7 @@ async function main() {
   );
   await writeFile(`${OUT}/index.html`, withModulePreloads(shell, metafile));
   await writeFile(`${OUT}/call-room.d.ts`, await declarations());
-  elementsManifest();
+  await elementsManifest();
   await cp('web/app.css', `${OUT}/app.css`);
   await cp('manifest.webmanifest', `${OUT}/manifest.webmanifest`);
   await cp('web/public', OUT, { recursive: true });
@@ -79,16 +78,25 @@ async function main() {
 
 /**
  * custom-elements.json beside call-room.js (for editors and documentation tools), from the
- * components' JSDoc by @custom-elements-manifest/analyzer. Its optional dependency scanner (which
- * would want an install script) is not used.
+ * components' JSDoc by @custom-elements-manifest/analyzer with its Lit plugin. Called as a
+ * library: its command line writes relative to the working directory whatever the path, and
+ * adds a field to package.json.
  */
-function elementsManifest() {
+async function elementsManifest() {
+  // Its type declarations do not name these two (the plugin has none): typed here.
+  const { create, ts } = (await import('@custom-elements-manifest/analyzer/index.js' as string)) as {
+    create(options: { modules: unknown[]; plugins: unknown[]; context: object }): unknown;
+    ts: typeof import('typescript');
+  };
+  const { litPlugin } = (await import('@custom-elements-manifest/analyzer/src/features/framework-plugins/lit/lit.js' as string)) as {
+    litPlugin: () => unknown[];
+  };
   const components = ['web/components/call-room.ts', 'web/components/video-tile.ts', 'web/components/media-controls.ts'];
-  execFileSync(
-    process.execPath,
-    ['node_modules/@custom-elements-manifest/analyzer/cem.js', 'analyze', '--litelement', '--outdir', OUT, '--globs', ...components],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+  const modules = await Promise.all(
+    components.map(async (file) => ts.createSourceFile(file, await readFile(file, 'utf8'), ts.ScriptTarget.ES2015, true)),
   );
+  const manifest = create({ modules, plugins: litPlugin(), context: { dev: false } });
+  await writeFile(`${OUT}/custom-elements.json`, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /**
