@@ -16,7 +16,7 @@ const BROWSER = 'The server never imports browser code: what both sides share li
 const PROTOCOL = 'protocol/ is the shared contract: it imports neither the server nor the browser code.';
 
 export default defineConfig([
-  globalIgnores(['dist/', 'node_modules/', 'bench/results/', 'test-results/']),
+  globalIgnores(['dist/', 'node_modules/', 'bench/results/', 'test-results/', 'web/i18n/generated/']),
 
   js.configs.recommended,
   tseslint.configs.recommended,

@@ -7,7 +7,9 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { injectManifest } from 'workbox-build';
+import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { checkTranslations } from './check-translations.js';
 import path from 'node:path';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 
@@ -19,6 +21,7 @@ const VERSION = process.env.CALLROOM_VERSION ?? JSON.parse(await readFile('packa
 const FIRST_VISIT_BUDGET = 60_000;
 
 async function main() {
+  await localize();
   await rm(OUT, { recursive: true, force: true });
   await mkdir(OUT, { recursive: true });
 
@@ -74,6 +77,19 @@ async function main() {
 
   await precompress();
   await reportWeight(metafile);
+}
+
+/**
+ * The locales: every message translated in web/i18n/xliff (else the build fails, naming what is
+ * missing), then web/i18n/generated built from them by lit-localize (committed, so the type check
+ * before a build sees them; .ci/run fails if a build changes them).
+ */
+async function localize() {
+  const problems = checkTranslations();
+  if (problems.length) throw new Error(`translations missing:\n${problems.join('\n')}`);
+  execFileSync(process.execPath, ['node_modules/@lit/localize-tools/bin/lit-localize.js', 'build'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 /**

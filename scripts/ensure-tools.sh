@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the system tools the tests use are present: Debian's Chromium (browser tests),
 # coturn (the TURN relay test), redis-server and nginx (the tests of several nodes behind a
-# balancer), openssl (the TLS test) and an emoji font (screenshots). Installs what is missing when run as root (CI, fresh machines);
+# balancer), openssl (the TLS test), an emoji font and a CJK font (screenshots). Installs what is missing when run as root (CI, fresh machines);
 # otherwise says what to run.
 set -euo pipefail
 missing=()
@@ -12,6 +12,8 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
 # Reactions are emoji: without this font, test screenshots show empty boxes.
 [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
+# The Chinese (and Japanese) UI's screenshots: without a CJK font they show empty boxes.
+[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing+=(fonts-wqy-zenhei)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing ${missing[*]} from Debian's packages…"

@@ -3,9 +3,11 @@
  * person. A call link loads only what a call needs; the home screen and ringing load on demand.
  * It registers the service worker that keeps the shell available offline.
  */
+import { msg } from '@lit/localize';
 import { ROOM_ID_PATTERN } from '../protocol/contract.js';
 import { newRoomId, roomIdFromInput } from './app/links.js';
 import './components/call-room.js';
+import { pickLocale, useLocale } from './i18n/locale.js';
 
 /** Whether this browser chose to be reachable (then every page listens for rings). */
 function isReachable(): boolean {
@@ -37,7 +39,9 @@ async function route(root: HTMLElement) {
     if (name) room.name = name;
     const ticket = params.get('ticket');
     if (ticket) room.ticket = ticket;
-    document.title = ROOM_ID_PATTERN.test(roomId) ? 'Call · callroom' : 'Not a call link · callroom';
+    document.title = ROOM_ID_PATTERN.test(roomId)
+      ? msg('Call · callroom', { desc: 'Page title of a call' })
+      : msg('Not a call link · callroom', { desc: 'Page title of a link that names no valid call' });
     root.replaceChildren(room);
     if (isReachable()) {
       const ringing = await import('./app/ringing.js');
@@ -52,7 +56,7 @@ async function route(root: HTMLElement) {
     ringing.startPresence();
     ringing.wireHome(home);
   } else if (callMatch) {
-    document.title = 'Calling · callroom';
+    document.title = msg('Calling · callroom', { desc: 'Page title while ringing a person' });
     const ringing = await import('./app/ringing.js');
     const page = document.createElement('outgoing-call');
     page.handle = decodeURIComponent(callMatch[1]!).toLowerCase();
@@ -60,16 +64,22 @@ async function route(root: HTMLElement) {
     ringing.startPresence();
     ringing.wireOutgoing(page);
   } else {
-    document.title = 'Not found · callroom';
+    document.title = msg('Not found · callroom', { desc: 'Page title of an unknown address' });
     const message = document.createElement('p');
     message.className = 'not-found';
-    message.append('There is nothing here. ');
-    message.append(Object.assign(document.createElement('a'), { href: '/', textContent: 'Start a call' }));
+    message.append(`${msg('There is nothing here.')} `);
+    message.append(
+      Object.assign(document.createElement('a'), {
+        href: '/',
+        textContent: msg('Start a call', { desc: 'Link from the not-found page to the home screen' }),
+      }),
+    );
     root.replaceChildren(message);
   }
 }
 
-void route(document.getElementById('app')!);
+// A language other than English loads before the first screen, so it never shows English first.
+void useLocale(pickLocale()).finally(() => route(document.getElementById('app')!));
 
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
   // A new version waits, and the page offers it only outside a call (app/updates.ts).

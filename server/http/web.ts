@@ -10,10 +10,10 @@ import { isValidRoomId } from '../signaling/validate.js';
 
 const INVALID_ROOM_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Not a call link · callroom</title>
-<link rel="stylesheet" href="/app.css"><body class="plain-page">
+<link rel="stylesheet" href="/app.css"><body class="plain-page"><main>
 <h1>This is not a valid call link</h1>
 <p>Call links look like <code>/r/</code> followed by up to 64 letters, digits, “-” or “_”.
-Check the link you were sent, or start a new call.</p><p><a href="/">Start a new call</a></p></body></html>`;
+Check the link you were sent, or start a new call.</p><p><a href="/">Start a new call</a></p></main></body></html>`;
 
 export async function registerWebRoutes(app: FastifyInstance, webRoot: string): Promise<void> {
   await app.register(fastifyStatic, {

@@ -91,10 +91,12 @@ export interface OpenOptions {
   cameraDelayMs?: number;
   /** Extra init script (runs before the page's own scripts). */
   initScript?: string;
+  /** The browser's language (navigator.languages), e.g. 'zh-CN'. */
+  locale?: string;
 }
 
 export async function openCall(browser: Browser, url: string, options: OpenOptions): Promise<Participant> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 640, height: 480 } });
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 640, height: 480 }, locale: options.locale });
   await context.addInitScript(RECORD_PEER_CONNECTIONS);
   await context.addInitScript(RECORD_CSP_VIOLATIONS);
   if (options.cameraDelayMs) await context.addInitScript(slowCamera(options.cameraDelayMs));

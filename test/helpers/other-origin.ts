@@ -15,8 +15,8 @@ export interface OtherOrigin {
   close(): Promise<void>;
 }
 
-const embedPage = (server: string, room: string, name: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Team page</title>
+const embedPage = (server: string, room: string, name: string, lang: string) => `<!doctype html>
+<html lang="${lang.replace(/[^A-Za-z-]/g, '')}"><head><meta charset="utf-8"><title>Team page</title>
 <script type="module" src="${server}/call-room.js"></script>
 <style>body{margin:0;font-family:sans-serif} call-room{height:90vh}</style></head>
 <body><h1>Our team page</h1><call-room room="${room}" name="${name}"></call-room></body></html>`;
@@ -105,7 +105,9 @@ export async function startOtherOrigin(): Promise<OtherOrigin> {
     const url = new URL(req.url ?? '/', 'http://x');
     const room = url.searchParams.get('room') ?? 'lobby';
     if (url.pathname === '/embed.html') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(embedPage(callServer, room, url.searchParams.get('name') ?? 'Guest'));
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(embedPage(callServer, room, url.searchParams.get('name') ?? 'Guest', url.searchParams.get('lang') ?? 'en'));
     } else if (url.pathname === '/api.html') {
       res
         .writeHead(200, { 'content-type': 'text/html', 'content-security-policy': strictCsp(callServer) })

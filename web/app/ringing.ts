@@ -3,6 +3,7 @@
  * screen, the incoming-call overlay on any page, the /call/<handle> page, and "busy" while a
  * call is on.
  */
+import { msg } from '@lit/localize';
 import type { RingEnd } from '../../protocol/contract.js';
 import type { CallHome } from '../components/call-home.js';
 import '../components/incoming-call.js';
@@ -17,14 +18,17 @@ const server = new URL(location.origin);
 let presence: Presence | undefined;
 let incoming: { ringId: string; element: IncomingCall } | undefined;
 
+/** The name of a caller who gave none (the person called sees it). */
+const guest = () => msg('Guest', { desc: 'The name of someone who typed none' });
+
 /** `?name=` in the link, else the name remembered on this device. */
 function myName(): string {
   const fromLink = new URLSearchParams(location.search).get('name');
   if (fromLink) return fromLink;
   try {
-    return rememberedName() || savedHandle() || 'Guest';
+    return rememberedName() || savedHandle() || guest();
   } catch {
-    return 'Guest';
+    return guest();
   }
 }
 
@@ -88,7 +92,7 @@ export function wireHome(home: CallHome): void {
     try {
       await p.becomeReachable(event.detail.handle, myName());
     } catch (error) {
-      home.reachError = error instanceof Error ? error.message : 'Could not become reachable';
+      home.reachError = error instanceof Error ? error.message : msg('Could not become reachable');
     }
   });
   home.addEventListener('stop-reachable', () => void p.stopReachable());

@@ -7,6 +7,7 @@
  *
  * Loaded after the page is up (web/main.ts), so a first visit does not carry it.
  */
+import { msg } from '@lit/localize';
 
 /** The element states in which the page is in a call, or about to be. */
 const IN_CALL = new Set(['joining', 'knocking', 'joined', 'reconnecting']);
@@ -51,10 +52,10 @@ function showPrompt(registration: ServiceWorkerRegistration): HTMLElement {
   prompt.className = 'update-prompt';
   prompt.setAttribute('role', 'status');
   const text = document.createElement('span');
-  text.textContent = 'A new version of callroom is ready';
+  text.textContent = msg('A new version of callroom is ready');
   const reload = document.createElement('button');
   reload.type = 'button';
-  reload.textContent = 'Reload';
+  reload.textContent = msg('Reload', { desc: 'Update prompt: load the new version' });
   reload.addEventListener('click', () => {
     reload.disabled = true;
     navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });

@@ -3,7 +3,9 @@
  * not let in, removed, ended, could not join), each with the way back. A render module (its
  * styles: call-ended.styles.ts), rendered in <call-room>'s shadow root.
  */
+import { msg } from '@lit/localize';
 import { html, nothing } from 'lit';
+import { errorText } from '../i18n/errors.js';
 import type { RoomState } from '../rtc/room-state.js';
 
 export interface EndedActions {
@@ -21,7 +23,7 @@ interface Message {
 function renderMessage({ title, text, action }: Message) {
   return html`
     <section part="ended" class="screen message" role="alert">
-      <h2>${title}</h2>
+      <h1>${title}</h1>
       <p>${text}</p>
       ${
         action
@@ -33,47 +35,48 @@ function renderMessage({ title, text, action }: Message) {
 }
 
 export function renderInvalidLink() {
-  return renderMessage({ title: 'This is not a valid call link', text: 'Room ids are up to 64 letters, digits, “-” or “_”.' });
+  return renderMessage({ title: msg('This is not a valid call link'), text: msg('Room ids are up to 64 letters, digits, “-” or “_”.') });
 }
 
 /** The screen for a status other than the pre-join screen and the call itself. */
 export function renderEnded({ status, error }: RoomState, { rejoin, cancelKnock }: EndedActions) {
-  const back = { label: 'Try again', run: rejoin };
+  const back = { label: msg('Try again'), run: rejoin };
+  const off = msg('Your camera and microphone are off.');
   switch (status) {
     case 'knocking':
       return renderMessage({
-        title: 'Waiting for the host to let you in',
-        text: 'This call is locked. The host has been asked.',
-        action: { label: 'Cancel', run: cancelKnock },
+        title: msg('Waiting for the host to let you in'),
+        text: msg('This call is locked. The host has been asked.'),
+        action: { label: msg('Cancel', { desc: 'Stop waiting at the door of a locked call' }), run: cancelKnock },
       });
     case 'left':
       return renderMessage({
-        title: 'You left the call',
-        text: 'Your camera and microphone are off.',
-        action: { label: 'Rejoin', run: rejoin },
+        title: msg('You left the call'),
+        text: off,
+        action: { label: msg('Rejoin'), run: rejoin },
       });
     case 'denied':
-      return renderMessage({ title: 'The host did not let you in', text: 'Your camera and microphone are off.', action: back });
+      return renderMessage({ title: msg('The host did not let you in'), text: off, action: back });
     case 'removed':
       return renderMessage({
-        title: 'You were removed',
-        text: 'The host removed you from this call. Your camera and microphone are off.',
+        title: msg('You were removed'),
+        text: msg('The host removed you from this call. Your camera and microphone are off.'),
         action: back,
       });
     default: {
       if (error?.code === 'ended') {
         return renderMessage({
-          title: 'The call has ended',
-          text: 'Everyone left before you were let in. Your camera and microphone are off.',
+          title: msg('The call has ended'),
+          text: msg('Everyone left before you were let in. Your camera and microphone are off.'),
           action: back,
         });
       }
       const full = error?.code === 'room-full';
       return renderMessage({
-        title: full ? error.message : 'Could not join the call',
+        title: full ? errorText(error.code, error.message) : msg('Could not join the call'),
         text: full
-          ? 'Wait a moment for someone to leave, then try again. Your camera and microphone are off meanwhile.'
-          : (error?.message ?? ''),
+          ? msg('Wait a moment for someone to leave, then try again. Your camera and microphone are off meanwhile.')
+          : errorText(error?.code, error?.message),
         action: back,
       });
     }

@@ -1,10 +1,12 @@
 /** The home screen: start a new call, or join one from a link or code. */
+import { msg, localized } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { emit } from './emit.js';
 import { baseStyles, fieldStyles, screenStyles } from './tokens.styles.js';
 import { newRoomId, roomIdFromInput } from '../app/links.js';
 
+@localized()
 @customElement('call-home')
 export class CallHome extends LitElement {
   static override styles = [
@@ -12,7 +14,7 @@ export class CallHome extends LitElement {
     screenStyles,
     fieldStyles,
     css`
-      main {
+      .home {
         display: grid;
         gap: 1.5rem;
         max-width: 28rem;
@@ -65,7 +67,7 @@ export class CallHome extends LitElement {
       }
       .directory {
         margin: 0;
-        padding-left: 1.2rem;
+        padding-inline-start: 1.2rem;
       }
       a {
         color: var(--_link);
@@ -104,7 +106,7 @@ export class CallHome extends LitElement {
     const input = (event.target as HTMLFormElement).elements.namedItem('link') as HTMLInputElement;
     const roomId = roomIdFromInput(input.value);
     if (!roomId) {
-      this._error = 'That is not a call link or code. Codes are letters, digits, “-” and “_”.';
+      this._error = msg('That is not a call link or code. Codes are letters, digits, “-” and “_”.');
       return;
     }
     location.assign(`/r/${roomId}`);
@@ -112,32 +114,32 @@ export class CallHome extends LitElement {
 
   override render() {
     return html`
-      <main>
-        <h1>Video calls from a link</h1>
-        <p>Start a call and send the link. Nothing to install, no account.</p>
-        <button type="button" @click=${this._newCall}>New call</button>
-        <form @submit=${this._joinExisting} aria-label="Join a call">
-          <input name="link" aria-label="Call link or code" placeholder="Paste a link or code" autocomplete="off" />
-          <button type="submit">Join</button>
+      <section class="home">
+        <h1>${msg('Video calls from a link')}</h1>
+        <p>${msg('Start a call and send the link. Nothing to install, no account.')}</p>
+        <button type="button" @click=${this._newCall}>${msg('New call', { desc: 'Home: button that starts a new call' })}</button>
+        <form @submit=${this._joinExisting} aria-label=${msg('Join a call', { desc: 'Home: name of the form to join a call by link or code' })}>
+          <input name="link" aria-label=${msg('Call link or code')} placeholder=${msg('Paste a link or code')} autocomplete="off" />
+          <button type="submit">${msg('Join', { id: 'call-home.join', desc: 'Home: button that joins the call whose link or code was pasted' })}</button>
         </form>
         <p class="error" role="alert" ?hidden=${!this._error}>${this._error}</p>
 
-        <h2>Ring a person</h2>
-        <p ?hidden=${!this.reachableAs}>You are reachable as <strong>@${this.reachableAs}</strong> while callroom is open.
-          <button type="button" class="quiet" @click=${() => emit(this, 'stop-reachable')}>Stop being reachable</button></p>
-        <form @submit=${this._becomeReachable} aria-label="Become reachable" ?hidden=${!!this.reachableAs}>
-          <input name="handle" aria-label="Your handle" placeholder="Choose a handle, e.g. ada" autocomplete="off" />
-          <button type="submit">Be reachable</button>
+        <h2>${msg('Ring a person')}</h2>
+        <p ?hidden=${!this.reachableAs}>${msg(html`You are reachable as <strong>@${this.reachableAs}</strong> while callroom is open.`, { desc: 'Home: the placeholder is the handle this browser can be called at' })}
+          <button type="button" class="quiet" @click=${() => emit(this, 'stop-reachable')}>${msg('Stop being reachable')}</button></p>
+        <form @submit=${this._becomeReachable} aria-label=${msg('Become reachable', { desc: 'Home: name of the form to choose a handle others can call' })} ?hidden=${!!this.reachableAs}>
+          <input name="handle" aria-label=${msg('Your handle', { desc: 'Home: the name others use to call you, like a username' })} placeholder=${msg('Choose a handle, e.g. ada', { desc: 'Home: hint in the handle field; ada is an example handle (lowercase)' })} autocomplete="off" />
+          <button type="submit">${msg('Be reachable', { desc: 'Home: button that makes this browser callable at the chosen handle' })}</button>
         </form>
         <p class="error" role="alert" ?hidden=${!this.reachError}>${this.reachError}</p>
-        <form @submit=${this._callPerson} aria-label="Call a person">
-          <input name="callee" aria-label="Handle to call" placeholder="Their handle" autocomplete="off" />
-          <button type="submit">Call</button>
+        <form @submit=${this._callPerson} aria-label=${msg('Call a person', { desc: 'Home: name of the form to ring someone by handle' })}>
+          <input name="callee" aria-label=${msg('Handle to call')} placeholder=${msg('Their handle', { desc: 'Home: hint in the field for the handle of the person to call' })} autocomplete="off" />
+          <button type="submit">${msg('Call', { id: 'call-home.call', desc: 'Home: button (verb) that rings the person with this handle' })}</button>
         </form>
-        <ul class="directory" aria-label="Reachable now" ?hidden=${!this.directory?.length}>
-          ${(this.directory ?? []).map((d) => html`<li><a href=${`/call/${encodeURIComponent(d.handle)}`}>${d.name} (@${d.handle})</a>${d.busy ? ' · in a call' : ''}</li>`)}
+        <ul class="directory" aria-label=${msg('Reachable now', { desc: 'Home: list of people who can be called right now' })} ?hidden=${!this.directory?.length}>
+          ${(this.directory ?? []).map((d) => html`<li><a href=${`/call/${encodeURIComponent(d.handle)}`}>${d.name} (@${d.handle})</a>${d.busy ? ` · ${msg('in a call', { desc: 'Home: after a person in the list of reachable people: they are busy in a call' })}` : ''}</li>`)}
         </ul>
-      </main>
+      </section>
     `;
   }
 }

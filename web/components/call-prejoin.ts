@@ -3,12 +3,14 @@
  * Join, and the link to pass on. A render module (its styles: call-prejoin.styles.ts), rendered
  * in <call-room>'s shadow root.
  */
+import { msg, str } from '@lit/localize';
 import { html, nothing } from 'lit';
 import type { RoomPreview } from '../../protocol/contract.js';
 import type { LocalMediaState } from '../rtc/local-media.js';
 import type { SelectDeviceDetail } from './device-settings.js';
 import type { ToggleDetail } from './media-controls.js';
 import './device-settings.js';
+import './language-select.js';
 import './media-controls.js';
 import './share-link.js';
 import './video-tile.js';
@@ -30,22 +32,25 @@ export interface PrejoinView {
   onSelectDevice: (event: CustomEvent<SelectDeviceDetail>) => void;
 }
 
-export const SERVER_TROUBLE = 'The call server is having trouble; retrying…';
+export const serverTrouble = () => msg('The call server is having trouble; retrying…');
 
 /** "Ada and 2 others are here", "This call is full", …; undefined when there is nothing to say. */
 export function describePreview(preview: RoomPreview | undefined): string | undefined {
   switch (preview?.state) {
     case 'open': {
       const [first, second] = preview.names;
-      if (!first) return 'Nobody else is here yet';
-      if (preview.count === 1) return `${first} is here`;
-      if (preview.count === 2 && second) return `${first} and ${second} are here`;
-      return `${first} and ${preview.count - 1} others are here`;
+      if (!first) return msg('Nobody else is here yet');
+      if (preview.count === 1) return msg(str`${first} is here`);
+      if (preview.count === 2 && second) return msg(str`${first} and ${second} are here`);
+      const others = preview.count - 1;
+      return msg(str`${first} and ${others} others are here`);
     }
-    case 'full':
-      return `This call is full (${preview.capacity} of ${preview.capacity})`;
+    case 'full': {
+      const capacity = preview.capacity;
+      return msg(str`This call is full (${capacity} of ${capacity})`);
+    }
     case 'locked':
-      return 'This call is locked: Join asks the host to let you in';
+      return msg('This call is locked: Join asks the host to let you in');
     default:
       return undefined; // not connected yet, or a private call: nothing
   }
@@ -63,23 +68,23 @@ export function renderPrejoin(view: PrejoinView) {
       <video-tile
         class="preview"
         .stream=${media.stream}
-        .name=${name || 'You'}
+        .name=${name || msg('You', { desc: 'Pre-join preview: the name on one’s own tile before typing one' })}
         muted
         mirrored
         ?audio-off=${!media.audioEnabled}
         ?video-off=${!media.videoEnabled}
-        .status=${media.starting ? 'Starting camera…' : ''}
+        .status=${media.starting ? msg('Starting camera…') : ''}
       ></video-tile>
       <form @submit=${submit}>
-        <h1 id="prejoin-title">Ready to join?</h1>
+        <h1 id="prejoin-title">${msg('Ready to join?')}</h1>
         ${here ? html`<p class="here ${preview!.state}" role="status">${here}</p>` : nothing}
         <label>
-          Your name
+          ${msg('Your name')}
           <input
             name="name"
             autocomplete="nickname"
             maxlength="40"
-            placeholder="Guest"
+            placeholder=${msg('Guest', { desc: 'The name of someone who typed none' })}
             .value=${name}
             @input=${(e: InputEvent) => onNameInput((e.target as HTMLInputElement).value)}
           />
@@ -92,10 +97,11 @@ export function renderPrejoin(view: PrejoinView) {
               @select-device=${onSelectDevice}></device-settings>`
             : nothing
         }
+        <language-select></language-select>
         <p class="device-notice" role="status" ?hidden=${!media.notice}>${media.notice}</p>
         <p class="problem" role="alert" ?hidden=${!media.problem}>${media.problem}</p>
-        <p class="problem trouble" role="status" ?hidden=${!trouble}>${SERVER_TROUBLE}</p>
-        <button class="primary" type="submit" ?disabled=${joining}>${joining ? 'Joining…' : 'Join'}</button>
+        <p class="problem trouble" role="status" ?hidden=${!trouble}>${serverTrouble()}</p>
+        <button class="primary" type="submit" ?disabled=${joining}>${joining ? msg('Joining…') : msg('Join', { desc: 'Button: enter the call' })}</button>
         <share-link .link=${link}></share-link>
       </form>
     </section>

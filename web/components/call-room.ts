@@ -26,6 +26,7 @@ import { LocalMediaController } from '../controllers/local-media-controller.js';
 import { clientId, rememberName, rememberedName } from '../rtc/identity.js';
 import type { CallSession } from '../rtc/call-session.js';
 import { isInCall } from '../rtc/room-state.js';
+import { pickLocale, useLocale } from '../i18n/locale.js';
 import { callEndedStyles } from './call-ended.styles.js';
 import { renderEnded, renderInvalidLink } from './call-ended.js';
 import { callPrejoinStyles } from './call-prejoin.styles.js';
@@ -135,8 +136,19 @@ export class CallRoom extends LitElement implements CallRoomElement {
     return publicState(this.#call.state.status, before);
   }
 
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  /** `lang` is the element's own (HTMLElement's): a new value switches the UI's language. */
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang' && this.isConnected) void useLocale(pickLocale(value ?? undefined));
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
+    void useLocale(pickLocale(this.lang || undefined));
     this._name ||= this.name || rememberedName();
     // Any interaction on the pre-join screen keeps the early connections (or opens them again).
     this.addEventListener('pointerdown', this.#preconnect);

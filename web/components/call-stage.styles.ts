@@ -79,7 +79,7 @@ export const callStageStyles = css`
     flex-direction: column;
     border-radius: var(--_radius);
     overflow: hidden;
-    margin-right: 0.5rem;
+    margin-inline-end: 0.5rem;
   }
   .panel > * {
     flex: 1;
@@ -97,7 +97,7 @@ export const callStageStyles = css`
   }
   .knocks {
     position: absolute;
-    right: 0.75rem;
+    inset-inline-end: 0.75rem;
     bottom: 6.5rem;
     width: min(24rem, calc(100% - 1.5rem));
     z-index: 4;

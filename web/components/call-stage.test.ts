@@ -200,7 +200,7 @@ describe('<call-stage>', () => {
     const el = await stage(roomAfter([]), session);
     expect(shownAlerts(el)).to.deep.equal([]);
 
-    session.failure = new Error('The call server did not answer in time');
+    session.failure = Object.assign(new Error('The call server did not answer in time'), { code: 'timeout' });
     el.shadowRoot!.querySelector('people-panel')!.dispatchEvent(
       new CustomEvent('lock-room', { detail: { locked: true }, bubbles: true, composed: true }),
     );
@@ -223,12 +223,12 @@ describe('<call-stage>', () => {
     const knocks = el.shadowRoot!.querySelector('knock-requests')!;
     expect(isShown(knocks), 'the host sees who knocks').to.be.true;
 
-    session.failure = new Error('No such knock');
+    session.failure = Object.assign(new Error('That person is no longer waiting'), { code: 'no-such-knock' });
     knocks.dispatchEvent(new CustomEvent('answer-knock', { detail: { knockId: 'k1', admit: true }, bubbles: true, composed: true }));
     await waitUntil(() => shownAlerts(el).length > 0, 'no problem shown');
-    expect(shownAlerts(el)[0]).to.contain('Could not admit Kay: No such knock.');
+    expect(shownAlerts(el)[0]).to.contain('Could not admit Kay: That person is no longer waiting.');
 
-    session.failure = new Error('Only the host can do that');
+    session.failure = Object.assign(new Error('Only the host can do that'), { code: 'not-host' });
     el.shadowRoot!.querySelector('people-panel')!.dispatchEvent(
       new CustomEvent('remove-participant', { detail: { peerId: 'bo', name: 'Bo' }, bubbles: true, composed: true }),
     );

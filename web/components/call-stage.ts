@@ -10,6 +10,7 @@
  * The same three come from the picture-in-picture window and from the system's call controls
  * (Media Session: a headset's buttons), which the stage also keeps the screen awake for.
  */
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -18,7 +19,7 @@ import { ReactionsController } from '../controllers/reactions-controller.js';
 import { SizeController } from '../controllers/size-controller.js';
 import { Announcer } from '../controllers/announcer.js';
 import { OsIntegrationController, type OsActions } from '../controllers/os-integration-controller.js';
-import { SHORTCUTS, ShortcutsController, setShortcutsOn, shortcutsOn, type ShortcutAction } from '../controllers/shortcuts-controller.js';
+import { ShortcutsController, shortcuts, setShortcutsOn, shortcutsOn, type ShortcutAction } from '../controllers/shortcuts-controller.js';
 import { PipController, pipSupport, type PipView } from '../controllers/pip-controller.js';
 import { SpeakingController } from '../controllers/speaking-controller.js';
 import type { CallActions } from '../rtc/call-session.js';
@@ -35,19 +36,21 @@ import { pipIcon, speakerViewIcon } from './view-icons.js';
 import './chat-panel.js';
 import './device-settings.js';
 import './knock-requests.js';
+import './language-select.js';
 import './media-controls.js';
 import './people-panel.js';
 import './share-link.js';
 import './video-tile.js';
-import { SERVER_TROUBLE } from './call-prejoin.js';
+import { serverTrouble } from './call-prejoin.js';
+import { errorText } from '../i18n/errors.js';
 
 /** The speaking controller's key for one's own stream. */
 const SELF = 'self';
 
-const NOTICE_TEXT: Record<CallNotice, string> = {
-  'relay-failed': 'Could not connect through the relay server (TURN). Ask whoever runs this call server to check its TURN settings.',
-  'server-trouble': SERVER_TROUBLE,
-};
+const noticeText = (notice: CallNotice): string =>
+  notice === 'relay-failed'
+    ? msg('Could not connect through the relay server (TURN). Ask whoever runs this call server to check its TURN settings.')
+    : serverTrouble();
 
 const NO_MEDIA: LocalMediaState = {
   stream: undefined,
@@ -60,15 +63,26 @@ const NO_MEDIA: LocalMediaState = {
   notice: undefined,
 };
 
+/** One's own tile: "Ada (you)". */
+const youName = (name: string | undefined) => msg(str`${name ?? ''} (you)`);
+
+/** "Only you so far: share the link", "3 in this call · locked". */
+function countText(count: number, locked: boolean): string {
+  if (count === 1) return locked ? msg('Only you so far: share the link · locked') : msg('Only you so far: share the link');
+  return locked ? msg(str`${count} in this call · locked`) : msg(str`${count} in this call`);
+}
+
 /** A message that could not be sent is marked in the chat, with why, to retry. */
 const shownInChat = () => {};
 
-/** "Could not lock the room: The call server did not answer in time." */
-function problemText(what: string, error: unknown): string {
-  const reason = error instanceof Error && error.message ? error.message : 'please try again';
-  return `Could not ${what}: ${reason.replace(/\.$/, '')}.`;
+/** "Could not lock the room: Only the host can do that." (`failed`: the first half, whole.) */
+function problemText(failed: string, error: unknown): string {
+  const code = (error as { code?: string } | undefined)?.code;
+  const reason = code ? errorText(code, (error as Error).message) : msg('please try again');
+  return msg(str`${failed}: ${reason}.`);
 }
 
+@localized()
 @customElement('call-stage')
 export class CallStage extends LitElement {
   static override styles = [baseStyles, callStageStyles];
@@ -181,7 +195,8 @@ export class CallStage extends LitElement {
   private _shareScreen(on: boolean) {
     void this.session?.shareScreen(on).catch((error: unknown) => {
       // Cancelled in the browser's picker: nothing to say.
-      if ((error as { name?: string }).name !== 'NotAllowedError') this._actionProblem = problemText('share the screen', error);
+      if ((error as { name?: string }).name !== 'NotAllowedError')
+        this._actionProblem = problemText(msg('Could not share the screen'), error);
     });
   }
 
@@ -196,22 +211,22 @@ export class CallStage extends LitElement {
         if ((e.target as HTMLDialogElement).returnValue === 'leave') emit(this, 'leave-call');
       }}>
         <form method="dialog">
-          <h2 id="leave-title">Leave the call?</h2>
+          <h2 id="leave-title">${msg('Leave the call?')}</h2>
           <div class="dialog-buttons">
-            <button value="stay" autofocus>Stay</button>
-            <button value="leave" class="danger">Leave</button>
+            <button value="stay" autofocus>${msg('Stay', { desc: 'Leave the call? No, stay' })}</button>
+            <button value="leave" class="danger">${msg('Leave', { desc: 'Button: leave the call' })}</button>
           </div>
         </form>
       </dialog>
       <dialog class="shortcuts" aria-labelledby="shortcuts-title">
         <form method="dialog">
-          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+          <h2 id="shortcuts-title">${msg('Keyboard shortcuts')}</h2>
           <dl>
-            ${SHORTCUTS.map((s) => html`<div><dt><kbd>${s.keys}</kbd></dt><dd>${s.label}</dd></div>`)}
+            ${shortcuts().map((s) => html`<div><dt><kbd>${s.keys}</kbd></dt><dd>${s.label}</dd></div>`)}
           </dl>
           <label class="toggle"><input type="checkbox" .checked=${this._shortcutsOn}
-            @change=${(e: Event) => this._setShortcuts((e.target as HTMLInputElement).checked)} /> Keyboard shortcuts on</label>
-          <div class="dialog-buttons"><button value="close" autofocus>Close</button></div>
+            @change=${(e: Event) => this._setShortcuts((e.target as HTMLInputElement).checked)} /> ${msg('Keyboard shortcuts on')}</label>
+          <div class="dialog-buttons"><button value="close" autofocus>${msg('Close')}</button></div>
         </form>
       </dialog>
     `;
@@ -223,7 +238,7 @@ export class CallStage extends LitElement {
     const { audioEnabled, videoEnabled, stream } = this.media;
     return speaker
       ? { stream: speaker.stream, name: speaker.name, microphone: audioEnabled, camera: videoEnabled }
-      : { stream, name: `${this.room.self?.name ?? ''} (you)`, microphone: audioEnabled, camera: videoEnabled };
+      : { stream, name: youName(this.room.self?.name), microphone: audioEnabled, camera: videoEnabled };
   }
 
   private async _togglePip() {
@@ -234,7 +249,7 @@ export class CallStage extends LitElement {
     try {
       await this.#pip.open(this._pipView(), tile?.shadowRoot?.querySelector('video') ?? undefined);
     } catch (error) {
-      this._actionProblem = problemText('open picture-in-picture', error);
+      this._actionProblem = problemText(msg('Could not open picture-in-picture'), error);
     }
   }
 
@@ -249,20 +264,22 @@ export class CallStage extends LitElement {
   }
 
   /** Runs a host action; a failure is shown to the person instead of being lost. */
-  private async _hostAction(what: string, run: (session: CallActions) => Promise<void>) {
+  private async _hostAction(failed: string, run: (session: CallActions) => Promise<void>) {
     if (!this.session) return;
     this._actionProblem = '';
     try {
       await run(this.session);
     } catch (error) {
-      this._actionProblem = problemText(what, error);
+      this._actionProblem = problemText(failed, error);
     }
   }
 
   private _answerKnock(event: CustomEvent<{ knockId: string; admit: boolean }>) {
     const { knockId, admit } = event.detail;
-    const name = this.room.lobby.find((k) => k.knockId === knockId)?.name ?? 'them';
-    void this._hostAction(`${admit ? 'admit' : 'deny'} ${name}`, (s) => s.answerKnock(knockId, admit));
+    const name = this.room.lobby.find((k) => k.knockId === knockId)?.name ?? '';
+    void this._hostAction(admit ? msg(str`Could not admit ${name}`) : msg(str`Could not deny ${name}`), (s) =>
+      s.answerKnock(knockId, admit),
+    );
   }
 
   private _people(): PersonRow[] {
@@ -275,11 +292,11 @@ export class CallStage extends LitElement {
   private _renderRemote(p: RemoteParticipant) {
     const relayFailed = p.connection === 'failed' && this.room.notice === 'relay-failed';
     const status = relayFailed
-      ? 'Could not connect through the relay'
+      ? msg('Could not connect through the relay')
       : p.connection === 'failed'
-        ? 'Reconnecting…'
+        ? msg('Reconnecting…')
         : !p.stream
-          ? 'Connecting…'
+          ? msg('Connecting…')
           : '';
     return html`<video-tile part="tile"
       data-peer-id=${p.peerId}
@@ -305,12 +322,12 @@ export class CallStage extends LitElement {
       .map(
         (
           p,
-        ) => html`<video-tile part="tile" class="screen" data-screen-of=${p.peerId} .stream=${p.screenStream} .name=${`${p.name}’s screen`}
+        ) => html`<video-tile part="tile" class="screen" data-screen-of=${p.peerId} .stream=${p.screenStream} .name=${msg(str`${p.name}’s screen`)}
           .sinkId=${this.media.choice.speaker ?? ''}></video-tile>`,
       );
     if (screen) {
       tiles.unshift(
-        html`<video-tile part="tile" class="screen self-screen" .stream=${screen} .name=${`${self?.name ?? ''} (your screen)`} muted></video-tile>`,
+        html`<video-tile part="tile" class="screen self-screen" .stream=${screen} .name=${msg(str`${self?.name ?? ''} (your screen)`)} muted></video-tile>`,
       );
     }
     return tiles;
@@ -327,21 +344,24 @@ export class CallStage extends LitElement {
           @close-panel=${() => (this._panel = undefined)}></chat-panel>
         <people-panel ?hidden=${this._panel !== 'people'} .people=${this._people()} .hostPeerId=${room?.hostPeerId} ?locked=${!!room?.locked}
           @lock-room=${(e: CustomEvent<{ locked: boolean }>) =>
-            void this._hostAction(e.detail.locked ? 'lock the room' : 'unlock the room', (s) => s.lockRoom(e.detail.locked))}
+            void this._hostAction(e.detail.locked ? msg('Could not lock the room') : msg('Could not unlock the room'), (s) =>
+              s.lockRoom(e.detail.locked),
+            )}
           @remove-participant=${(e: CustomEvent<{ peerId: string; name: string }>) =>
-            void this._hostAction(`remove ${e.detail.name}`, (s) => s.removeParticipant(e.detail.peerId))}
+            void this._hostAction(msg(str`Could not remove ${e.detail.name}`), (s) => s.removeParticipant(e.detail.peerId))}
           @close-panel=${() => (this._panel = undefined)}></people-panel>
         ${
           this._panel === 'settings'
             ? html`<section class="settings" aria-labelledby="settings-title">
               <header>
-                <h2 id="settings-title">Settings</h2>
-                <button type="button" class="close" aria-label="Close settings" @click=${() => (this._panel = undefined)}>×</button>
+                <h2 id="settings-title">${msg('Settings')}</h2>
+                <button type="button" class="close" aria-label=${msg('Close settings')} @click=${() => (this._panel = undefined)}>×</button>
               </header>
               <device-settings .devices=${this.media.devices} .choice=${this.media.choice} .stream=${this.media.stream}></device-settings>
+              <language-select></language-select>
               <label class="toggle"><input type="checkbox" .checked=${this._shortcutsOn}
-                @change=${(e: Event) => this._setShortcuts((e.target as HTMLInputElement).checked)} /> Keyboard shortcuts</label>
-              <button type="button" class="link" @click=${() => this._helpDialog?.showModal()}>Show the shortcuts</button>
+                @change=${(e: Event) => this._setShortcuts((e.target as HTMLInputElement).checked)} /> ${msg('Keyboard shortcuts')}</label>
+              <button type="button" class="link" @click=${() => this._helpDialog?.showModal()}>${msg('Show the shortcuts')}</button>
             </section>`
             : nothing
         }
@@ -362,34 +382,35 @@ export class CallStage extends LitElement {
     const others = spotlight ? participants.filter((p) => p !== spotlight) : participants;
     const pip = pipSupport();
     return html`
-      <section class="call" aria-label="Call">
+      <section class="call" aria-labelledby="call-heading">
+        <h1 id="call-heading" class="visually-hidden">${msg('Call', { desc: 'The region of the page that holds the video call' })}</h1>
         <header>
-          <span class="count" role="status">${count === 1 ? 'Only you so far: share the link' : `${count} in this call`}${room?.locked ? ' · locked' : ''}</span>
+          <span class="count" role="status">${countText(count, !!room?.locked)}</span>
           <span class="views">
-            <button type="button" class="view layout" aria-label="Speaker view" title="Speaker view" aria-pressed=${String(this.layout === 'speaker')}
+            <button type="button" class="view layout" aria-label=${msg('Speaker view')} title=${msg('Speaker view')} aria-pressed=${String(this.layout === 'speaker')}
               ?hidden=${!participants.length} @click=${this._toggleLayout}>${speakerViewIcon}</button>
-            <button type="button" class="view" aria-label="Picture in picture" title="Picture in picture" aria-pressed=${String(this.#pip.isOpen)}
+            <button type="button" class="view" aria-label=${msg('Picture in picture')} title=${msg('Picture in picture')} aria-pressed=${String(this.#pip.isOpen)}
               ?hidden=${!pip} @click=${() => void this._togglePip()}>${pipIcon}</button>
             <share-link .link=${this.link}></share-link>
           </span>
         </header>
-        <div class="banner" role="status" ?hidden=${status !== 'reconnecting'}>Reconnecting…</div>
-        <p class="problem notice" role="alert" ?hidden=${!notice}>${notice ? NOTICE_TEXT[notice] : ''}</p>
+        <div class="banner" role="status" ?hidden=${status !== 'reconnecting'}>${msg('Reconnecting…')}</div>
+        <p class="problem notice" role="alert" ?hidden=${!notice}>${notice ? noticeText(notice) : ''}</p>
         <p class="problem device-notice" role="status" ?hidden=${!media.notice}>${media.notice}</p>
-        <p class="problem uplink" role="status" ?hidden=${!this.room.uplinkUnstable}>Your connection is unstable: others may see you freeze</p>
+        <p class="problem uplink" role="status" ?hidden=${!this.room.uplinkUnstable}>${msg('Your connection is unstable: others may see you freeze')}</p>
         <p class="problem action-problem" role="alert" ?hidden=${!this._actionProblem}>
           <span>${this._actionProblem}</span>
-          <button type="button" aria-label="Dismiss" @click=${() => (this._actionProblem = '')}>×</button>
+          <button type="button" aria-label=${msg('Dismiss')} @click=${() => (this._actionProblem = '')}>×</button>
         </p>
         <div class="stage">
           <div class="main">
-          ${screens.length ? html`<div class="screens" aria-label="Shared screens">${screens}</div>` : nothing}
-          ${spotlight ? html`<div class="screens spotlight" aria-label="Speaker">${this._renderRemote(spotlight)}</div>` : nothing}
-          <div class="grid ${screens.length || spotlight ? 'strip' : ''}" aria-label="Participants">
+          ${screens.length ? html`<div class="screens" aria-label=${msg('Shared screens')}>${screens}</div>` : nothing}
+          ${spotlight ? html`<div class="screens spotlight" aria-label=${msg('Speaker', { id: 'speaker-person', desc: 'The large tile of the person speaking' })}>${this._renderRemote(spotlight)}</div>` : nothing}
+          <div class="grid ${screens.length || spotlight ? 'strip' : ''}" aria-label=${msg('Participants')}>
             <video-tile part="tile"
               class="self"
               .stream=${media.stream}
-              .name=${`${self?.name ?? ''} (you)`}
+              .name=${youName(self?.name)}
               .reactions=${this.#reactions.of(self?.peerId)}
               muted
               mirrored

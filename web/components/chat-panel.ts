@@ -2,6 +2,7 @@
  * The room's chat: messages as text (links open in a new tab), a box where Enter sends and
  * Shift+Enter starts a new line, and a Retry on any message that failed to send.
  */
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -12,6 +13,7 @@ import { linkify } from './linkify.js';
 import { panelStyles } from './panel.styles.js';
 import { fieldStyles } from './tokens.styles.js';
 
+@localized()
 @customElement('chat-panel')
 export class ChatPanel extends LitElement {
   static override styles = [
@@ -73,7 +75,8 @@ export class ChatPanel extends LitElement {
   @query('ol') private _list!: HTMLOListElement;
   @query('textarea') private _box!: HTMLTextAreaElement;
 
-  @state() private _error = '';
+  /** The length of a message that was too long to send (0: no problem). */
+  @state() private _tooLong = 0;
 
   @property({ attribute: false }) messages: readonly ChatEntry[] = [];
   @property({ attribute: false }) selfPeerId = '';
@@ -92,10 +95,10 @@ export class ChatPanel extends LitElement {
     const text = this._box.value;
     if (!text.trim()) return;
     if (text.length > CHAT_MAX_LENGTH) {
-      this._error = `Messages are at most ${CHAT_MAX_LENGTH} characters (this one has ${text.length}). Nothing was sent.`;
+      this._tooLong = text.length;
       return;
     }
-    this._error = '';
+    this._tooLong = 0;
     emit(this, 'send-chat', { text });
     this._box.value = '';
   }
@@ -112,28 +115,43 @@ export class ChatPanel extends LitElement {
     this._send();
   }
 
+  private _error(): string {
+    if (!this._tooLong) return '';
+    const max = CHAT_MAX_LENGTH;
+    const length = this._tooLong;
+    return msg(str`Messages are at most ${max} characters (this one has ${length}). Nothing was sent.`);
+  }
+
   private _renderMessage(m: ChatEntry) {
     const mine = m.peerId === this.selfPeerId;
     const time = new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const you = msg('You', { id: 'chat-panel.you', desc: 'Chat: the author shown above one’s own messages' });
+    const sending = msg('Sending…', { id: 'chat-panel.sending', desc: 'Chat: shown instead of the time while a message is being sent' });
+    const problem = m.problem;
+    const notSent = problem
+      ? msg(str`Not sent: ${problem}.`, { desc: 'Chat: a message that failed to send, then why (e.g. “Too many requests”)' })
+      : msg('Not sent.', { desc: 'Chat: a message that failed to send' });
+    const retry = msg('Retry', { id: 'chat-panel.retry', desc: 'Chat: button that sends a failed message again' });
     return html`
       <li class=${m.status}>
-        <div class="meta">${mine ? 'You' : m.name} · ${m.status === 'sending' ? 'Sending…' : time}</div>
+        <div class="meta">${mine ? you : m.name} · ${m.status === 'sending' ? sending : time}</div>
         <div class="text">${linkify(m.text)}</div>
         <div class="problem" ?hidden=${m.status !== 'failed'}>
-          Not sent${m.problem ? `: ${m.problem}` : ''}.
-          <button type="button" class="small" @click=${() => emit(this, 'retry-chat', { id: m.id, text: m.text })}>Retry</button>
+          ${notSent}
+          <button type="button" class="small" @click=${() => emit(this, 'retry-chat', { id: m.id, text: m.text })}>${retry}</button>
         </div>
       </li>
     `;
   }
 
   override render() {
+    const error = this._error();
     return html`
       <header>
-        <h2 id="chat-title">Chat</h2>
-        <button type="button" class="close" aria-label="Close chat" @click=${() => emit(this, 'close-panel')}>×</button>
+        <h2 id="chat-title">${msg('Chat', { id: 'chat-panel.title', desc: 'Chat panel: heading' })}</h2>
+        <button type="button" class="close" aria-label=${msg('Close chat')} @click=${() => emit(this, 'close-panel')}>×</button>
       </header>
-      <p class="empty" ?hidden=${this.messages.length > 0}>No messages yet. Messages are seen by everyone in the call.</p>
+      <p class="empty" ?hidden=${this.messages.length > 0}>${msg('No messages yet. Messages are seen by everyone in the call.')}</p>
       <ol aria-labelledby="chat-title" aria-live="polite">
         ${repeat(
           this.messages,
@@ -142,9 +160,10 @@ export class ChatPanel extends LitElement {
         )}
       </ol>
       <form @submit=${this._onSubmit}>
-        <textarea aria-label="Message" placeholder="Message everyone" rows="1" @keydown=${this._onKeyDown}></textarea>
-        <p class="error" role="alert" ?hidden=${!this._error}>${this._error}</p>
-        <button type="submit" class="small">Send</button>
+        <textarea aria-label=${msg('Message', { id: 'chat-panel.message', desc: 'Chat: name of the box where one types a message' })}
+          placeholder=${msg('Message everyone', { desc: 'Chat: placeholder of the message box' })} rows="1" @keydown=${this._onKeyDown}></textarea>
+        <p class="error" role="alert" ?hidden=${!error}>${error}</p>
+        <button type="submit" class="small">${msg('Send', { id: 'chat-panel.send', desc: 'Chat: button that sends the message' })}</button>
       </form>
     `;
   }

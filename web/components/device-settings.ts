@@ -4,15 +4,22 @@
  * a level meter that shows the chosen microphone hears you. Used on the pre-join screen and in
  * the call's settings panel; choosing emits `select-device`, and <call-room> switches.
  */
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { AudioLevels } from '../rtc/audio-levels.js';
 import type { DeviceChoice, DeviceKind, DeviceOption } from '../rtc/local-media.js';
 import { emit } from './emit.js';
 
-const LABELS: Record<DeviceKind, string> = { camera: 'Camera', microphone: 'Microphone', speaker: 'Speaker' };
+const label = (kind: DeviceKind): string =>
+  kind === 'camera'
+    ? msg('Camera')
+    : kind === 'microphone'
+      ? msg('Microphone')
+      : msg('Speaker', { id: 'speaker-device', desc: 'The audio output device (loudspeaker, headphones)' });
 const canRouteAudio = () => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
+@localized()
 @customElement('device-settings')
 export class DeviceSettings extends LitElement {
   static override styles = css`
@@ -77,7 +84,7 @@ export class DeviceSettings extends LitElement {
     if (!options.length || (kind === 'speaker' && !canRouteAudio())) return nothing;
     const chosen = this.choice[kind] ?? options[0]!.deviceId;
     return html`<label>
-      ${LABELS[kind]}
+      ${label(kind)}
       <select @change=${(e: Event) => this._select(kind, e)}>
         ${options.map((d) => html`<option value=${d.deviceId} ?selected=${d.deviceId === chosen}>${d.label}</option>`)}
       </select>
@@ -90,7 +97,7 @@ export class DeviceSettings extends LitElement {
       ${this._renderSelect('camera')} ${this._renderSelect('microphone')}
       ${
         hasMic
-          ? html`<meter aria-label="Microphone level" min="0" max="1" low="0.05" high="0.6" optimum="0.3" .value=${this._level}></meter>`
+          ? html`<meter aria-label=${msg('Microphone level')} min="0" max="1" low="0.05" high="0.6" optimum="0.3" .value=${this._level}></meter>`
           : nothing
       }
       ${this._renderSelect('speaker')}

@@ -2,11 +2,13 @@
  * "NAME is calling" with Accept and Decline, over whatever page is open, with a ringtone
  * (two tones from Web Audio: no sound file to download).
  */
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { emit } from './emit.js';
 import { baseStyles } from './tokens.styles.js';
 
+@localized()
 @customElement('incoming-call')
 export class IncomingCall extends LitElement {
   static override styles = [
@@ -50,7 +52,8 @@ export class IncomingCall extends LitElement {
         cursor: pointer;
       }
       .accept {
-        background: #1f8a4c;
+        /* Dark enough for white text (WCAG AA, 4.5:1). */
+        background: #17753f;
       }
       .decline {
         background: #c9363b;
@@ -112,13 +115,16 @@ export class IncomingCall extends LitElement {
   }
 
   override render() {
+    const name = this.callerName;
+    const decline = msg('Decline', { id: 'incoming-call.decline', desc: 'Incoming call: button that refuses the call' });
+    const accept = msg('Accept', { id: 'incoming-call.accept', desc: 'Incoming call: button that answers the call' });
     return html`
       <section role="alertdialog" aria-labelledby="caller" aria-describedby="what">
-        <h2 id="caller">${this.callerName} is calling</h2>
-        <p id="what">A video call, just the two of you.</p>
+        <h2 id="caller">${msg(str`${name} is calling`, { desc: 'Incoming call: who rings you' })}</h2>
+        <p id="what">${msg('A video call, just the two of you.')}</p>
         <div class="actions">
-          <button type="button" class="decline" @click=${() => emit(this, 'decline-call')}>Decline</button>
-          <button type="button" class="accept" @click=${() => emit(this, 'accept-call')}>Accept</button>
+          <button type="button" class="decline" @click=${() => emit(this, 'decline-call')}>${decline}</button>
+          <button type="button" class="accept" @click=${() => emit(this, 'accept-call')}>${accept}</button>
         </div>
       </section>
     `;

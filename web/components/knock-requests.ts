@@ -1,4 +1,5 @@
 /** For the host: "NAME wants to join" with Admit and Deny, shown over the call, panels or not. */
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -6,6 +7,7 @@ import type { Knock } from '../../protocol/contract.js';
 import { emit } from './emit.js';
 import { baseStyles } from './tokens.styles.js';
 
+@localized()
 @customElement('knock-requests')
 export class KnockRequests extends LitElement {
   static override styles = [
@@ -57,19 +59,28 @@ export class KnockRequests extends LitElement {
 
   @property({ attribute: false }) knocks: readonly Knock[] = [];
 
+  private _renderKnock(k: Knock) {
+    const name = k.name;
+    const admit = msg('Admit', { id: 'knock-requests.admit', desc: 'Host: button that lets a person waiting at a locked call in' });
+    const deny = msg('Deny', { id: 'knock-requests.deny', desc: 'Host: button that turns away a person waiting at a locked call' });
+    return html`
+      <li>
+        <span class="who">${msg(str`${name} wants to join`, { desc: 'Host: a person is waiting at the door of a locked call' })}</span>
+        <button type="button" class="admit" aria-label=${msg(str`Admit ${name}`, { desc: 'Host: let this person into the locked call' })}
+          @click=${() => emit(this, 'answer-knock', { knockId: k.knockId, admit: true })}>${admit}</button>
+        <button type="button" class="deny" aria-label=${msg(str`Deny ${name}`, { desc: 'Host: turn this person away from the locked call' })}
+          @click=${() => emit(this, 'answer-knock', { knockId: k.knockId, admit: false })}>${deny}</button>
+      </li>
+    `;
+  }
+
   override render() {
     return html`
-      <ul aria-label="Waiting to join" aria-live="assertive">
+      <ul aria-label=${msg('Waiting to join', { desc: 'Host: the list of people waiting at the door of a locked call' })} aria-live="assertive">
         ${repeat(
           this.knocks,
           (k) => k.knockId,
-          (k) => html`
-          <li>
-            <span class="who">${k.name} wants to join</span>
-            <button type="button" class="admit" aria-label=${`Admit ${k.name}`} @click=${() => emit(this, 'answer-knock', { knockId: k.knockId, admit: true })}>Admit</button>
-            <button type="button" class="deny" aria-label=${`Deny ${k.name}`} @click=${() => emit(this, 'answer-knock', { knockId: k.knockId, admit: false })}>Deny</button>
-          </li>
-        `,
+          (k) => this._renderKnock(k),
         )}
       </ul>
     `;

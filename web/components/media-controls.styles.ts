@@ -67,7 +67,7 @@ export const mediaControlsStyles = [
     .badge {
       position: absolute;
       top: -0.2rem;
-      right: -0.2rem;
+      inset-inline-end: -0.2rem;
       min-width: 1.2rem;
       padding: 0 0.25rem;
       border-radius: 999px;

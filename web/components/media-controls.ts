@@ -3,6 +3,7 @@
  * so a screen reader says "Microphone, toggle button, pressed". Their visible label is that same
  * name (WCAG 2.5.3, label in name: "Mic off" would not be); the icon and colour show on/off.
  */
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { REACTIONS, type Reaction } from '../../protocol/contract.js';
@@ -13,6 +14,7 @@ import { mediaControlsStyles } from './media-controls.styles.js';
 /** Phones' browsers have no getDisplayMedia: no Share button there. */
 const canShareScreen = () => typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
 
+@localized()
 @customElement('media-controls')
 export class MediaControls extends LitElement {
   static override styles = mediaControlsStyles;
@@ -51,53 +53,53 @@ export class MediaControls extends LitElement {
 
   override render() {
     return html`
-      <div class="bar" role="toolbar" aria-label="Call controls">
-        <button type="button" class="device" aria-label="Microphone" aria-pressed=${String(this.audioEnabled)} @click=${this._toggleAudio}>
+      <div class="bar" role="toolbar" aria-label=${msg('Call controls')}>
+        <button type="button" class="device" aria-label=${msg('Microphone')} aria-pressed=${String(this.audioEnabled)} @click=${this._toggleAudio}>
           <span class="circle">${this.audioEnabled ? micIcon : micOffIcon}</span>
-          <span class="label" aria-hidden="true">Microphone</span>
+          <span class="label" aria-hidden="true">${msg('Microphone')}</span>
         </button>
-        <button type="button" class="device" aria-label="Camera" aria-pressed=${String(this.videoEnabled)} @click=${this._toggleVideo}>
+        <button type="button" class="device" aria-label=${msg('Camera')} aria-pressed=${String(this.videoEnabled)} @click=${this._toggleVideo}>
           <span class="circle">${this.videoEnabled ? camIcon : camOffIcon}</span>
-          <span class="label" aria-hidden="true">Camera</span>
+          <span class="label" aria-hidden="true">${msg('Camera')}</span>
         </button>
-        <button type="button" aria-label=${this.chatUnread ? `Chat, ${this.chatUnread} unread` : 'Chat'} aria-pressed=${String(this.chatOpen)} class="panel" ?hidden=${!this.inCall}
+        <button type="button" aria-label=${this.chatUnread ? msg(str`Chat, ${this.chatUnread} unread`) : msg('Chat')} aria-pressed=${String(this.chatOpen)} class="panel" ?hidden=${!this.inCall}
           @click=${() => emit(this, 'toggle-chat')}>
           <span class="circle">${chatIcon}<span class="badge" ?hidden=${!this.chatUnread} aria-hidden="true">${this.chatUnread}</span></span>
-          <span class="label" aria-hidden="true">Chat</span>
+          <span class="label" aria-hidden="true">${msg('Chat')}</span>
         </button>
-        <button type="button" aria-label="People" aria-pressed=${String(this.peopleOpen)} class="panel" ?hidden=${!this.inCall}
+        <button type="button" aria-label=${msg('People')} aria-pressed=${String(this.peopleOpen)} class="panel" ?hidden=${!this.inCall}
           @click=${() => emit(this, 'toggle-people')}>
           <span class="circle">${peopleIcon}</span>
-          <span class="label" aria-hidden="true">People</span>
+          <span class="label" aria-hidden="true">${msg('People')}</span>
         </button>
-        <button type="button" aria-label="Share screen" aria-pressed=${String(this.sharing)} class="panel"
+        <button type="button" aria-label=${msg('Share screen')} aria-pressed=${String(this.sharing)} class="panel"
           ?hidden=${!this.inCall || !canShareScreen()} @click=${() => emit(this, 'toggle-screen', { enabled: !this.sharing })}>
           <span class="circle">${screenIcon}</span>
-          <span class="label" aria-hidden="true">${this.sharing ? 'Stop sharing' : 'Share'}</span>
+          <span class="label" aria-hidden="true">${msg('Share', { id: 'share-screen', desc: 'Button label: share one’s screen with the call' })}</span>
         </button>
-        <button type="button" aria-label="Settings" aria-pressed=${String(this.settingsOpen)} class="panel" ?hidden=${!this.inCall}
+        <button type="button" aria-label=${msg('Settings')} aria-pressed=${String(this.settingsOpen)} class="panel" ?hidden=${!this.inCall}
           @click=${() => emit(this, 'toggle-settings')}>
           <span class="circle">${settingsIcon}</span>
-          <span class="label" aria-hidden="true">Settings</span>
+          <span class="label" aria-hidden="true">${msg('Settings')}</span>
         </button>
-        <button type="button" aria-label="Raise hand" aria-pressed=${String(this.handRaised)} class="panel" ?hidden=${!this.inCall}
+        <button type="button" aria-label=${msg('Raise hand')} aria-pressed=${String(this.handRaised)} class="panel" ?hidden=${!this.inCall}
           @click=${() => emit(this, 'toggle-hand', { enabled: !this.handRaised })}>
           <span class="circle">${handIcon}</span>
-          <span class="label" aria-hidden="true">Hand</span>
+          <span class="label" aria-hidden="true">${msg('Hand', { desc: 'Button label: raise one’s hand' })}</span>
         </button>
         <span class="reactions" ?hidden=${!this.inCall}>
-          <button type="button" aria-label="Reactions" aria-expanded=${String(this._reactionsOpen)}
+          <button type="button" aria-label=${msg('Reactions')} aria-expanded=${String(this._reactionsOpen)}
             @click=${() => (this._reactionsOpen = !this._reactionsOpen)}>
             <span class="circle" aria-hidden="true">☺</span>
-            <span class="label" aria-hidden="true">Reactions</span>
+            <span class="label" aria-hidden="true">${msg('Reactions')}</span>
           </button>
-          <span class="picker" role="group" aria-label="Send a reaction" ?hidden=${!this._reactionsOpen}>
-            ${REACTIONS.map((emoji) => html`<button type="button" aria-label=${`Send ${emoji}`} @click=${() => this._react(emoji)}>${emoji}</button>`)}
+          <span class="picker" role="group" aria-label=${msg('Send a reaction')} ?hidden=${!this._reactionsOpen}>
+            ${REACTIONS.map((emoji) => html`<button type="button" aria-label=${msg(str`Send ${emoji}`)} @click=${() => this._react(emoji)}>${emoji}</button>`)}
           </span>
         </span>
-        <button type="button" class="leave" aria-label="Leave call" ?hidden=${!this.inCall} @click=${this._leave}>
+        <button type="button" class="leave" aria-label=${msg('Leave call')} ?hidden=${!this.inCall} @click=${this._leave}>
           <span class="circle">${leaveIcon}</span>
-          <span class="label" aria-hidden="true">Leave</span>
+          <span class="label" aria-hidden="true">${msg('Leave', { desc: 'Button: leave the call' })}</span>
         </button>
       </div>
     `;

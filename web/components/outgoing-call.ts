@@ -1,4 +1,5 @@
 /** The caller's side of ringing a person: "Ringing NAME…" with Cancel, then how it ended. */
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { emit } from './emit.js';
@@ -6,6 +7,7 @@ import { baseStyles, screenStyles } from './tokens.styles.js';
 
 export type OutgoingPhase = 'ringing' | 'connecting' | 'declined' | 'busy' | 'not-reachable' | 'no-answer' | 'cancelled' | 'failed';
 
+@localized()
 @customElement('outgoing-call')
 export class OutgoingCall extends LitElement {
   static override styles = [
@@ -57,38 +59,55 @@ export class OutgoingCall extends LitElement {
   @property() problem = '';
 
   private _message(): [string, string] {
+    // A name, or the handle (“@ada”): not translated.
     const who = this.calleeName || `@${this.handle}`;
+    const handle = this.handle;
     switch (this.phase) {
       case 'ringing':
-        return [`Ringing ${who}…`, 'They see your call on their screen.'];
+        return [msg(str`Ringing ${who}…`, { desc: 'Calling a person: their name or @handle' }), msg('They see your call on their screen.')];
       case 'connecting':
-        return [`${who} answered`, 'Opening your call…'];
+        return [msg(str`${who} answered`, { desc: 'Calling a person: their name or @handle' }), msg('Opening your call…')];
       case 'declined':
-        return [`${who} declined the call`, 'Try again later, or send them a call link.'];
+        return [
+          msg(str`${who} declined the call`, { desc: 'Calling a person: their name or @handle' }),
+          msg('Try again later, or send them a call link.'),
+        ];
       case 'busy':
-        return [`${who} is in another call`, 'Try again when they are free.'];
+        return [
+          msg(str`${who} is in another call`, { desc: 'Calling a person: their name or @handle' }),
+          msg('Try again when they are free.'),
+        ];
       case 'not-reachable':
-        return [`Nobody is reachable as @${this.handle}`, 'They need callroom open and to be reachable under that handle.'];
+        return [
+          msg(str`Nobody is reachable as @${handle}`, { desc: 'Calling a person by their handle (a user name after “@”)' }),
+          msg('They need callroom open and to be reachable under that handle.'),
+        ];
       case 'no-answer':
-        return [`${who} did not answer`, 'Try again later, or send them a call link.'];
+        return [
+          msg(str`${who} did not answer`, { desc: 'Calling a person: their name or @handle' }),
+          msg('Try again later, or send them a call link.'),
+        ];
       case 'cancelled':
-        return ['Call cancelled', ''];
+        return [msg('Call cancelled'), ''];
       default:
-        return ['The call could not be placed', this.problem];
+        return [msg('The call could not be placed'), this.problem];
     }
   }
 
   override render() {
     const [title, text] = this._message();
     const ringing = this.phase === 'ringing';
+    const cancel = msg('Cancel', { id: 'outgoing-call.cancel', desc: 'Calling a person: button that stops ringing them' });
+    const again = msg('Call again', { desc: 'Calling a person: button that rings them once more' });
+    const home = msg('Home', { id: 'outgoing-call.home', desc: 'Calling a person: link to the start page' });
     return html`
       <section role="status" aria-live="polite">
         <h1>${title}</h1>
         <p ?hidden=${!text}>${text}</p>
         <div class="actions">
-          <button type="button" class="cancel" ?hidden=${!ringing} @click=${() => emit(this, 'cancel-ring')}>Cancel</button>
-          <button type="button" ?hidden=${ringing || this.phase === 'connecting'} @click=${() => emit(this, 'ring-again')}>Call again</button>
-          <a href="/" ?hidden=${ringing || this.phase === 'connecting'}>Home</a>
+          <button type="button" class="cancel" ?hidden=${!ringing} @click=${() => emit(this, 'cancel-ring')}>${cancel}</button>
+          <button type="button" ?hidden=${ringing || this.phase === 'connecting'} @click=${() => emit(this, 'ring-again')}>${again}</button>
+          <a href="/" ?hidden=${ringing || this.phase === 'connecting'}>${home}</a>
         </div>
       </section>
     `;

@@ -2,6 +2,7 @@
  * Who is in the call: names, mic and camera state, raised hands (first raised first), who is
  * host. The host also gets the lock switch and a Remove button per person.
  */
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -23,6 +24,7 @@ export function orderPeople(people: PersonRow[]): PersonRow[] {
   });
 }
 
+@localized()
 @customElement('people-panel')
 export class PeoplePanel extends LitElement {
   static override styles = [
@@ -84,25 +86,42 @@ export class PeoplePanel extends LitElement {
   }
 
   private _renderPerson(p: PersonRow) {
+    const name = p.name;
+    const handRaised = msg('Hand raised', { id: 'people-panel.hand-raised', desc: 'People list: icon of a person whose hand is up' });
+    const host = msg('Host', { id: 'people-panel.host', desc: 'People list: badge of the person who hosts the call' });
+    const micOff = msg('Microphone off', {
+      id: 'people-panel.microphone-off',
+      desc: 'People list: icon of a person whose microphone is off',
+    });
+    const camOff = msg('Camera off', { id: 'people-panel.camera-off', desc: 'People list: icon of a person whose camera is off' });
+    const remove = msg('Remove', { id: 'people-panel.remove', desc: 'People list: the host’s button that removes a person from the call' });
     return html`
       <li data-peer-id=${p.peerId}>
-        <span class="hand" ?hidden=${p.handRaisedAt === undefined} role="img" aria-label="Hand raised">${handIcon}</span>
-        <span class="name">${p.name}${p.isSelf ? ' (you)' : ''}</span>
-        <span class="badge" ?hidden=${p.peerId !== this.hostPeerId}>Host</span>
-        <span ?hidden=${p.audio} role="img" aria-label="Microphone off">${micOffIcon}</span>
-        <span ?hidden=${p.video} role="img" aria-label="Camera off">${camOffIcon}</span>
-        <button type="button" class="small" ?hidden=${!this._isHost || p.isSelf} aria-label=${`Remove ${p.name}`}
-          @click=${() => emit(this, 'remove-participant', { peerId: p.peerId, name: p.name })}>Remove</button>
+        <span class="hand" ?hidden=${p.handRaisedAt === undefined} role="img" aria-label=${handRaised}>${handIcon}</span>
+        <span class="name">${p.isSelf ? msg(str`${name} (you)`) : name}</span>
+        <span class="badge" ?hidden=${p.peerId !== this.hostPeerId}>${host}</span>
+        <span ?hidden=${p.audio} role="img" aria-label=${micOff}>${micOffIcon}</span>
+        <span ?hidden=${p.video} role="img" aria-label=${camOff}>${camOffIcon}</span>
+        <button type="button" class="small" ?hidden=${!this._isHost || p.isSelf}
+          aria-label=${msg(str`Remove ${name}`, { desc: 'People list: the host’s button that removes this person from the call' })}
+          @click=${() => emit(this, 'remove-participant', { peerId: p.peerId, name: p.name })}>${remove}</button>
       </li>
     `;
   }
 
   override render() {
     const people = orderPeople(this.people);
+    const count = people.length;
+    const unlock = msg('Unlock', {
+      id: 'people-panel.unlock',
+      desc: 'People panel: the host’s button that lets anyone with the link join again',
+    });
+    const lock = msg('Lock room', { desc: 'People panel: the host’s button that makes newcomers knock and wait' });
     return html`
       <header>
-        <h2 id="people-title">People (${people.length})</h2>
-        <button type="button" class="close" aria-label="Close people" @click=${() => emit(this, 'close-panel')}>×</button>
+        <h2 id="people-title">${msg(str`People (${count})`, { desc: 'People panel: heading, with how many are in the call' })}</h2>
+        <button type="button" class="close" aria-label=${msg('Close people', { desc: 'People panel: button that closes the panel' })}
+          @click=${() => emit(this, 'close-panel')}>×</button>
       </header>
       <ul aria-labelledby="people-title">
         ${repeat(
@@ -112,9 +131,9 @@ export class PeoplePanel extends LitElement {
         )}
       </ul>
       <div class="lock">
-        <span>${this.locked ? 'Locked: newcomers knock and wait' : 'Anyone with the link can join'}</span>
+        <span>${this.locked ? msg('Locked: newcomers knock and wait') : msg('Anyone with the link can join')}</span>
         <button type="button" class="small" ?hidden=${!this._isHost} aria-pressed=${String(this.locked)}
-          @click=${() => emit(this, 'lock-room', { locked: !this.locked })}>${this.locked ? 'Unlock' : 'Lock room'}</button>
+          @click=${() => emit(this, 'lock-room', { locked: !this.locked })}>${this.locked ? unlock : lock}</button>
       </div>
     `;
   }

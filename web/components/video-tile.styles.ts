@@ -46,7 +46,7 @@ export const videoTileStyles = [
     }
     .label {
       position: absolute;
-      left: 0.5rem;
+      inset-inline-start: 0.5rem;
       bottom: 0.5rem;
       max-width: calc(100% - 1rem);
       display: flex;
@@ -71,7 +71,7 @@ export const videoTileStyles = [
     .status {
       position: absolute;
       top: 0.5rem;
-      left: 0.5rem;
+      inset-inline-start: 0.5rem;
       padding: 0.15rem 0.5rem;
       border-radius: 999px;
       background: var(--video-tile-label-background);
@@ -83,7 +83,7 @@ export const videoTileStyles = [
     .hand {
       position: absolute;
       top: 0.5rem;
-      right: 0.5rem;
+      inset-inline-end: 0.5rem;
       display: grid;
       place-items: center;
       width: 2.2rem;

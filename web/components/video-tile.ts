@@ -2,12 +2,21 @@
  * One participant: their video (or an initial when the camera is off), name, and a mic-off mark.
  * It only renders the MediaStream it is given; it never owns a connection.
  */
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { camOffIcon, handIcon, micOffIcon } from './icons.js';
 import { videoTileStyles } from './video-tile.styles.js';
 
+/** "Connection: good". */
+function qualityLabel(level: string): string {
+  if (level === 'good') return msg('Connection: good');
+  if (level === 'fair') return msg('Connection: fair');
+  return msg('Connection: poor');
+}
+
+@localized()
 @customElement('video-tile')
 export class VideoTile extends LitElement {
   static override styles = videoTileStyles;
@@ -69,28 +78,28 @@ export class VideoTile extends LitElement {
       <video part="video" autoplay playsinline .muted=${this.muted} ?hidden=${hideVideo}></video>
       <div class="avatar" ?hidden=${!hideVideo} aria-hidden="true"><span>${initial}</span></div>
       <div class="status" ?hidden=${!this.status} role="status">${this.status}</div>
-      <div class="hand" ?hidden=${!this.handRaised} role="img" aria-label="Hand raised">${handIcon}</div>
+      <div class="hand" ?hidden=${!this.handRaised} role="img" aria-label=${msg('Hand raised')}>${handIcon}</div>
       <div class="reactions" aria-live="polite">
         ${repeat(
           this.reactions,
           (r) => r.id,
-          (r) => html`<span class="reaction" role="img" aria-label=${`Reaction ${r.emoji}`}>${r.emoji}</span>`,
+          (r) => html`<span class="reaction" role="img" aria-label=${msg(str`Reaction ${r.emoji}`)}>${r.emoji}</span>`,
         )}
       </div>
       <div class="label">
         <span class="name">${this.name}</span>
-        <span ?hidden=${!this.audioOff} role="img" aria-label="Microphone off">${micOffIcon}</span>
-        <span ?hidden=${!this.videoOff} role="img" aria-label="Camera off">${camOffIcon}</span>
+        <span ?hidden=${!this.audioOff} role="img" aria-label=${msg('Microphone off')}>${micOffIcon}</span>
+        <span ?hidden=${!this.videoOff} role="img" aria-label=${msg('Camera off')}>${camOffIcon}</span>
         ${
           this.quality
-            ? html`<button type="button" class="quality" aria-label=${`Connection: ${this.quality}`} aria-expanded=${String(this._details)}
+            ? html`<button type="button" class="quality" aria-label=${qualityLabel(this.quality)} aria-expanded=${String(this._details)}
               @click=${() => (this._details = !this._details)}><span></span><span></span><span></span></button>`
             : nothing
         }
       </div>
       ${
         this.quality && this._details
-          ? html`<div class="details" role="group" aria-label=${`Connection details for ${this.name}`}>
+          ? html`<div class="details" role="group" aria-label=${msg(str`Connection details for ${this.name}`)}>
             ${this.qualityDetails.map((line) => html`<div>${line}</div>`)}
           </div>`
           : nothing

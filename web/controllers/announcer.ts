@@ -5,6 +5,7 @@
  * THROTTLE_MS of the last announcement is gathered and said together, so a room filling up is
  * one sentence, not ten.
  */
+import { msg, str } from '@lit/localize';
 import type { RoomState } from '../rtc/room-state.js';
 
 export const THROTTLE_MS = 1500;
@@ -18,9 +19,16 @@ export interface Heard {
 
 /** "Ana", "Ana and Ben", "Ana, Ben and 2 others". */
 export function names(list: string[]): string {
-  if (list.length <= 2) return list.join(' and ');
+  const [a, b] = list;
+  if (a === undefined) return '';
+  if (b === undefined) return a;
+  if (list.length === 2) return msg(str`${a} and ${b}`, { desc: 'Screen reader: two names, e.g. “Ana and Ben”' });
   const rest = list.length - 2;
-  return `${list.slice(0, 2).join(', ')} and ${rest} ${rest === 1 ? 'other' : 'others'}`;
+  return rest === 1
+    ? msg(str`${a}, ${b} and 1 other`, { desc: 'Screen reader: two names and one more person, e.g. “Ana, Ben and 1 other”' })
+    : msg(str`${a}, ${b} and ${rest} others`, {
+        desc: 'Screen reader: two names and a number (2 or more) of other people, e.g. “Ana, Ben and 3 others”',
+      });
 }
 
 /** The sentences for what changed between two renders of the stage (pure, for tests). */
@@ -34,18 +42,38 @@ export function news(before: Heard | undefined, now: Heard): string[] {
   const hands = now.room.participants.filter(
     (p) => p.handRaisedAt !== undefined && was.get(p.peerId)?.handRaisedAt === undefined && was.has(p.peerId),
   );
-  if (joined.length) out.push(`${names(joined)} joined`);
-  if (left.length) out.push(`${names(left)} left`);
-  if (hands.length) out.push(`${names(hands.map((p) => p.name))} raised a hand`);
+  if (joined.length)
+    out.push(
+      msg(str`${names(joined)} joined`, {
+        desc: 'Screen reader: someone joined the call; the placeholder is one name or several (“Ana and Ben”, “Ana, Ben and 2 others”)',
+      }),
+    );
+  if (left.length)
+    out.push(
+      msg(str`${names(left)} left`, {
+        desc: 'Screen reader: someone left the call; the placeholder is one name or several (“Ana and Ben”, “Ana, Ben and 2 others”)',
+      }),
+    );
+  if (hands.length)
+    out.push(
+      msg(str`${names(hands.map((p) => p.name))} raised a hand`, {
+        desc: 'Screen reader: the placeholder is one name or several (“Ana and Ben”, “Ana, Ben and 2 others”)',
+      }),
+    );
   if (!now.chatOpen) {
     const seen = new Set(before.room.chat.map((m) => m.id));
     const fresh = now.room.chat.filter((m) => !seen.has(m.id) && m.peerId !== now.room.self!.peerId && m.status === 'sent');
-    for (const m of fresh.slice(-2)) out.push(`${m.name} says: ${m.text}`);
+    for (const m of fresh.slice(-2))
+      out.push(msg(str`${m.name} says: ${m.text}`, { desc: 'Screen reader: a chat message; a name, then what they wrote' }));
   }
-  if (now.muted && !before.muted) out.push('You are muted');
-  if (!now.muted && before.muted) out.push('Your microphone is on');
-  if (now.room.status === 'reconnecting' && before.room.status !== 'reconnecting') out.push('Reconnecting…');
-  if (now.room.status === 'joined' && before.room.status === 'reconnecting') out.push('Connected again');
+  if (now.muted && !before.muted) out.push(msg('You are muted', { desc: 'Screen reader: your microphone was turned off' }));
+  if (!now.muted && before.muted) out.push(msg('Your microphone is on', { desc: 'Screen reader' }));
+  if (now.room.status === 'reconnecting' && before.room.status !== 'reconnecting')
+    out.push(
+      msg('Reconnecting…', { id: 'announcer.reconnecting', desc: 'Screen reader: the call lost its connection and is trying again' }),
+    );
+  if (now.room.status === 'joined' && before.room.status === 'reconnecting')
+    out.push(msg('Connected again', { desc: 'Screen reader: the call is back after reconnecting' }));
   return out;
 }
 
@@ -76,7 +104,9 @@ export class Announcer {
   #say() {
     this.#timer = undefined;
     // A live region repeats nothing if its text is unchanged: a new sentence each time.
-    this.text = this.#queue.splice(0).join('. ');
+    this.text = this.#queue
+      .splice(0)
+      .join(msg('. ', { desc: 'Screen reader: between two announcements said together (a full stop and a space)' }));
     this.#lastSaidAt = performance.now();
     this.onSay();
   }

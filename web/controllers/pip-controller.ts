@@ -9,6 +9,7 @@
  * in the new one), styled with a constructed sheet (which a host page's CSP allows, as it does
  * Lit's). It follows the speaker and the devices through `show`.
  */
+import { msg } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { OsActions } from './os-integration-controller.js';
 
@@ -140,11 +141,23 @@ export class PipController implements ReactiveController {
       controls.append(b);
       return b;
     };
-    const microphone = button('Microphone', () => this.#actions.toggleMicrophone());
-    const camera = button('Camera', () => this.#actions.toggleCamera());
-    const leave = button('Leave', () => this.#actions.hangUp());
+    const microphone = button(
+      msg('Microphone', { id: 'pip.microphone', desc: 'Picture-in-picture window: button that turns the microphone on or off' }),
+      () => this.#actions.toggleMicrophone(),
+    );
+    const camera = button(
+      msg('Camera', { id: 'pip.camera', desc: 'Picture-in-picture window: button that turns the camera on or off' }),
+      () => this.#actions.toggleCamera(),
+    );
+    const leave = button(
+      msg('Leave', { id: 'pip.leave', desc: 'Picture-in-picture window: short label of the button that leaves the call' }),
+      () => this.#actions.hangUp(),
+    );
     leave.className = 'leave';
-    leave.setAttribute('aria-label', 'Leave call');
+    leave.setAttribute(
+      'aria-label',
+      msg('Leave call', { id: 'pip.leave-call', desc: 'Picture-in-picture window: full name of the leave button, for screen readers' }),
+    );
     doc.body.append(video, name, controls);
     this.#video = video;
     this.#parts = { name, microphone, camera };

@@ -5,20 +5,32 @@
  * while muted, holding the space bar speaks; letting go mutes again (not when the focus is on a
  * control, where the space bar presses it).
  */
+import { msg } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 export type ShortcutAction = 'microphone' | 'camera' | 'share' | 'hand' | 'chat' | 'people' | 'leave' | 'help';
 
-export const SHORTCUTS: Array<{ keys: string; action: ShortcutAction; label: string }> = [
-  { keys: 'M', action: 'microphone', label: 'Microphone on or off' },
-  { keys: 'V', action: 'camera', label: 'Camera on or off' },
-  { keys: 'S', action: 'share', label: 'Share your screen, or stop' },
-  { keys: 'H', action: 'hand', label: 'Raise or lower your hand' },
-  { keys: 'C', action: 'chat', label: 'Open or close the chat' },
-  { keys: 'P', action: 'people', label: 'Open or close the people list' },
-  { keys: 'Ctrl+D', action: 'leave', label: 'Leave the call (asks first)' },
-  { keys: '?', action: 'help', label: 'Show these shortcuts' },
-  { keys: 'Space (hold)', action: 'microphone', label: 'Talk while muted' },
+export interface Shortcut {
+  keys: string;
+  action: ShortcutAction;
+  label: string;
+}
+
+/** The list shown in the call's shortcuts dialog, in the current language (call at render time). */
+export const shortcuts = (): Shortcut[] => [
+  { keys: 'M', action: 'microphone', label: msg('Microphone on or off', { desc: 'Keyboard shortcut M' }) },
+  { keys: 'V', action: 'camera', label: msg('Camera on or off', { desc: 'Keyboard shortcut V' }) },
+  { keys: 'S', action: 'share', label: msg('Share your screen, or stop', { desc: 'Keyboard shortcut S' }) },
+  { keys: 'H', action: 'hand', label: msg('Raise or lower your hand', { desc: 'Keyboard shortcut H' }) },
+  { keys: 'C', action: 'chat', label: msg('Open or close the chat', { desc: 'Keyboard shortcut C' }) },
+  { keys: 'P', action: 'people', label: msg('Open or close the people list', { desc: 'Keyboard shortcut P' }) },
+  { keys: 'Ctrl+D', action: 'leave', label: msg('Leave the call (asks first)', { desc: 'Keyboard shortcut Ctrl+D' }) },
+  { keys: '?', action: 'help', label: msg('Show these shortcuts', { desc: 'Keyboard shortcut ?' }) },
+  {
+    keys: msg('Space (hold)', { desc: 'Keyboard shortcut: the key to hold for push-to-talk (the space bar)' }),
+    action: 'microphone',
+    label: msg('Talk while muted', { desc: 'Keyboard shortcut: hold the space bar (push-to-talk)' }),
+  },
 ];
 
 const KEYS: Record<string, ShortcutAction> = { m: 'microphone', v: 'camera', s: 'share', h: 'hand', c: 'chat', p: 'people' };

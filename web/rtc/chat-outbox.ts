@@ -2,6 +2,7 @@
  * Sending one's own chat messages: shown at once as "sending", then sent, or failed with the
  * reason (and kept, to retry).
  */
+import { msg } from '@lit/localize';
 import type { ChatMessage } from '../../protocol/contract.js';
 import type { RoomEvent } from './room-state.js';
 
@@ -20,12 +21,16 @@ export async function sendChatMessage({ text, retryOf, author, send, update }: C
   const localId = retryOf ?? `local-${Date.now()}-${Math.random()}`;
   update({ type: 'chat-sending', entry: { id: localId, ...author, text, sentAt: Date.now(), status: 'sending' }, replaces: retryOf });
   try {
-    if (!send) throw Object.assign(new Error('You are not in the call'), { code: 'not-joined' });
+    if (!send) throw Object.assign(new Error(msg('You are not in the call')), { code: 'not-joined' });
     const message = await send(text);
     update({ type: 'chat-sent', localId, message });
     return message;
   } catch (error) {
-    update({ type: 'chat-failed', localId, problem: error instanceof Error ? error.message : 'Not sent' });
+    update({
+      type: 'chat-failed',
+      localId,
+      problem: error instanceof Error ? error.message : msg('Not sent', { desc: 'Chat: a message failed to send, for an unknown reason' }),
+    });
     throw error;
   }
 }

@@ -9,6 +9,7 @@
  * track with replaceTrack, no renegotiation), and the fall-back to the system default when the
  * device in use goes away ("Your headset was disconnected; using …").
  */
+import { msg, str } from '@lit/localize';
 import type { MediaState } from '../../protocol/contract.js';
 import { Emitter } from './emitter.js';
 
@@ -78,24 +79,106 @@ export const VIDEO_CONSTRAINTS: MediaTrackConstraints = {
   frameRate: { ideal: 24, max: 30 },
 };
 
-export function describeMediaError(error: unknown, kinds: string): string {
+/** Which devices a message is about. */
+export type MediaKinds = 'camera' | 'microphone' | 'camera and microphone';
+
+/** The one of three whole sentences that is about `kinds` (translations differ by more than a word). */
+function forKinds(kinds: MediaKinds, texts: { camera: () => string; microphone: () => string; both: () => string }): string {
+  return kinds === 'camera' ? texts.camera() : kinds === 'microphone' ? texts.microphone() : texts.both();
+}
+
+export function describeMediaError(error: unknown, kinds: MediaKinds): string {
   const name = (error as { name?: string } | undefined)?.name;
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return `Your ${kinds} is blocked for this site: allow it in the address bar, then turn it on again. You can still join to watch and listen.`;
+      return forKinds(kinds, {
+        camera: () =>
+          msg(
+            'Your camera is blocked for this site: allow it in the address bar, then turn it on again. You can still join to watch and listen.',
+          ),
+        microphone: () =>
+          msg(
+            'Your microphone is blocked for this site: allow it in the address bar, then turn it on again. You can still join to watch and listen.',
+          ),
+        both: () =>
+          msg(
+            'Your camera and microphone is blocked for this site: allow it in the address bar, then turn it on again. You can still join to watch and listen.',
+          ),
+      });
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return `No ${kinds} was found. You can still join to watch and listen.`;
+      return forKinds(kinds, {
+        camera: () => msg('No camera was found. You can still join to watch and listen.'),
+        microphone: () => msg('No microphone was found. You can still join to watch and listen.'),
+        both: () => msg('No camera and microphone was found. You can still join to watch and listen.'),
+      });
     case 'NotReadableError':
     case 'AbortError':
-      return `Your ${kinds} is in use by another app or could not start: close that app and turn it on again.`;
+      return forKinds(kinds, {
+        camera: () => msg('Your camera is in use by another app or could not start: close that app and turn it on again.'),
+        microphone: () => msg('Your microphone is in use by another app or could not start: close that app and turn it on again.'),
+        both: () => msg('Your camera and microphone is in use by another app or could not start: close that app and turn it on again.'),
+      });
     default:
       if (!globalThis.navigator?.mediaDevices?.getUserMedia) {
-        return 'This page cannot use a camera or microphone here (it needs https or localhost). You can still join to watch and listen.';
+        return msg(
+          'This page cannot use a camera or microphone here (it needs https or localhost). You can still join to watch and listen.',
+        );
       }
-      return `Your ${kinds} could not start. You can still join to watch and listen.`;
+      return forKinds(kinds, {
+        camera: () => msg('Your camera could not start. You can still join to watch and listen.'),
+        microphone: () => msg('Your microphone could not start. You can still join to watch and listen.'),
+        both: () => msg('Your camera and microphone could not start. You can still join to watch and listen.'),
+      });
   }
+}
+
+/** A device's name when the browser gives none: "camera 1", "microphone 2", "speaker 3". */
+function unnamedDevice(kind: DeviceKind, n: number): string {
+  switch (kind) {
+    case 'camera':
+      return msg(str`camera ${n}`, { desc: 'Device settings: a camera the browser gives no name, numbered' });
+    case 'microphone':
+      return msg(str`microphone ${n}`, { desc: 'Device settings: a microphone the browser gives no name, numbered' });
+    case 'speaker':
+      return msg(str`speaker ${n}`, { desc: 'Device settings: a speaker the browser gives no name, numbered' });
+  }
+}
+
+/**
+ * The notice when the device in use went away: "Your headset was disconnected; using …".
+ * `lost` and `now` are the devices' names ('' when the browser gave none); `now` is undefined
+ * when nothing replaced it.
+ */
+function describeDeviceLoss(kind: 'camera' | 'microphone', lost: string, now: string | undefined): string {
+  const camera = kind === 'camera';
+  if (now === undefined) {
+    if (lost)
+      return msg(str`Your ${lost} was disconnected`, { desc: 'A camera or microphone, by the name the system gives it, was unplugged' });
+    return camera ? msg('Your camera was disconnected') : msg('Your microphone was disconnected');
+  }
+  if (lost && now)
+    return msg(str`Your ${lost} was disconnected; using ${now}`, {
+      desc: 'A camera or microphone was unplugged; the call uses another one now. Both by the names the system gives them.',
+    });
+  if (lost)
+    return camera
+      ? msg(str`Your ${lost} was disconnected; using the default camera`, {
+          desc: 'A camera, by the name the system gives it, was unplugged',
+        })
+      : msg(str`Your ${lost} was disconnected; using the default microphone`, {
+          desc: 'A microphone, by the name the system gives it, was unplugged',
+        });
+  if (now)
+    return camera
+      ? msg(str`Your camera was disconnected; using ${now}`, { desc: 'The call uses another camera now, by the name the system gives it' })
+      : msg(str`Your microphone was disconnected; using ${now}`, {
+          desc: 'The call uses another microphone now, by the name the system gives it',
+        });
+  return camera
+    ? msg('Your camera was disconnected; using the default camera')
+    : msg('Your microphone was disconnected; using the default microphone');
 }
 
 export interface LocalMediaEvents extends Record<string, unknown[]> {
@@ -232,14 +315,14 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.#changed();
   }
 
-  #fail(error: unknown, kinds: string) {
+  #fail(error: unknown, kinds: MediaKinds) {
     this.#problem = describeMediaError(error, kinds);
     this.#problemCode = mediaProblem(error);
   }
 
   async #open(audio: boolean, video: boolean): Promise<MediaStream | undefined> {
     const media = globalThis.navigator?.mediaDevices;
-    const kinds = audio && video ? 'camera and microphone' : audio ? 'microphone' : 'camera';
+    const kinds: MediaKinds = audio && video ? 'camera and microphone' : audio ? 'microphone' : 'camera';
     if (!media?.getUserMedia) {
       this.#fail(undefined, kinds);
       return undefined;
@@ -352,7 +435,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     if (!all) return;
     this.#devices = all
       .filter((d) => KIND_OF[d.kind] && d.deviceId)
-      .map((d, i) => ({ kind: KIND_OF[d.kind]!, deviceId: d.deviceId, label: d.label || `${KIND_OF[d.kind]} ${i + 1}` }));
+      .map((d, i) => ({ kind: KIND_OF[d.kind]!, deviceId: d.deviceId, label: d.label || unnamedDevice(KIND_OF[d.kind]!, i + 1) }));
     this.#changed();
   }
 
@@ -383,10 +466,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.#choice = { ...this.#choice, [deviceKind]: undefined };
     await this.#switch(kind, false);
     const now = kind === 'audio' ? this.#audioTrack : this.#videoTrack;
-    const lost = lostLabel || `${deviceKind}`;
-    this.#notice = now
-      ? `Your ${lost} was disconnected; using ${now.label || `the default ${deviceKind}`}`
-      : `Your ${lost} was disconnected`;
+    this.#notice = describeDeviceLoss(deviceKind, lostLabel, now?.label);
     this.#changed();
   }
 

@@ -17,6 +17,7 @@
  * looks frozen. The bitrate is shown but not judged: a shared slide or a small camera sends
  * little by design, so Daily's 700 kbit/s floor would call healthy calls poor.
  */
+import { msg, str } from '@lit/localize';
 
 export type QualityLevel = 'good' | 'fair' | 'poor';
 
@@ -51,13 +52,45 @@ export function assess(sample: QualitySample): QualityLevel {
 /** The details view, in words: resolution, frame rate, bitrate, codec, RTT, loss, the route. */
 export function describeQuality(q: QualityReport): string[] {
   const lines: string[] = [];
-  if (q.width && q.height) lines.push(`${q.width}×${q.height}${q.fps !== undefined ? `, ${Math.round(q.fps)} fps` : ''}`);
-  if (q.bitrateKbps !== undefined) lines.push(`${Math.round(q.bitrateKbps)} kbit/s${q.codec ? ` · ${q.codec}` : ''}`);
-  if (q.rttMs !== undefined) lines.push(`Round trip ${Math.round(q.rttMs)} ms`);
-  if (q.lossPercent !== undefined) lines.push(`Packet loss ${q.lossPercent.toFixed(1)} %`);
-  if (q.jitterMs !== undefined) lines.push(`Jitter ${Math.round(q.jitterMs)} ms`);
-  if (q.path) lines.push(q.path === 'relay' ? 'Relayed through TURN' : q.path === 'host' ? 'Direct (local network)' : `Direct (${q.path})`);
+  if (q.width && q.height) {
+    const { width, height } = q;
+    if (q.fps !== undefined) {
+      const fps = Math.round(q.fps);
+      lines.push(msg(str`${width}×${height}, ${fps} fps`, { desc: 'Connection details: video resolution and frames per second' }));
+    } else {
+      lines.push(`${width}×${height}`);
+    }
+  }
+  if (q.bitrateKbps !== undefined) {
+    const kbps = Math.round(q.bitrateKbps);
+    const codec = q.codec;
+    lines.push(
+      codec
+        ? msg(str`${kbps} kbit/s · ${codec}`, { desc: 'Connection details: bitrate, then the video codec (e.g. VP8)' })
+        : msg(str`${kbps} kbit/s`, { desc: 'Connection details: bitrate' }),
+    );
+  }
+  if (q.rttMs !== undefined) {
+    const ms = Math.round(q.rttMs);
+    lines.push(msg(str`Round trip ${ms} ms`, { desc: 'Connection details: network round-trip time' }));
+  }
+  if (q.lossPercent !== undefined) {
+    const percent = q.lossPercent.toFixed(1);
+    lines.push(msg(str`Packet loss ${percent} %`, { desc: 'Connection details' }));
+  }
+  if (q.jitterMs !== undefined) {
+    const ms = Math.round(q.jitterMs);
+    lines.push(msg(str`Jitter ${ms} ms`, { desc: 'Connection details: variation in packet arrival time' }));
+  }
+  if (q.path) lines.push(describePath(q.path));
   return lines;
+}
+
+/** The route in words: relayed, direct on the local network, or direct by another candidate type. */
+function describePath(path: string): string {
+  if (path === 'relay') return msg('Relayed through TURN', { desc: 'Connection details: the media goes through a relay server' });
+  if (path === 'host') return msg('Direct (local network)', { desc: 'Connection details: the route' });
+  return msg(str`Direct (${path})`, { desc: 'Connection details: the route; the ICE candidate type, e.g. “srflx” (not translated)' });
 }
 
 interface Previous {

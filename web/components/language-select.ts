@@ -1,0 +1,52 @@
+/**
+ * The language menu: the UI's language, remembered on this device (web/i18n/locale.ts). Each
+ * language is named in itself, so a person can find theirs whatever the UI shows now.
+ */
+import { localized, msg } from '@lit/localize';
+import { LitElement, css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { LOCALES, LOCALE_NAMES, getLocale, rememberLocale, useLocale } from '../i18n/locale.js';
+
+@localized()
+@customElement('language-select')
+export class LanguageSelect extends LitElement {
+  static override styles = css`
+    label {
+      display: grid;
+      gap: 0.25rem;
+      font-weight: 600;
+      font-size: 0.9rem;
+    }
+    select {
+      font: inherit;
+      font-weight: 400;
+      padding: 0.45rem 0.5rem;
+      border-radius: 8px;
+      border: 1px solid var(--_field-border, #5b6478);
+      background: var(--_field, #1d2230);
+      color: inherit;
+    }
+  `;
+
+  private async _change(event: Event) {
+    const locale = (event.target as HTMLSelectElement).value;
+    rememberLocale(locale);
+    await useLocale(locale);
+  }
+
+  override render() {
+    const current = getLocale();
+    return html`<label>
+      ${msg('Language')}
+      <select @change=${this._change}>
+        ${LOCALES.map((l) => html`<option value=${l} lang=${l} ?selected=${l === current}>${LOCALE_NAMES[l] ?? l}</option>`)}
+      </select>
+    </label>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'language-select': LanguageSelect;
+  }
+}

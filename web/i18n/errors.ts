@@ -1,0 +1,67 @@
+/**
+ * The call server's refusals in the person's language. The server answers with a code and an
+ * English message (for logs and classic pages); the UI shows the code's own text, taking only
+ * the numbers or the name a message carries from it.
+ */
+import { msg, str } from '@lit/localize';
+
+/** The n-th number in the server's message (a capacity, a length). */
+const number = (message: string | undefined, n = 0) => message?.match(/\d+/g)?.[n] ?? '';
+
+export function errorText(code: string | undefined, message?: string): string {
+  switch (code) {
+    case 'room-full': {
+      const n = number(message);
+      return n ? msg(str`This call is full (${n} of ${n})`) : msg('This call is full');
+    }
+    case 'room-locked':
+      return msg('This call is locked: ask to join');
+    case 'invalid-room':
+      return msg('This is not a valid call link');
+    case 'removed':
+      return msg('You were removed from this call');
+    case 'not-host':
+      return msg('Only the host can do that');
+    case 'not-locked':
+      return msg('This call is not locked: join it directly');
+    case 'no-such-knock':
+      return msg('That person is no longer waiting');
+    case 'no-such-participant':
+      return msg('That person is not in this call');
+    case 'lobby-full':
+      return msg('Too many people are waiting to join: try again later');
+    case 'message-too-long': {
+      const max = number(message);
+      const length = number(message, 1);
+      return max && length ? msg(str`Messages are at most ${max} characters (this one has ${length})`) : msg('This message is too long');
+    }
+    case 'rate-limited':
+      return msg('Too many requests: wait a moment and try again');
+    case 'not-in-room':
+      return msg('You are not in the call');
+    case 'peer-taken':
+    case 'invalid-peer':
+    case 'peer-not-connected':
+      return msg('Your connection to the call server was lost: try again');
+    case 'handle-taken':
+      return msg('That handle is taken: choose another');
+    case 'invalid-handle':
+      return msg('Handles are 2 to 32 lowercase letters, digits, “-” or “_”');
+    case 'not-reachable':
+      return msg('Nobody is reachable under that handle right now');
+    case 'busy':
+      return msg('They are in another call');
+    case 'no-such-ring':
+      return msg('That call is no longer ringing');
+    case 'directory-off':
+      return msg('This server does not list who is reachable');
+    case 'unavailable':
+      return msg('The call server is having trouble: try again shortly');
+    case 'invalid-payload':
+      return msg('The call server did not accept that');
+    case 'timeout':
+      return msg('The call server did not answer in time');
+    default:
+      return msg('Could not reach the call server');
+  }
+}
