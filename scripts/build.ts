@@ -7,7 +7,7 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { injectManifest } from 'workbox-build';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { checkTranslations } from './check-translations.js';
 import path from 'node:path';
@@ -87,9 +87,12 @@ async function main() {
 async function localize() {
   const problems = checkTranslations();
   if (problems.length) throw new Error(`translations missing:\n${problems.join('\n')}`);
-  execFileSync(process.execPath, ['node_modules/@lit/localize-tools/bin/lit-localize.js', 'build'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // A message in the code that was never extracted would show in English in every locale.
+  const result = spawnSync(process.execPath, ['node_modules/@lit/localize-tools/bin/lit-localize.js', 'build'], { encoding: 'utf8' });
+  const said = `${result.stdout}${result.stderr}`;
+  if (result.status !== 0) throw new Error(`lit-localize build failed:\n${said}`);
+  const missing = said.split('\n').filter((line) => /is missing/.test(line));
+  if (missing.length) throw new Error(`messages not extracted yet (npm run i18n:extract, then translate them):\n${missing.join('\n')}`);
 }
 
 /**

@@ -10,12 +10,12 @@ const DIR = 'web/i18n/xliff';
 
 const placeholders = (text: string) => [...text.matchAll(/<x id="(\d+)"/g)].map((m) => m[1]).sort();
 
-export function checkTranslations(only?: string): string[] {
+export function checkTranslations(only?: string, dir = DIR): string[] {
   const problems: string[] = [];
-  for (const file of readdirSync(DIR).filter((f) => f.endsWith('.xlf'))) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.xlf'))) {
     const locale = path.basename(file, '.xlf');
     if (only && locale !== only) continue;
-    const xml = readFileSync(path.join(DIR, file), 'utf8');
+    const xml = readFileSync(path.join(dir, file), 'utf8');
     const units = [...xml.matchAll(/<trans-unit id="([^"]+)"[^>]*>([\s\S]*?)<\/trans-unit>/g)];
     if (!units.length) problems.push(`${locale}: no messages`);
     for (const [, id, body] of units) {

@@ -3,6 +3,7 @@
  * screen, the incoming-call overlay on any page, the /call/<handle> page, and "busy" while a
  * call is on.
  */
+import { errorText } from '../i18n/errors.js';
 import { msg } from '@lit/localize';
 import type { RingEnd } from '../../protocol/contract.js';
 import type { CallHome } from '../components/call-home.js';
@@ -124,7 +125,9 @@ export function wireOutgoing(page: OutgoingCall): void {
     } catch (error) {
       const code = error instanceof SignalingError ? error.code : '';
       page.phase = code === 'busy' ? 'busy' : code === 'not-reachable' || code === 'invalid-handle' ? 'not-reachable' : 'failed';
-      page.problem = error instanceof Error ? error.message : '';
+      // In the person's language from its code; the back-off (a name and a wait) as the server words it.
+      page.problem =
+        code && code !== 'rate-limited' ? errorText(code, (error as Error).message) : error instanceof Error ? error.message : '';
     }
   };
   p.on('ring-ended', (end) => {

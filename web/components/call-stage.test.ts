@@ -501,6 +501,12 @@ describe('<call-stage>', () => {
     el.room = reduceRoom(el.room, { type: 'connection', connected: false });
     // Within the throttle: said together, once, in a new sentence.
     await waitUntil(() => region.textContent!.includes('left'), 'the next announcement', { timeout: 4000 });
-    expect(region.textContent).to.equal('Bo left. Cy raised a hand. cy says: message m1. You are muted. Reconnecting…');
+    expect(region.textContent).to.equal('Bo left. Cy raised a hand. cy says: message m1. You are muted');
+    // Reconnecting is the banner's to say (a status region of its own); coming back is said here.
+    const banner = el.shadowRoot!.querySelector('.banner')!;
+    expect(banner.getAttribute('role')).to.equal('status');
+    expect(isShown(banner)).to.equal(true);
+    el.room = reduceRoom(el.room, { type: 'connection', connected: true });
+    await waitUntil(() => region.textContent === 'Connected again', 'connected again', { timeout: 4000 });
   });
 });

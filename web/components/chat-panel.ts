@@ -3,6 +3,7 @@
  * Shift+Enter starts a new line, and a Retry on any message that failed to send.
  */
 import { localized, msg, str } from '@lit/localize';
+import { getLocale } from '../i18n/locale.js';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -124,7 +125,8 @@ export class ChatPanel extends LitElement {
 
   private _renderMessage(m: ChatEntry) {
     const mine = m.peerId === this.selfPeerId;
-    const time = new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    // In the UI's language (not only the browser's), like every other word on the screen.
+    const time = new Date(m.sentAt).toLocaleTimeString(getLocale(), { hour: '2-digit', minute: '2-digit' });
     const you = msg('You', { id: 'chat-panel.you', desc: 'Chat: the author shown above one’s own messages' });
     const sending = msg('Sending…', { id: 'chat-panel.sending', desc: 'Chat: shown instead of the time while a message is being sent' });
     const problem = m.problem;

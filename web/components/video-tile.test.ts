@@ -1,5 +1,6 @@
 /// <reference types="mocha" />
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
 import type { VideoTile } from './video-tile.js';
 import './video-tile.js';
 
@@ -182,5 +183,17 @@ describe('<video-tile>', () => {
     el.status = 'Reconnecting…';
     await el.updateComplete;
     await expect(el).to.be.accessible();
+  });
+
+  it('floats reactions up, and keeps them still for people who ask for less motion', async () => {
+    const el = await fixture<VideoTile>(html`<video-tile name="Ada" .reactions=${[{ id: 1, emoji: '🎉' }]}></video-tile>`);
+    const reaction = () => getComputedStyle(el.shadowRoot!.querySelector('.reaction')!).animationName;
+    expect(reaction()).to.equal('float-up');
+    await emulateMedia({ reducedMotion: 'reduce' });
+    try {
+      expect(reaction()).to.equal('none');
+    } finally {
+      await emulateMedia({ reducedMotion: 'no-preference' });
+    }
   });
 });

@@ -1,6 +1,7 @@
 /**
  * What a screen reader hears about the call without looking: who joined and left, raised
- * hands, a chat message while the chat is closed, "You are muted", reconnecting. Said through
+ * hands, a chat message while the chat is closed, "You are muted", connected again (the call's
+ * own banner says "Reconnecting…"). Said through
  * one polite live region (the host renders `text`), and throttled: news that comes within
  * THROTTLE_MS of the last announcement is gathered and said together, so a room filling up is
  * one sentence, not ten.
@@ -68,10 +69,7 @@ export function news(before: Heard | undefined, now: Heard): string[] {
   }
   if (now.muted && !before.muted) out.push(msg('You are muted', { desc: 'Screen reader: your microphone was turned off' }));
   if (!now.muted && before.muted) out.push(msg('Your microphone is on', { desc: 'Screen reader' }));
-  if (now.room.status === 'reconnecting' && before.room.status !== 'reconnecting')
-    out.push(
-      msg('Reconnecting…', { id: 'announcer.reconnecting', desc: 'Screen reader: the call lost its connection and is trying again' }),
-    );
+  // "Reconnecting…" itself is said by the call's banner (a status region of its own).
   if (now.room.status === 'joined' && before.room.status === 'reconnecting')
     out.push(msg('Connected again', { desc: 'Screen reader: the call is back after reconnecting' }));
   return out;

@@ -38,6 +38,7 @@ export function errorText(code: string | undefined, message?: string): string {
     case 'rate-limited':
       return msg('Too many requests: wait a moment and try again');
     case 'not-in-room':
+    case 'not-joined':
       return msg('You are not in the call');
     case 'peer-taken':
     case 'invalid-peer':

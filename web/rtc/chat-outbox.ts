@@ -3,6 +3,7 @@
  * reason (and kept, to retry).
  */
 import { msg } from '@lit/localize';
+import { errorText } from '../i18n/errors.js';
 import type { ChatMessage } from '../../protocol/contract.js';
 import type { RoomEvent } from './room-state.js';
 
@@ -29,7 +30,10 @@ export async function sendChatMessage({ text, retryOf, author, send, update }: C
     update({
       type: 'chat-failed',
       localId,
-      problem: error instanceof Error ? error.message : msg('Not sent', { desc: 'Chat: a message failed to send, for an unknown reason' }),
+      // The server's refusal in the person's language, from its code.
+      problem: (error as { code?: string } | undefined)?.code
+        ? errorText((error as { code: string }).code, (error as Error).message)
+        : msg('Not sent', { desc: 'Chat: a message failed to send, for an unknown reason' }),
     });
     throw error;
   }

@@ -9,8 +9,7 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'announcer.reconnecting': `Verbindung wird wiederhergestellt…`,
-'call-home.call': `Anrufen`,
+      'call-home.call': `Anrufen`,
 'call-home.join': `Beitreten`,
 'chat-panel.message': `Nachricht`,
 'chat-panel.retry': `Erneut senden`,

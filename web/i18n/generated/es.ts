@@ -9,8 +9,7 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'announcer.reconnecting': `Reconectando…`,
-'call-home.call': `Llamar`,
+      'call-home.call': `Llamar`,
 'call-home.join': `Unirse`,
 'chat-panel.message': `Mensaje`,
 'chat-panel.retry': `Reintentar`,

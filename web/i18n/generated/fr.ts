@@ -9,8 +9,7 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'announcer.reconnecting': `Reconnexion…`,
-'call-home.call': `Appeler`,
+      'call-home.call': `Appeler`,
 'call-home.join': `Rejoindre`,
 'chat-panel.message': `Message`,
 'chat-panel.retry': `Réessayer`,

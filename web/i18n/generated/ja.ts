@@ -9,8 +9,7 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'announcer.reconnecting': `再接続しています…`,
-'call-home.call': `発信`,
+      'call-home.call': `発信`,
 'call-home.join': `参加`,
 'chat-panel.message': `メッセージ`,
 'chat-panel.retry': `再送信`,

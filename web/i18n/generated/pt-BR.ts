@@ -9,8 +9,7 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'announcer.reconnecting': `Reconectando…`,
-'call-home.call': `Ligar`,
+      'call-home.call': `Ligar`,
 'call-home.join': `Participar`,
 'chat-panel.message': `Mensagem`,
 'chat-panel.retry': `Tentar de novo`,

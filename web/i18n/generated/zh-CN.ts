@@ -9,8 +9,7 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'announcer.reconnecting': `正在重新连接…`,
-'call-home.call': `呼叫`,
+      'call-home.call': `呼叫`,
 'call-home.join': `加入`,
 'chat-panel.message': `消息`,
 'chat-panel.retry': `重试`,
