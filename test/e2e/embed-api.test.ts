@@ -193,4 +193,107 @@ describe('<call-room> through its API, from another origin', () => {
     assert.equal((await localTracksEnded(cai)).live, 0, 'no camera left on after a denied knock');
     await Promise.all([ana.context.close(), cai.context.close()]);
   });
+
+  it('the rest of the API: camera, screen, admit, remove, devices, and a full room’s error', async () => {
+    const room = uniqueId('room');
+    const ana = await open(room, 'Ana');
+    const ben = await open(room, 'Ben');
+    assert.deepEqual(await call(ana, 'join'), { ok: undefined });
+    assert.deepEqual(await call(ben, 'join'), { ok: undefined });
+    const updated = (p: Participant, name: string, field: 'video' | 'screen', value: boolean) =>
+      eventually(
+        async () =>
+          (await events(p)).some(
+            (e) =>
+              e.type === 'participant-updated' &&
+              e.detail.participant?.name === name &&
+              (e.detail.participant as unknown as Record<string, boolean>)[field] === value &&
+              e.detail.changed!.includes(field),
+          ),
+        15_000,
+        `${p.name} to see ${name}'s ${field} ${value}`,
+      );
+
+    assert.deepEqual(await call(ben, 'setCamera', false), { ok: undefined });
+    await updated(ana, 'Ben', 'video', false);
+    assert.deepEqual(await call(ben, 'setCamera', true), { ok: undefined });
+    await updated(ana, 'Ben', 'video', true);
+    assert.deepEqual(await call(ana, 'shareScreen', true), { ok: undefined });
+    await updated(ben, 'Ana', 'screen', true);
+    assert.deepEqual(await call(ana, 'shareScreen', false), { ok: undefined });
+    await updated(ben, 'Ana', 'screen', false);
+
+    // Devices: a real one by id; an unknown id is refused.
+    const cameraId = await ana.page.evaluate(
+      async () => (await navigator.mediaDevices.enumerateDevices()).find((d) => d.kind === 'videoinput')!.deviceId,
+    );
+    assert.deepEqual(await call(ana, 'selectDevices', { camera: cameraId }), { ok: undefined });
+    assert.equal(((await call(ana, 'selectDevices', { camera: 'no-such-camera' })) as { code: string }).code, 'no-device');
+
+    // Not the host: refused with the server's code.
+    assert.equal(((await call(ben, 'lockRoom', true)) as { code: string }).code, 'not-host');
+    // The host admits a knock, then removes that person.
+    assert.deepEqual(await call(ana, 'lockRoom', true), { ok: undefined });
+    const cai = await open(room, 'Cai');
+    const joining = call(cai, 'join');
+    await eventually(async () => (await events(ana)).some((e) => e.type === 'knock'), 15_000, 'the knock');
+    const knock = (await events(ana)).find((e) => e.type === 'knock')!;
+    assert.deepEqual(await call(ana, 'admit', knock.detail.knockId), { ok: undefined });
+    assert.deepEqual(await joining, { ok: undefined });
+    const caiId = ((await prop(cai, 'participants')) as Array<{ id: string; isSelf: boolean }>).find((p) => p.isSelf)!.id;
+    assert.deepEqual(await call(ana, 'remove', caiId), { ok: undefined });
+    await eventually(
+      async () => (await events(cai)).some((e) => e.type === 'call-left' && e.detail.reason === 'removed'),
+      15_000,
+      'Cai removed',
+    );
+    assert.equal((await localTracksEnded(cai)).live, 0, 'the removed person’s camera is off');
+    await Promise.all([ana.context.close(), ben.context.close(), cai.context.close()]);
+  });
+
+  it('says why it cannot join: a full room is a call-error and a rejection with its code', async () => {
+    const small = await startServer({ ALLOWED_ORIGINS: other.origin, ROOM_CAPACITY: '2' });
+    other.setCallServer(small.url);
+    try {
+      const room = uniqueId('room');
+      const people = await Promise.all(['Ana', 'Ben', 'Cai'].map((name) => open(room, name)));
+      assert.deepEqual(await call(people[0]!, 'join'), { ok: undefined });
+      assert.deepEqual(await call(people[1]!, 'join'), { ok: undefined });
+      const refused = (await call(people[2]!, 'join')) as { code: string };
+      assert.equal(refused.code, 'room-full');
+      const error = (await events(people[2]!)).find((e) => e.type === 'call-error')!;
+      assert.equal(error.detail.code, 'room-full');
+      assert.equal(((await events(people[2]!)).find((e) => e.type === 'call-left')!.detail as { reason: string }).reason, 'ended');
+      assert.equal((await localTracksEnded(people[2]!)).live, 0, 'no camera left on');
+      await Promise.all(people.map((p) => p.context.close()));
+    } finally {
+      other.setCallServer(server.url);
+      await small.close();
+    }
+  });
+
+  it('works inside another component’s shadow root, themed by its custom properties and parts', async () => {
+    const room = uniqueId('room');
+    const p = await openCall(browser, `${other.origin}/shadow.html?room=${room}`, { name: 'Wid', initScript: RECORD_LOCAL_TRACKS });
+    const inner = (script: string) =>
+      p.page.evaluate(`(() => { const el = document.querySelector('team-widget').shadowRoot.querySelector('call-room'); ${script} })()`);
+    await eventually(
+      async () => (await inner(`return !!el.shadowRoot && !!el.shadowRoot.querySelector('button.primary');`)) === true,
+      15_000,
+      'the pre-join screen',
+    );
+    assert.equal(
+      await inner(`return getComputedStyle(el.shadowRoot.querySelector('button.primary')).backgroundColor;`),
+      'rgb(200, 0, 100)',
+    );
+    assert.equal(await inner(`return getComputedStyle(el.shadowRoot.querySelector('[part="prejoin"]')).outlineColor;`), 'rgb(0, 128, 0)');
+    await inner(`return el.join();`);
+    assert.equal(await inner(`return el.state;`), 'joined');
+    // Its events cross both shadow roots to the page's document.
+    await eventually(async () => (await events(p)).some((e) => e.type === 'call-joined'), 10_000, 'call-joined on the document');
+    assert.deepEqual(await cspViolations(p), []);
+    await inner(`return el.leave();`);
+    assert.equal((await localTracksEnded(p)).live, 0);
+    await p.context.close();
+  });
 });

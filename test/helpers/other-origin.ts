@@ -43,6 +43,32 @@ for (const type of EVENTS) {
 }
 `;
 
+/**
+ * <call-room> inside another component's shadow root, themed by that component: its accent
+ * custom property and a ::part() rule, from a constructed stylesheet (the strict CSP allows no
+ * <style> element). Events are recorded in `window.events` as on /api.html.
+ */
+const shadowPage = (server: string, room: string, name: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>A widget with a call inside</title>
+<script type="module" src="${server}/call-room.js"></script>
+<script type="module" src="/shadow-page.js"></script></head>
+<body><h1>A widget with a call inside</h1><team-widget data-room="${room}" data-name="${name}"></team-widget></body></html>`;
+
+const SHADOW_PAGE_SCRIPT = `${API_PAGE_SCRIPT}
+const sheet = new CSSStyleSheet();
+sheet.replaceSync('call-room { display: block; height: 480px; --call-room-accent: rgb(200, 0, 100); } call-room::part(prejoin) { outline: 3px solid rgb(0, 128, 0); }');
+customElements.define('team-widget', class extends HTMLElement {
+  connectedCallback() {
+    const root = this.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = [sheet];
+    const call = document.createElement('call-room');
+    call.setAttribute('room', this.dataset.room);
+    call.setAttribute('name', this.dataset.name);
+    root.append(call);
+  }
+});
+`;
+
 const strictCsp = (server: string) => {
   const ws = server.replace(/^http/, 'ws');
   return [
@@ -112,6 +138,12 @@ export async function startOtherOrigin(): Promise<OtherOrigin> {
       res
         .writeHead(200, { 'content-type': 'text/html', 'content-security-policy': strictCsp(callServer) })
         .end(apiPage(callServer, room, url.searchParams.get('name') ?? 'Guest'));
+    } else if (url.pathname === '/shadow.html') {
+      res
+        .writeHead(200, { 'content-type': 'text/html', 'content-security-policy': strictCsp(callServer) })
+        .end(shadowPage(callServer, room, url.searchParams.get('name') ?? 'Guest'));
+    } else if (url.pathname === '/shadow-page.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(SHADOW_PAGE_SCRIPT);
     } else if (url.pathname === '/api-page.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(API_PAGE_SCRIPT);
     } else if (url.pathname === '/classic.html') {

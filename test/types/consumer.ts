@@ -74,6 +74,10 @@ export async function drive(): Promise<string[]> {
   await el.deny('knock-id');
   await el.remove('participant-id');
   await el.selectDevices({ camera: 'id', microphone: 'id', speaker: 'id' });
+  const other = people.find((p) => !p.isSelf);
+  if (other?.safety) seen.push(`${other.safety.digits} ${other.safety.emoji} ${other.safety.verified}`);
+  const code = await el.verifyCode('participant-id');
+  seen.push(code.digits, String((await el.verifyCode('participant-id', false)).verified));
   await el.leave();
   // Without an id, remove() is the DOM's: the element leaves the page.
   const removed: void = el.remove();

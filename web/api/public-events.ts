@@ -56,6 +56,7 @@ export function participantsOf(snapshot: Pick<Snapshot, 'room' | 'self' | 'state
     handRaised: p.handRaisedAt !== undefined,
     isHost: p.peerId === host,
     isSelf: false,
+    ...(p.safety ? { safety: { digits: p.safety.digits, emoji: p.safety.emoji, verified: p.safety.verified } } : {}),
   }));
   list.push({
     id: room.self.peerId,
@@ -194,7 +195,8 @@ export class PublicEvents {
         if (!p.isSelf) this.#fire('participant-joined', { participant: p });
         continue;
       }
-      const changed = CHANGEABLE.filter((key) => old[key] !== p[key]);
+      const changed: Array<keyof CallParticipant> = CHANGEABLE.filter((key) => old[key] !== p[key]);
+      if (old.safety?.digits !== p.safety?.digits || old.safety?.verified !== p.safety?.verified) changed.push('safety');
       if (!changed.length) continue;
       this.#fire('participant-updated', { participant: p, changed });
       if (changed.includes('handRaised') && p.handRaised) this.#fire('hand-raised', { participant: p });

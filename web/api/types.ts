@@ -27,6 +27,21 @@ export interface CallParticipant {
   handRaised: boolean;
   isHost: boolean;
   isSelf: boolean;
+  /**
+   * The safety code of one's connection with them (not for oneself), once it is up: the same
+   * on both sides when nobody is in between. Compare it out loud, then `verifyCode(id)`.
+   */
+  safety?: CallSafetyCode;
+}
+
+/** A connection's safety code (see the README's "Safety code"). */
+export interface CallSafetyCode {
+  /** Five groups of five digits. */
+  digits: string;
+  /** The same code as five emoji. */
+  emoji: string;
+  /** Marked verified on this device, for this pair of certificates. */
+  verified: boolean;
 }
 
 /** A chat message of the call. */
@@ -167,4 +182,10 @@ export interface CallRoomElement extends HTMLElement {
   remove(): void;
   remove(participantId: string): Promise<void>;
   selectDevices(devices: CallDeviceSelection): Promise<void>;
+  /**
+   * Marks the safety code with a participant as compared and matching (or not, with `false`),
+   * kept on this device; resolves with the code. Rejects `not-joined`, or `no-such-participant`
+   * before their connection is up.
+   */
+  verifyCode(participantId: string, verified?: boolean): Promise<CallSafetyCode>;
 }

@@ -4,6 +4,7 @@
  * in <call-room>'s shadow root.
  */
 import { msg, str } from '@lit/localize';
+import { isSingular } from '../i18n/plural.js';
 import { html, nothing } from 'lit';
 import type { RoomPreview } from '../../protocol/contract.js';
 import type { LocalMediaState } from '../rtc/local-media.js';
@@ -43,7 +44,7 @@ export function describePreview(preview: RoomPreview | undefined): string | unde
       if (preview.count === 1) return msg(str`${first} is here`);
       if (preview.count === 2 && second) return msg(str`${first} and ${second} are here`);
       const others = preview.count - 1;
-      return msg(str`${first} and ${others} others are here`);
+      return isSingular(others) ? msg(str`${first} and 1 other are here`) : msg(str`${first} and ${others} others are here`);
     }
     case 'full': {
       const capacity = preview.capacity;

@@ -17,6 +17,7 @@ import type {
   CallDeviceSelection,
   CallParticipant,
   CallReaction,
+  CallSafetyCode,
   CallRoomElement,
   CallRoomEventMap,
   CallRoomState,
@@ -334,6 +335,12 @@ export class CallRoom extends LitElement implements CallRoomElement {
       if (!known) throw callError('no-device', `No ${kind} with the id ${JSON.stringify(id)}`);
       await this.#media.media.selectDevice(kind, id);
     }
+  }
+
+  async verifyCode(participantId: string, verified = true): Promise<CallSafetyCode> {
+    const safety = await this.#act((s) => s.verifySafetyCode(participantId, verified));
+    if (!safety) throw callError('no-such-participant', 'No connection with that participant yet');
+    return { digits: safety.digits, emoji: safety.emoji, verified: safety.verified };
   }
 
   /** Runs a method that needs the call; its failure as a public error. */

@@ -63,6 +63,15 @@ const NO_MEDIA: LocalMediaState = {
   notice: undefined,
 };
 
+/** The safety code in a tile's details, to compare out loud (the people panel marks it verified). */
+function safetyLine(p: RemoteParticipant): string[] {
+  if (!p.safety) return [];
+  const { digits, emoji } = p.safety;
+  return [
+    p.safety.verified ? msg(str`Safety code ${digits} ${emoji}, verified`) : msg(str`Safety code ${digits} ${emoji}: compare it out loud`),
+  ];
+}
+
 /** One's own tile: "Ada (you)". */
 const youName = (name: string | undefined) => msg(str`${name ?? ''} (you)`);
 
@@ -306,7 +315,7 @@ export class CallStage extends LitElement {
       .reactions=${this.#reactions.of(p.peerId)}
       .sinkId=${this.media.choice.speaker ?? ''}
       .quality=${p.quality?.level ?? ''}
-      .qualityDetails=${p.quality ? describeQuality(p.quality) : []}
+      .qualityDetails=${p.quality ? [...describeQuality(p.quality), ...safetyLine(p)] : []}
       ?audio-off=${!p.audio}
       ?video-off=${!p.video}
       ?hand-raised=${p.handRaisedAt !== undefined}
@@ -347,6 +356,7 @@ export class CallStage extends LitElement {
             void this._hostAction(e.detail.locked ? msg('Could not lock the room') : msg('Could not unlock the room'), (s) =>
               s.lockRoom(e.detail.locked),
             )}
+          @verify-code=${(e: CustomEvent<{ peerId: string; verified: boolean }>) => void session?.verifySafetyCode?.(e.detail.peerId, e.detail.verified)}
           @remove-participant=${(e: CustomEvent<{ peerId: string; name: string }>) =>
             void this._hostAction(msg(str`Could not remove ${e.detail.name}`), (s) => s.removeParticipant(e.detail.peerId))}
           @close-panel=${() => (this._panel = undefined)}></people-panel>

@@ -3,16 +3,19 @@
  * host. The host also gets the lock switch and a Remove button per person.
  */
 import { localized, msg, str } from '@lit/localize';
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Participant } from '../../protocol/contract.js';
+import type { SafetyInfo } from '../rtc/room-state.js';
 import { emit } from './emit.js';
 import { camOffIcon, handIcon, micOffIcon } from './icons.js';
 import { panelStyles } from './panel.styles.js';
 
 export interface PersonRow extends Participant {
   isSelf: boolean;
+  /** The safety code of the connection with them (not for oneself). */
+  safety?: SafetyInfo;
 }
 
 /** Raised hands first, in the order they went up; then everyone else in joining order. */
@@ -39,9 +42,26 @@ export class PeoplePanel extends LitElement {
       }
       li {
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
         gap: 0.5rem;
         padding: 0.45rem 0.75rem;
+      }
+      .safety {
+        flex-basis: 100%;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.4rem 0.6rem;
+        font-size: 0.8rem;
+        color: var(--_muted);
+      }
+      .safety code {
+        font: 0.85rem / 1.4 ui-monospace, monospace;
+        color: var(--_foreground);
+      }
+      .safety .verified {
+        color: #86efac;
       }
       .name {
         flex: 1;
@@ -85,6 +105,21 @@ export class PeoplePanel extends LitElement {
     return this.people.some((p) => p.isSelf && p.peerId === this.hostPeerId);
   }
 
+  /** The safety code: compared out loud, then marked verified (kept on this device). */
+  private _renderSafety(p: PersonRow, safety: SafetyInfo) {
+    const name = p.name;
+    return html`<div class="safety" title=${msg(str`Compare this code with ${name}, out loud`)}>
+      <span>${msg('Safety code')}</span>
+      <code aria-label=${msg(str`Safety code with ${name}: ${safety.digits}`)}>${safety.digits}</code>
+      <span aria-hidden="true">${safety.emoji}</span>
+      <span class="verified" ?hidden=${!safety.verified}>${msg('Verified')}</span>
+      <button type="button" class="small" aria-pressed=${String(safety.verified)}
+        @click=${() => emit(this, 'verify-code', { peerId: p.peerId, verified: !safety.verified })}>${
+          safety.verified ? msg('Unmark') : msg('Mark verified')
+        }</button>
+    </div>`;
+  }
+
   private _renderPerson(p: PersonRow) {
     const name = p.name;
     const handRaised = msg('Hand raised', { id: 'people-panel.hand-raised', desc: 'People list: icon of a person whose hand is up' });
@@ -105,6 +140,7 @@ export class PeoplePanel extends LitElement {
         <button type="button" class="small" ?hidden=${!this._isHost || p.isSelf}
           aria-label=${msg(str`Remove ${name}`, { desc: 'People list: the host’s button that removes this person from the call' })}
           @click=${() => emit(this, 'remove-participant', { peerId: p.peerId, name: p.name })}>${remove}</button>
+        ${p.safety && !p.isSelf ? this._renderSafety(p, p.safety) : nothing}
       </li>
     `;
   }
@@ -146,5 +182,7 @@ declare global {
   interface HTMLElementEventMap {
     'remove-participant': CustomEvent<{ peerId: string; name: string }>;
     'lock-room': CustomEvent<{ locked: boolean }>;
+    /** The person compared the safety code with them and marks it (un)verified. */
+    'verify-code': CustomEvent<{ peerId: string; verified: boolean }>;
   }
 }

@@ -7,6 +7,7 @@
  * one sentence, not ten.
  */
 import { msg, str } from '@lit/localize';
+import { isSingular } from '../i18n/plural.js';
 import type { RoomState } from '../rtc/room-state.js';
 
 export const THROTTLE_MS = 1500;
@@ -25,7 +26,7 @@ export function names(list: string[]): string {
   if (b === undefined) return a;
   if (list.length === 2) return msg(str`${a} and ${b}`, { desc: 'Screen reader: two names, e.g. “Ana and Ben”' });
   const rest = list.length - 2;
-  return rest === 1
+  return isSingular(rest)
     ? msg(str`${a}, ${b} and 1 other`, { desc: 'Screen reader: two names and one more person, e.g. “Ana, Ben and 1 other”' })
     : msg(str`${a}, ${b} and ${rest} others`, {
         desc: 'Screen reader: two names and a number (2 or more) of other people, e.g. “Ana, Ben and 3 others”',

@@ -15,7 +15,8 @@ export function errorText(code: string | undefined, message?: string): string {
       return n ? msg(str`This call is full (${n} of ${n})`) : msg('This call is full');
     }
     case 'room-locked':
-      return msg('This call is locked: ask to join');
+      // The server says "room-locked" for a private (rung) call too; its message tells which.
+      return /private/i.test(message ?? '') ? msg('This is a private call') : msg('This call is locked: ask to join');
     case 'invalid-room':
       return msg('This is not a valid call link');
     case 'removed':

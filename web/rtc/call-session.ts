@@ -16,7 +16,16 @@ import type { LocalMedia } from './local-media.js';
 import type { PeerMesh } from './peer-mesh.js';
 import { connect, type MeshHooks, type Preconnection } from './preconnect.js';
 import { RoomSignaling, SignalingError } from './room-signaling.js';
-import { initialRoomState, reduceRoom, type CallError, type EndStatus, type RoomEvent, type RoomState } from './room-state.js';
+import {
+  initialRoomState,
+  reduceRoom,
+  type CallError,
+  type EndStatus,
+  type RoomEvent,
+  type RoomState,
+  type SafetyInfo,
+} from './room-state.js';
+import { connectionFingerprints, isVerified, safetyCode, setVerified } from './safety-code.js';
 
 /** A PeerServer that has not let us in after this long is having trouble (we keep waiting). */
 const SLOW_OPEN_MS = 4000;
@@ -53,6 +62,8 @@ export interface CallActions {
   shareScreen(on: boolean): Promise<void>;
   /** The height (CSS pixels) each remote tile shows its video at; 0 or absent: not shown. */
   setView(heights: Record<string, number>): void;
+  /** Marks the safety code with `peerId` (un)verified on this device. */
+  verifySafetyCode?(peerId: string, verified?: boolean): Promise<SafetyInfo | undefined>;
   /**
    * Each remote participant's audio level now (0 to 1), as WebRTC measured it on arrival: no
    * audio graph of our own needed to see who speaks.
@@ -116,7 +127,10 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       this.#signaling = signaling;
       this.#mesh = mesh;
       mesh.on('stream', (peerId, stream) => this.#dispatch({ type: 'stream', peerId, stream }));
-      mesh.on('state', (peerId, connection) => this.#dispatch({ type: 'connection-state', peerId, connection }));
+      mesh.on('state', (peerId, connection) => {
+        this.#dispatch({ type: 'connection-state', peerId, connection });
+        if (connection === 'connected') void this.#readSafetyCode(mesh, peerId);
+      });
       mesh.on('relay-error', () => this.#dispatch({ type: 'notice', notice: 'relay-failed' }));
       mesh.on('screen', (peerId, stream) => this.#dispatch({ type: 'screen', peerId, stream }));
       this.#listen(signaling, mesh);
@@ -244,6 +258,29 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   setView(heights: Record<string, number>): void {
     this.#viewHeights = heights;
     this.#sendView();
+  }
+
+  /**
+   * Marks the safety code of the connection with `peerId` as compared and matching (kept on
+   * this device for that pair of certificates); resolves with the code, or undefined before the
+   * connection is up.
+   */
+  async verifySafetyCode(peerId: string, verified = true): Promise<SafetyInfo | undefined> {
+    const safety = this.#state.participants.find((p) => p.peerId === peerId)?.safety;
+    if (!safety) return undefined;
+    setVerified(safety.pair, verified);
+    const updated = { ...safety, verified };
+    this.#dispatch({ type: 'safety', peerId, safety: updated });
+    return updated;
+  }
+
+  async #readSafetyCode(mesh: PeerMesh, peerId: string) {
+    const pc = mesh.peerConnections().find((c) => c.peerId === peerId)?.pc;
+    const fingerprints = pc && (await connectionFingerprints(pc).catch(() => undefined));
+    if (!fingerprints || this.#over) return;
+    const code = await safetyCode(fingerprints.local, fingerprints.remote);
+    const pair = `${fingerprints.local}|${fingerprints.remote}`;
+    this.#dispatch({ type: 'safety', peerId, safety: { ...code, pair, verified: isVerified(pair) } });
   }
 
   audioLevels(): Map<string, number> {

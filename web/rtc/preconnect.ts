@@ -17,6 +17,7 @@ import { Emitter } from './emitter.js';
 import { PeerMesh, type MeshOptions } from './peer-mesh.js';
 import { createPeerJsPeer } from './peerjs-peer.js';
 import { RoomSignaling } from './room-signaling.js';
+import { deviceCertificate } from './certificate-store.js';
 import { fetchServerConfig } from './server-config.js';
 
 /** While preconnected, the preview is asked again this often (someone may have come or gone). */
@@ -32,10 +33,11 @@ export interface Connection {
   config: ClientConfig;
 }
 
-/** One DTLS certificate for every connection of the call, made before anyone needs it. */
-function certificate(): Promise<RTCCertificate | undefined> {
-  return RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams).catch(() => undefined);
-}
+/**
+ * One DTLS certificate for every connection of the call, ready before anyone needs it: this
+ * device's own, the same from call to call (certificate-store.ts), so safety codes stay.
+ */
+const certificate = (): Promise<RTCCertificate | undefined> => deviceCertificate();
 
 /**
  * Connects everything a join needs, each part as soon as what it depends on is there: Socket.IO

@@ -9,6 +9,14 @@
 import type { ChatMessage, JoinedRoom, Knock, Participant, RoomInfo } from '../../protocol/contract.js';
 import type { ConnectionState } from './peer-mesh.js';
 import type { QualityReport } from './quality.js';
+import type { SafetyCode } from './safety-code.js';
+
+/** A connection's safety code, and whether this person marked it verified on this device. */
+export interface SafetyInfo extends SafetyCode {
+  /** The two fingerprints it comes from, in order ("ours|theirs"): what a verification is kept for. */
+  pair: string;
+  verified: boolean;
+}
 
 export type SessionStatus = 'idle' | 'joining' | 'knocking' | 'joined' | 'reconnecting' | 'left' | 'denied' | 'removed' | 'failed';
 
@@ -25,6 +33,8 @@ export interface RemoteParticipant extends Participant {
   screenStream?: MediaStream;
   /** How good the connection with them is (quality.ts), once measured. */
   quality?: QualityReport;
+  /** The safety code of the connection with them (safety-code.ts), once it is up. */
+  safety?: SafetyInfo;
 }
 
 /** Oneself as the room sees one, less the microphone and camera (LocalMedia's to say). */
@@ -76,6 +86,7 @@ export type RoomEvent =
   /** One's own screen share started (a stream) or stopped. */
   | { type: 'self-screen'; stream: MediaStream | undefined }
   | { type: 'quality'; peerId: string; quality: QualityReport }
+  | { type: 'safety'; peerId: string; safety: SafetyInfo }
   | { type: 'uplink'; unstable: boolean }
   | { type: 'connection-state'; peerId: string; connection: ConnectionState }
   | { type: 'self-updated'; self: Participant }
@@ -166,6 +177,8 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
       return { ...state, screen: event.stream };
     case 'quality':
       return patch(state, event.peerId, { quality: event.quality });
+    case 'safety':
+      return patch(state, event.peerId, { safety: event.safety });
     case 'uplink':
       return !!state.uplinkUnstable === event.unstable ? state : { ...state, uplinkUnstable: event.unstable };
     case 'participant-left':
