@@ -125,9 +125,8 @@ export function wireOutgoing(page: OutgoingCall): void {
     } catch (error) {
       const code = error instanceof SignalingError ? error.code : '';
       page.phase = code === 'busy' ? 'busy' : code === 'not-reachable' || code === 'invalid-handle' ? 'not-reachable' : 'failed';
-      // In the person's language from its code; the back-off (a name and a wait) as the server words it.
-      page.problem =
-        code && code !== 'rate-limited' ? errorText(code, (error as Error).message) : error instanceof Error ? error.message : '';
+      // In the person's language, from its code (and the name and wait a back-off carries).
+      page.problem = code ? errorText(code, (error as Error).message) : '';
     }
   };
   p.on('ring-ended', (end) => {

@@ -4,6 +4,17 @@
  * the numbers or the name a message carries from it.
  */
 import { msg, str } from '@lit/localize';
+import { getLocale } from './locale.js';
+
+/** "2 minutes", "1 hour 5 minutes" (the server's words) in the UI's language, by Intl. */
+function localDuration(english: string): string {
+  const parts = [...english.matchAll(/(\d+) (second|minute|hour)s?/g)];
+  if (!parts.length) return english;
+  const locale = getLocale();
+  return parts
+    .map(([, n, unit]) => new Intl.NumberFormat(locale, { style: 'unit', unit: unit!, unitDisplay: 'long' }).format(Number(n)))
+    .join(' ');
+}
 
 /** The n-th number in the server's message (a capacity, a length). */
 const number = (message: string | undefined, n = 0) => message?.match(/\d+/g)?.[n] ?? '';
@@ -36,8 +47,16 @@ export function errorText(code: string | undefined, message?: string): string {
       const length = number(message, 1);
       return max && length ? msg(str`Messages are at most ${max} characters (this one has ${length})`) : msg('This message is too long');
     }
-    case 'rate-limited':
+    case 'rate-limited': {
+      // Ringing someone who did not answer the last ring: their name and the wait, reworded.
+      const ring = /^(.+) did not take your last call\. You can call .+ again in (.+)\.$/.exec(message ?? '');
+      if (ring) {
+        const [, name, wait] = ring as unknown as [string, string, string];
+        const duration = localDuration(wait);
+        return msg(str`${name} did not take your last call. You can call ${name} again in ${duration}.`);
+      }
       return msg('Too many requests: wait a moment and try again');
+    }
     case 'not-in-room':
     case 'not-joined':
       return msg('You are not in the call');

@@ -216,6 +216,7 @@
 'sbbb2fcf8fe98db40': `Erneut beitreten`,
 'sbf24ea4f3113aaf1': `Geteilte Bildschirme`,
 'sc3d6840bc06474fd': `Ausgehender Anruf · callroom`,
+'sc4f10b48bce55a51': str`${0} hat deinen letzten Anruf nicht angenommen. Du kannst ${1} in ${2} wieder anrufen.`,
 'sc7ffc101cd990f2e': `Warte, bis jemand den Anruf verlässt, und versuche es dann noch einmal. Deine Kamera und dein Mikrofon sind so lange aus.`,
 'sc999fade9ee65d44': `Verbindung wird wiederhergestellt…`,
 'sca4fb8fafd9b52e5': `Bestätigt`,

@@ -216,6 +216,7 @@
 'sbbb2fcf8fe98db40': `Volver a unirse`,
 'sbf24ea4f3113aaf1': `Pantallas compartidas`,
 'sc3d6840bc06474fd': `Llamando · callroom`,
+'sc4f10b48bce55a51': str`${0} no respondió a tu última llamada. Puedes volver a llamar a ${1} dentro de ${2}.`,
 'sc7ffc101cd990f2e': `Espera a que alguien salga y vuelve a intentarlo. Mientras tanto, tu cámara y tu micrófono están desactivados.`,
 'sc999fade9ee65d44': `Reconectando…`,
 'sca4fb8fafd9b52e5': `Verificado`,

@@ -216,6 +216,7 @@
 'sbbb2fcf8fe98db40': `Rejoindre à nouveau`,
 'sbf24ea4f3113aaf1': `Écrans partagés`,
 'sc3d6840bc06474fd': `Appel en cours · callroom`,
+'sc4f10b48bce55a51': str`${0} n’a pas répondu à votre dernier appel. Vous pourrez rappeler ${1} dans ${2}.`,
 'sc7ffc101cd990f2e': `Attendez qu’une personne quitte l’appel, puis réessayez. Votre caméra et votre micro restent désactivés en attendant.`,
 'sc999fade9ee65d44': `Reconnexion…`,
 'sca4fb8fafd9b52e5': `Vérifié`,

@@ -216,6 +216,7 @@
 'sbbb2fcf8fe98db40': `Participar novamente`,
 'sbf24ea4f3113aaf1': `Telas compartilhadas`,
 'sc3d6840bc06474fd': `Chamando · callroom`,
+'sc4f10b48bce55a51': str`${0} não atendeu sua última chamada. Você pode ligar para ${1} de novo em ${2}.`,
 'sc7ffc101cd990f2e': `Aguarde alguém sair e tente novamente. Enquanto isso, sua câmera e seu microfone ficam desligados.`,
 'sc999fade9ee65d44': `Reconectando…`,
 'sca4fb8fafd9b52e5': `Verificado`,
