@@ -6,8 +6,8 @@ import { emit } from './emit.js';
 import { baseStyles, fieldStyles, screenStyles } from './tokens.styles.js';
 import { newRoomId, roomIdFromInput } from '../app/links.js';
 
-@localized()
 @customElement('call-home')
+@localized()
 export class CallHome extends LitElement {
   static override styles = [
     baseStyles,

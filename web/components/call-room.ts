@@ -8,6 +8,7 @@
  * web/api/types.ts, shipped as call-room.d.ts, and documented in docs/embedding.md. One element
  * per page may be in a call at a time: `join()` on another rejects with `busy`.
  */
+import { localized } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { REACTIONS, ROOM_ID_PATTERN } from '../../protocol/contract.js';
@@ -83,8 +84,12 @@ function asCallError(error: unknown) {
  * @csspart controls - The call's control bar.
  * @csspart panel - The side panel (chat, people, settings).
  * @csspart ended - The screen shown when the call ended, was refused, or waits at a locked door.
+ *
+ * (`@localized()` runs first, below `@customElement`: an element already in the page is
+ * upgraded when it is defined, and must follow the language from then on.)
  */
 @customElement('call-room')
+@localized()
 export class CallRoom extends LitElement implements CallRoomElement {
   static override styles = [baseStyles, fieldStyles, callRoomStyles, callPrejoinStyles, callEndedStyles];
 

@@ -91,8 +91,8 @@ function problemText(failed: string, error: unknown): string {
   return msg(str`${failed}: ${reason}.`);
 }
 
-@localized()
 @customElement('call-stage')
+@localized()
 export class CallStage extends LitElement {
   static override styles = [baseStyles, callStageStyles];
 

@@ -14,8 +14,8 @@ import { linkify } from './linkify.js';
 import { panelStyles } from './panel.styles.js';
 import { fieldStyles } from './tokens.styles.js';
 
-@localized()
 @customElement('chat-panel')
+@localized()
 export class ChatPanel extends LitElement {
   static override styles = [
     panelStyles,

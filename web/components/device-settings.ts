@@ -19,8 +19,8 @@ const label = (kind: DeviceKind): string =>
       : msg('Speaker', { id: 'speaker-device', desc: 'The audio output device (loudspeaker, headphones)' });
 const canRouteAudio = () => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
-@localized()
 @customElement('device-settings')
+@localized()
 export class DeviceSettings extends LitElement {
   static override styles = css`
     :host {

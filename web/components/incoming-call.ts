@@ -8,8 +8,8 @@ import { customElement, property } from 'lit/decorators.js';
 import { emit } from './emit.js';
 import { baseStyles } from './tokens.styles.js';
 
-@localized()
 @customElement('incoming-call')
+@localized()
 export class IncomingCall extends LitElement {
   static override styles = [
     baseStyles,

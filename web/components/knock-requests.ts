@@ -7,8 +7,8 @@ import type { Knock } from '../../protocol/contract.js';
 import { emit } from './emit.js';
 import { baseStyles } from './tokens.styles.js';
 
-@localized()
 @customElement('knock-requests')
+@localized()
 export class KnockRequests extends LitElement {
   static override styles = [
     baseStyles,

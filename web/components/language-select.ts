@@ -7,8 +7,8 @@ import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { LOCALES, LOCALE_NAMES, getLocale, rememberLocale, useLocale } from '../i18n/locale.js';
 
-@localized()
 @customElement('language-select')
+@localized()
 export class LanguageSelect extends LitElement {
   static override styles = css`
     label {

@@ -14,8 +14,8 @@ import { mediaControlsStyles } from './media-controls.styles.js';
 /** Phones' browsers have no getDisplayMedia: no Share button there. */
 const canShareScreen = () => typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
 
-@localized()
 @customElement('media-controls')
+@localized()
 export class MediaControls extends LitElement {
   static override styles = mediaControlsStyles;
 

@@ -7,8 +7,8 @@ import { baseStyles, screenStyles } from './tokens.styles.js';
 
 export type OutgoingPhase = 'ringing' | 'connecting' | 'declined' | 'busy' | 'not-reachable' | 'no-answer' | 'cancelled' | 'failed';
 
-@localized()
 @customElement('outgoing-call')
+@localized()
 export class OutgoingCall extends LitElement {
   static override styles = [
     baseStyles,

@@ -27,8 +27,8 @@ export function orderPeople(people: PersonRow[]): PersonRow[] {
   });
 }
 
-@localized()
 @customElement('people-panel')
+@localized()
 export class PeoplePanel extends LitElement {
   static override styles = [
     panelStyles,

@@ -12,8 +12,8 @@ import { baseStyles } from './tokens.styles.js';
 /** How long "Link copied" shows. */
 const COPIED_SHOWN_MS = 2500;
 
-@localized()
 @customElement('share-link')
+@localized()
 export class ShareLink extends LitElement {
   static override styles = [baseStyles, shareLinkStyles];
 

@@ -16,8 +16,8 @@ function qualityLabel(level: string): string {
   return msg('Connection: poor');
 }
 
-@localized()
 @customElement('video-tile')
+@localized()
 export class VideoTile extends LitElement {
   static override styles = videoTileStyles;
 
