@@ -137,7 +137,7 @@ export function busyPercent(a: { busy: number; total: number }, b: { busy: numbe
 }
 
 /** CPU ticks of every process, and its parent, from /proc (Linux). */
-function processTicks(): Map<number, { ppid: number; ticks: number }> {
+export function processTicks(): Map<number, { ppid: number; ticks: number }> {
   const out = new Map<number, { ppid: number; ticks: number }>();
   let entries: string[] = [];
   try {

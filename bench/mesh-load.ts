@@ -21,7 +21,7 @@
  * BENCH_MESH_RUNS (default 3) runs per call size and checkout; BENCH_MESH_SIZES (default "4,6").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -35,6 +35,7 @@ import {
   foreignCpu,
   freePort,
   heading,
+  processTicks,
   quiet,
   runMain,
   sleep,
@@ -91,32 +92,25 @@ const counters = (page: Page): Promise<Counters> =>
     return { decoded, encoded };
   });
 
-/** CPU ticks of each process, by what it is (Chromium's process types, our server, the rest). */
-function ticksByKind(): Map<number, { kind: string; ticks: number }> {
-  const out = new Map<number, { kind: string; ticks: number }>();
-  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      const type = /--type=(\S+)/.exec(cmd)?.[1];
-      const sub = /--utility-sub-type=(\S+)/.exec(cmd)?.[1];
-      const kind = cmd.includes('chromium')
-        ? type === 'utility'
-          ? `chromium ${sub?.split('.').slice(-2).join('.') ?? 'utility'}`
-          : `chromium ${type ?? 'browser'}`
-        : cmd.includes('server/server.ts')
-          ? 'callroom server'
-          : cmd.includes('mesh-load')
-            ? 'this bench'
-            : 'other';
-      out.set(Number(entry), { kind, ticks });
-    } catch {
-      // The process ended meanwhile.
-    }
+/** What a process is, from its command line: Chromium's process types, our server, the rest. */
+function kindOf(pid: number): string {
+  let cmd = '';
+  try {
+    cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return 'other'; // ended meanwhile
   }
-  return out;
+  const type = /--type=(\S+)/.exec(cmd)?.[1];
+  const sub = /--utility-sub-type=(\S+)/.exec(cmd)?.[1];
+  if (cmd.includes('chromium'))
+    return type === 'utility' ? `chromium ${sub?.split('.').slice(-2).join('.') ?? 'utility'}` : `chromium ${type ?? 'browser'}`;
+  if (cmd.includes('server/server.ts')) return 'callroom server';
+  return cmd.includes('mesh-load') ? 'this bench' : 'other';
+}
+
+/** CPU ticks of each process (lib.ts reads them), with what it is. */
+function ticksByKind(): Map<number, { kind: string; ticks: number }> {
+  return new Map([...processTicks()].map(([pid, { ticks }]) => [pid, { kind: kindOf(pid), ticks }]));
 }
 
 /** The machine's CPU (%, both cores = 100) by process kind between two `ticksByKind` samples. */

@@ -7,6 +7,7 @@
 import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { selectStyles } from './tokens.styles.js';
 import { AudioLevels } from '../rtc/audio-levels.js';
 import type { DeviceChoice, DeviceKind, DeviceOption } from '../rtc/local-media.js';
 import { emit } from './emit.js';
@@ -22,33 +23,20 @@ const canRouteAudio = () => typeof HTMLMediaElement !== 'undefined' && 'setSinkI
 @customElement('device-settings')
 @localized()
 export class DeviceSettings extends LitElement {
-  static override styles = css`
+  static override styles = [
+    selectStyles,
+    css`
     :host {
       display: grid;
       gap: 0.6rem;
-    }
-    label {
-      display: grid;
-      gap: 0.25rem;
-      font-weight: 600;
-      font-size: 0.9rem;
-    }
-    select {
-      font: inherit;
-      font-weight: 400;
-      min-width: 0;
-      padding: 0.45rem 0.5rem;
-      border-radius: 8px;
-      border: 1px solid var(--_field-border, #5b6478);
-      background: var(--_field, #1d2230);
-      color: inherit;
     }
     meter {
       inline-size: 100%;
       block-size: 0.6rem;
       margin-block-start: -0.2rem;
     }
-  `;
+  `,
+  ];
 
   @property({ attribute: false }) devices: DeviceOption[] = [];
   @property({ attribute: false }) choice: DeviceChoice = {};

@@ -3,30 +3,15 @@
  * language is named in itself, so a person can find theirs whatever the UI shows now.
  */
 import { localized, msg } from '@lit/localize';
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
+import { selectStyles } from './tokens.styles.js';
 import { LOCALES, LOCALE_NAMES, getLocale, rememberLocale, useLocale } from '../i18n/locale.js';
 
 @customElement('language-select')
 @localized()
 export class LanguageSelect extends LitElement {
-  static override styles = css`
-    label {
-      display: grid;
-      gap: 0.25rem;
-      font-weight: 600;
-      font-size: 0.9rem;
-    }
-    select {
-      font: inherit;
-      font-weight: 400;
-      padding: 0.45rem 0.5rem;
-      border-radius: 8px;
-      border: 1px solid var(--_field-border, #5b6478);
-      background: var(--_field, #1d2230);
-      color: inherit;
-    }
-  `;
+  static override styles = selectStyles;
 
   private async _change(event: Event) {
     const locale = (event.target as HTMLSelectElement).value;

@@ -76,3 +76,23 @@ export const fieldStyles = css`
 
 /** What nearly every component starts its styles with. */
 export const baseStyles = [tokens, focusRing, hiddenAttribute];
+
+/** A labelled select (a device, the language): the label above it, the select on the field colours. */
+export const selectStyles = css`
+  label {
+    display: grid;
+    gap: 0.25rem;
+    font-weight: 600;
+    font-size: 0.9rem;
+  }
+  select {
+    font: inherit;
+    font-weight: 400;
+    min-width: 0;
+    padding: 0.45rem 0.5rem;
+    border-radius: 8px;
+    border: 1px solid var(--_field-border, #5b6478);
+    background: var(--_field, #1d2230);
+    color: inherit;
+  }
+`;

@@ -34,12 +34,6 @@ export interface Connection {
 }
 
 /**
- * One DTLS certificate for every connection of the call, ready before anyone needs it: this
- * device's own, the same from call to call (certificate-store.ts), so safety codes stay.
- */
-const certificate = (): Promise<RTCCertificate | undefined> => deviceCertificate();
-
-/**
  * Connects everything a join needs, each part as soon as what it depends on is there: Socket.IO
  * at once, the PeerServer once /api/config answers, the certificate meanwhile. On failure,
  * whatever was opened is closed again.
@@ -48,7 +42,9 @@ export async function connect(server: URL, hooks: () => MeshHooks): Promise<Conn
   const signaling = new RoomSignaling(server);
   let mesh: PeerMesh | undefined;
   try {
-    const cert = certificate();
+    // One DTLS certificate for every connection of the call, ready before anyone needs it: this
+    // device's own, the same from call to call (certificate-store.ts), so safety codes stay.
+    const cert = deviceCertificate();
     const config = await fetchServerConfig(server);
     mesh = new PeerMesh({
       server,
