@@ -10,6 +10,7 @@ import { injectManifest } from 'workbox-build';
 import { spawnSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { checkTranslations } from './check-translations.js';
+import { writePseudoLocale } from './pseudo-locale.js';
 import path from 'node:path';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 
@@ -85,6 +86,7 @@ async function main() {
  * before a build sees them; .ci/run fails if a build changes them).
  */
 async function localize() {
+  writePseudoLocale();
   const problems = checkTranslations();
   if (problems.length) throw new Error(`translations missing:\n${problems.join('\n')}`);
   // A message in the code that was never extracted would show in English in every locale.

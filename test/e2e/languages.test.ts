@@ -3,14 +3,14 @@
  * Chinese gets every screen in Chinese, with no English left (every text node and accessible
  * name in every shadow root is walked); the language menu switches and is remembered; a page's
  * `lang` and the element's `lang` choose. Screenshots of the Chinese screens, and of the call
- * laid out right to left, go to test-results/languages/.
+ * in the ar-XB pseudo-locale laid out right to left, go to test-results/languages/.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { clickJoin, eventually, launchBrowser, openCall } from '../helpers/browser.js';
+import { eventually, launchBrowser, openCall } from '../helpers/browser.js';
 import { startOtherOrigin, type OtherOrigin } from '../helpers/other-origin.js';
 import { startServer, uniqueId, type TestServer } from '../helpers/server.js';
 
@@ -162,13 +162,24 @@ describe('languages', () => {
     await page.close();
   });
 
-  it('lays the call out right to left where the language is written so', async () => {
-    const p = await openCall(browser, `${server.url}/r/${uniqueId('room')}`, { name: 'Ana', viewport: { width: 1280, height: 800 } });
-    await p.page.evaluate(() => (document.documentElement.dir = 'rtl'));
-    await clickJoin(p);
-    await p.page.getByText('Only you so far').waitFor({ timeout: 20_000 });
-    // The name label sits at the tile's start: on the right in a right-to-left page.
-    const label = await p.page
+  it('lays the call out right to left in the ar-XB pseudo-locale, and an embedded element follows its own language', async () => {
+    const room = uniqueId('room');
+    const rtl = { initScript: "localStorage.setItem('callroom:lang', 'ar-XB')" };
+    const ana = await openCall(browser, `${server.url}/r/${room}`, { name: 'Ana', viewport: { width: 1280, height: 800 }, ...rtl });
+    const ben = await openCall(browser, `${server.url}/r/${room}`, { name: 'Ben', viewport: { width: 390, height: 844 }, ...rtl });
+    for (const p of [ana, ben]) {
+      await eventually(async () => (await p.page.locator('html').getAttribute('dir')) === 'rtl', 10_000, 'the page right to left');
+      assert.equal(await p.page.locator('html').getAttribute('lang'), 'ar-XB');
+      assert.equal(await p.page.locator('call-room').getAttribute('dir'), 'rtl');
+      // Every word of the UI runs right to left (a right-to-left override around it).
+      const join = translation('ar-XB', 'Join');
+      assert.ok(join.includes('\u202E'), 'a pseudo-translated Join');
+      await p.page.locator('call-room').evaluate((el) => (el as unknown as { join(): Promise<void> }).join());
+    }
+    await eventually(async () => (await ana.page.locator('video-tile[data-peer-id]').count()) === 1, 20_000, 'Ana to see Ben');
+    await ana.page.locator('call-room').evaluate((el) => (el as unknown as { sendChat(t: string): Promise<unknown> }).sendChat('مرحبا'));
+    // The name label sits at the tile's start: on the right.
+    const label = await ana.page
       .locator('video-tile')
       .first()
       .evaluate((tile) => {
@@ -177,7 +188,29 @@ describe('languages', () => {
         return { fromRight: box.right - l.right, fromLeft: l.left - box.left };
       });
     assert.ok(label.fromRight < label.fromLeft, `label at the start (right): ${JSON.stringify(label)}`);
-    await p.page.screenshot({ path: `${SHOTS}/call-rtl-1280x800.png` });
-    await p.context.close();
+    // The chat panel opens at the inline end: the left.
+    await ana.page
+      .locator('media-controls button[aria-controls], media-controls button')
+      .filter({ hasText: translation('ar-XB', 'Chat') })
+      .first()
+      .click();
+    const panel = await ana.page.locator('call-stage').evaluate((stage) => {
+      const aside = stage.shadowRoot!.querySelector('chat-panel')!.getBoundingClientRect();
+      return { left: aside.left, right: aside.right, width: window.innerWidth };
+    });
+    assert.ok(panel.right < panel.width / 2, `chat panel on the left: ${JSON.stringify(panel)}`);
+    await ana.page.screenshot({ path: `${SHOTS}/call-ar-XB-1280x800.png` });
+    await ben.page.screenshot({ path: `${SHOTS}/call-ar-XB-390x844.png` });
+    await Promise.all([ana.context.close(), ben.context.close()]);
+
+    // English content in a right-to-left page stays left to right, and the reverse.
+    const page = await browser.newPage({ locale: 'en-US' });
+    await page.goto(`${other.origin}/embed.html?room=${uniqueId('room')}&name=Ana`);
+    await page.locator('call-room').waitFor();
+    await page.evaluate(() => (document.documentElement.dir = 'rtl'));
+    await eventually(async () => (await page.locator('call-room').getAttribute('dir')) === 'ltr', 10_000, 'English left to right');
+    await page.locator('call-room').evaluate((el) => el.setAttribute('lang', 'ar-XB'));
+    await eventually(async () => (await page.locator('call-room').getAttribute('dir')) === 'rtl', 10_000, 'ar-XB right to left');
+    await page.close();
   });
 });

@@ -28,7 +28,7 @@ import { LocalMediaController } from '../controllers/local-media-controller.js';
 import { clientId, rememberName, rememberedName } from '../rtc/identity.js';
 import type { CallSession } from '../rtc/call-session.js';
 import { isInCall } from '../rtc/room-state.js';
-import { pickLocale, useLocale } from '../i18n/locale.js';
+import { getLocale, localeDirection, pickLocale, useLocale } from '../i18n/locale.js';
 import { callEndedStyles } from './call-ended.styles.js';
 import { renderEnded, renderInvalidLink } from './call-ended.js';
 import { callPrejoinStyles } from './call-prejoin.styles.js';
@@ -152,8 +152,12 @@ export class CallRoom extends LitElement implements CallRoomElement {
     if (name === 'lang' && this.isConnected) void useLocale(pickLocale(value ?? undefined));
   }
 
+  /** Whether the element's direction follows its language (the page gave it no `dir` of its own). */
+  #dirFromLocale?: boolean;
+
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#dirFromLocale ??= !this.hasAttribute('dir');
     void useLocale(pickLocale(this.lang || undefined));
     this._name ||= this.name || rememberedName();
     // Any interaction on the pre-join screen keeps the early connections (or opens them again).
@@ -178,6 +182,11 @@ export class CallRoom extends LitElement implements CallRoomElement {
       this.#media.sync();
     }
     if (changed.has('room') || changed.has('server')) this.#preconnect();
+    // Arabic or Hebrew lay out right to left, in a left-to-right page too (and the reverse).
+    if (this.#dirFromLocale) {
+      const dir = localeDirection(getLocale());
+      if (this.dir !== dir) this.dir = dir;
+    }
     this.#sync();
   }
 

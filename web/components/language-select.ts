@@ -6,7 +6,7 @@ import { localized, msg } from '@lit/localize';
 import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { selectStyles } from './tokens.styles.js';
-import { LOCALES, LOCALE_NAMES, getLocale, rememberLocale, useLocale } from '../i18n/locale.js';
+import { MENU_LOCALES, LOCALE_NAMES, getLocale, rememberLocale, useLocale } from '../i18n/locale.js';
 
 @customElement('language-select')
 @localized()
@@ -24,7 +24,7 @@ export class LanguageSelect extends LitElement {
     return html`<label>
       ${msg('Language')}
       <select @change=${this._change}>
-        ${LOCALES.map((l) => html`<option value=${l} lang=${l} ?selected=${l === current}>${LOCALE_NAMES[l] ?? l}</option>`)}
+        ${MENU_LOCALES.map((l) => html`<option value=${l} lang=${l} ?selected=${l === current}>${LOCALE_NAMES[l] ?? l}</option>`)}
       </select>
     </label>`;
   }

@@ -11,6 +11,23 @@ import { sourceLocale, targetLocales } from './generated/locale-codes.js';
 
 export const LOCALES: readonly string[] = [sourceLocale, ...targetLocales];
 
+/**
+ * ar-XB: English written right to left, word by word (scripts/pseudo-locale.ts), to see the
+ * layout mirrored before a real right-to-left language is translated. Only chosen by its exact
+ * tag (never for `ar`), and not in the menu.
+ */
+export const PSEUDO_LOCALES: readonly string[] = ['ar-XB'];
+
+/** The locales a person can pick in the language menu. */
+export const MENU_LOCALES: readonly string[] = LOCALES.filter((l) => !PSEUDO_LOCALES.includes(l));
+
+const RTL_LANGUAGES = new Set(['ar', 'he', 'fa', 'ur', 'ps', 'sd', 'ug', 'yi', 'dv', 'ckb']);
+
+/** Which way a locale's text runs: `rtl` for Arabic, Hebrew, Persian, Urdu… (and ar-XB). */
+export function localeDirection(locale: string): 'ltr' | 'rtl' {
+  return RTL_LANGUAGES.has(locale.toLowerCase().split(/[-_]/)[0]!) ? 'rtl' : 'ltr';
+}
+
 /** Each locale's own name, for the menu. */
 export const LOCALE_NAMES: Record<string, string> = {
   en: 'English',
@@ -29,6 +46,7 @@ const loaders: Record<string, () => Promise<unknown>> = {
   de: () => import('./generated/de.js'),
   ja: () => import('./generated/ja.js'),
   'pt-BR': () => import('./generated/pt-BR.js'),
+  'ar-XB': () => import('./generated/ar-XB.js'),
 };
 
 const { getLocale, setLocale } = configureLocalization({
@@ -48,7 +66,7 @@ export function matchLocale(tag: string | undefined | null): string | undefined 
   const exact = LOCALES.find((l) => l.toLowerCase() === lower);
   if (exact) return exact;
   const language = lower.split(/[-_]/)[0];
-  return LOCALES.find((l) => l.toLowerCase().split('-')[0] === language);
+  return MENU_LOCALES.find((l) => l.toLowerCase().split('-')[0] === language);
 }
 
 /** The remembered choice from the app's language menu. */
@@ -85,5 +103,8 @@ export async function useLocale(locale: string): Promise<void> {
   const match = matchLocale(locale) ?? sourceLocale;
   if (getLocale() !== match) await setLocale(match);
   // The app's shell says which language it shows (screen readers, fonts, hyphenation).
-  if (document.documentElement.hasAttribute('data-callroom-app')) document.documentElement.lang = match;
+  if (document.documentElement.hasAttribute('data-callroom-app')) {
+    document.documentElement.lang = match;
+    document.documentElement.dir = localeDirection(match);
+  }
 }

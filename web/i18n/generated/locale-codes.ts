@@ -11,6 +11,7 @@ export const sourceLocale = `en`;
  * lexicographically.
  */
 export const targetLocales = [
+  `ar-XB`,
   `de`,
   `es`,
   `fr`,
@@ -23,6 +24,7 @@ export const targetLocales = [
  * All valid project locale codes. Sorted lexicographically.
  */
 export const allLocales = [
+  `ar-XB`,
   `de`,
   `en`,
   `es`,
