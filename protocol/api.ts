@@ -13,4 +13,6 @@ export interface ClientConfig {
    * split across the others by the size each shows it at, a shared screen first.
    */
   uplinkBudgetKbps: number;
+  /** The largest file a person may send or receive in a call, in MB (files go person to person). */
+  maxFileMb?: number;
 }

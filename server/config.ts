@@ -34,6 +34,8 @@ export interface Config {
   preconnectIdleSeconds: number;
   /** What a client's camera and screen may send over all its connections together (ClientConfig). */
   uplinkBudgetKbps: number;
+  /** MAX_FILE_MB: the largest file sent person to person in a call (the receiver holds it in memory). */
+  maxFileMb: number;
   limits: Limits;
   /** Bearer token /metrics asks for; open when unset. */
   metricsToken: string | undefined;
@@ -237,6 +239,7 @@ export function loadConfig(env: Env = process.env): Config {
     reconnectGraceMs: integer(env, 'RECONNECT_GRACE_SECONDS', 30, 0, 600) * 1000,
     preconnectIdleSeconds: integer(env, 'PRECONNECT_IDLE_SECONDS', 120, 1, 3600),
     uplinkBudgetKbps: integer(env, 'UPLINK_BUDGET_KBPS', 2500, 300, 100_000),
+    maxFileMb: integer(env, 'MAX_FILE_MB', 500, 1, 4096),
     limits: {
       connectionsPerAddress: integer(env, 'CONNECTIONS_PER_ADDRESS', 100, 1, 1_000_000),
       peerQueuePerPeer: integer(env, 'PEER_QUEUE_PER_PEER', 100, 1, 10_000),

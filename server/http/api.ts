@@ -29,6 +29,7 @@ export function registerApiRoutes(app: FastifyInstance, config: Config, peerPath
               peer: { type: 'object', required: ['path', 'key'], properties: { path: { type: 'string' }, key: { type: 'string' } } },
               preconnectIdleSeconds: { type: 'integer' },
               uplinkBudgetKbps: { type: 'integer' },
+              maxFileMb: { type: 'integer' },
             },
           },
         },
@@ -38,6 +39,7 @@ export function registerApiRoutes(app: FastifyInstance, config: Config, peerPath
       peer: { path: peerPath, key: config.peerKey },
       preconnectIdleSeconds: config.preconnectIdleSeconds,
       uplinkBudgetKbps: config.uplinkBudgetKbps,
+      maxFileMb: config.maxFileMb,
     }),
   );
 }

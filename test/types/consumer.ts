@@ -3,7 +3,14 @@
  * by the shipped call-room.d.ts alone. If the types drift (a name changes, a detail loses a
  * field), this stops compiling; the `@ts-expect-error` lines show that wrong uses do not compile.
  */
-import type { CallChatMessage, CallParticipant, CallRoomElement, CallRoomError, CallRoomState } from '../../dist/web/call-room.js';
+import type {
+  CallChatMessage,
+  CallFileTransfer,
+  CallParticipant,
+  CallRoomElement,
+  CallRoomError,
+  CallRoomState,
+} from '../../dist/web/call-room.js';
 
 export async function drive(): Promise<string[]> {
   const seen: string[] = [];
@@ -78,6 +85,16 @@ export async function drive(): Promise<string[]> {
   if (other?.safety) seen.push(`${other.safety.digits} ${other.safety.emoji} ${other.safety.verified}`);
   const code = await el.verifyCode('participant-id');
   seen.push(code.digits, String((await el.verifyCode('participant-id', false)).verified));
+  // Files, person to person: offers accepted from the page's own UI, the received file kept.
+  el.addEventListener('file-offer', (e) => void el.acceptFile(e.detail.transfer.id));
+  el.addEventListener('file-progress', (e) => seen.push(`${e.detail.transfer.bytes} of ${e.detail.transfer.size}`));
+  el.addEventListener('file-received', (e) => seen.push(`${e.detail.file.name} ${e.detail.transfer.sha256}`));
+  el.addEventListener('file-ended', (e) => seen.push(`${e.detail.transfer.status} ${e.detail.transfer.problem}`));
+  const transfers: CallFileTransfer[] = await el.sendFile(new File(['hi'], 'hi.txt'), other?.id);
+  seen.push(...transfers.map((t) => t.status));
+  await el.sendFile(new File(['hi'], 'hi.txt'), ['a', 'b']);
+  await el.declineFile('id');
+  await el.cancelFile('id');
   await el.leave();
   // Without an id, remove() is the DOM's: the element leaves the page.
   const removed: void = el.remove();

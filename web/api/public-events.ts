@@ -4,8 +4,10 @@
  * last one and fires what changed, in a fixed order, so a page can keep its own roster, chat
  * and controls from the events alone.
  */
+import type { FileTransfer } from '../rtc/file-transfer.js';
 import type { RoomState, SessionStatus } from '../rtc/room-state.js';
 import type {
+  CallFileTransfer,
   CallChatMessage,
   CallErrorCode,
   CallLeftReason,
@@ -116,6 +118,8 @@ const PUBLIC_CODES: Record<CallErrorCode, true> = {
   'no-device': true,
   'device-busy': true,
   'not-joined': true,
+  'file-too-large': true,
+  'no-such-file': true,
 };
 
 /** A server's or the session's code as a public one (an unknown one: the server could not be reached). */
@@ -130,6 +134,40 @@ export const publicMessage = (m: { id: string; peerId: string; name: string; tex
   text: m.text,
   sentAt: m.sentAt,
 });
+
+export const publicTransfer = (t: FileTransfer): CallFileTransfer => ({
+  id: t.id,
+  direction: t.direction,
+  participantId: t.peerId,
+  name: t.name,
+  size: t.size,
+  type: t.type,
+  status: t.status,
+  bytes: t.bytes,
+  bytesPerSecond: t.bytesPerSecond,
+  ...(t.endedBy ? { endedBy: t.endedBy } : {}),
+  ...(t.problem ? { problem: t.problem } : {}),
+  ...(t.sha256 ? { sha256: t.sha256 } : {}),
+});
+
+/** The public event for a file transfer's change (none while it waits for the other's answer). */
+export function fireFileEvent(fire: Fire, t: FileTransfer): void {
+  const transfer = publicTransfer(t);
+  switch (t.status) {
+    case 'offered':
+      return fire('file-offer', { transfer });
+    case 'sending':
+    case 'receiving':
+      return fire('file-progress', { transfer });
+    case 'done':
+      if (t.direction === 'in' && t.file) return fire('file-received', { transfer, file: t.file });
+      return fire('file-sent', { transfer });
+    case 'waiting':
+      return;
+    default:
+      return fire('file-ended', { transfer });
+  }
+}
 
 export class PublicEvents {
   #fire: Fire;

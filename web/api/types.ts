@@ -57,6 +57,40 @@ export interface CallChatMessage {
   sentAt: number;
 }
 
+/** A file sent or received in the call, person to person (never through the server). */
+export interface CallFileTransfer {
+  /** This transfer's id, for `acceptFile`, `declineFile` and `cancelFile`. */
+  id: string;
+  /** `out`: one's own file to someone; `in`: someone's to oneself. */
+  direction: 'in' | 'out';
+  /** The other side's participant id. */
+  participantId: string;
+  /** The file's name (no path). */
+  name: string;
+  /** In bytes. */
+  size: number;
+  /** Its MIME type, as the sender's browser said (may be empty). */
+  type: string;
+  /**
+   * `waiting` (for the other to accept), `offered` (to oneself: accept or decline), `sending`,
+   * `receiving`, then `done`, `declined`, `cancelled` or `failed`.
+   */
+  status: 'waiting' | 'offered' | 'sending' | 'receiving' | 'done' | 'declined' | 'cancelled' | 'failed';
+  /** Bytes through so far. */
+  bytes: number;
+  /** The speed just now, in bytes per second. */
+  bytesPerSecond: number;
+  /** Who declined or cancelled it. */
+  endedBy?: 'self' | 'peer';
+  /**
+   * Why it ended without the file: `hash-mismatch` (the SHA-256 of what arrived was not the
+   * sender's), `too-large` (over the server's MAX_FILE_MB), `connection`, `protocol`.
+   */
+  problem?: 'hash-mismatch' | 'too-large' | 'connection' | 'protocol';
+  /** The file's SHA-256 in hex, once known. */
+  sha256?: string;
+}
+
 /** The reactions one can send. */
 export type CallReaction = '👍' | '👏' | '🎉' | '😂' | '❤️' | '😮';
 
@@ -99,7 +133,11 @@ export type CallErrorCode =
   /** The device exists but could not start (another app holds it). */
   | 'device-busy'
   /** The method needs a call, and the element is not in one. */
-  | 'not-joined';
+  | 'not-joined'
+  /** A file over the size the call server allows (MAX_FILE_MB). */
+  | 'file-too-large'
+  /** No file transfer with that id (or it is not in a state for that). */
+  | 'no-such-file';
 
 /** What every method's promise rejects with. */
 export interface CallRoomError extends Error {
@@ -132,6 +170,16 @@ export interface CallRoomEventMap {
   'connection-state': CustomEvent<{ state: 'connected' | 'reconnecting' }>;
   'call-error': CustomEvent<{ code: CallErrorCode; message: string }>;
   'state-change': CustomEvent<{ state: CallRoomState }>;
+  /** Someone offers oneself a file: `acceptFile(transfer.id)` or `declineFile(transfer.id)`. */
+  'file-offer': CustomEvent<{ transfer: CallFileTransfer }>;
+  /** A file on its way, either direction (a few times a second). */
+  'file-progress': CustomEvent<{ transfer: CallFileTransfer }>;
+  /** A file arrived whole: its SHA-256 matched the sender's. */
+  'file-received': CustomEvent<{ transfer: CallFileTransfer; file: File }>;
+  /** One's file arrived whole at `transfer.participantId`. */
+  'file-sent': CustomEvent<{ transfer: CallFileTransfer }>;
+  /** Declined, cancelled or failed (`status`, `endedBy` and `problem` say which). */
+  'file-ended': CustomEvent<{ transfer: CallFileTransfer }>;
 }
 
 /** `<call-room>`, as a page uses it. */
@@ -188,4 +236,15 @@ export interface CallRoomElement extends HTMLElement {
    * before their connection is up.
    */
   verifyCode(participantId: string, verified?: boolean): Promise<CallSafetyCode>;
+  /**
+   * Offers a file to one participant, some, or (no `to`) everyone, person to person. Resolves
+   * once each has received it, declined, or the transfer ended otherwise, with each transfer;
+   * rejects `file-too-large`, `no-such-participant` or `not-joined` at once.
+   */
+  sendFile(file: File, to?: string | string[]): Promise<CallFileTransfer[]>;
+  /** Takes a file offered to oneself (`file-offer`); `file-received` follows. */
+  acceptFile(transferId: string): Promise<void>;
+  declineFile(transferId: string): Promise<void>;
+  /** Stops a transfer either way; the other side sees it cancelled. */
+  cancelFile(transferId: string): Promise<void>;
 }

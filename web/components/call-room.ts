@@ -12,10 +12,21 @@ import { localized } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { REACTIONS, ROOM_ID_PATTERN } from '../../protocol/contract.js';
-import { PublicEvents, callError, participantsOf, publicCode, publicMessage, publicState } from '../api/public-events.js';
+import {
+  PublicEvents,
+  callError,
+  fireFileEvent,
+  participantsOf,
+  publicCode,
+  publicMessage,
+  publicState,
+  publicTransfer,
+  type Fire,
+} from '../api/public-events.js';
 import type {
   CallChatMessage,
   CallDeviceSelection,
+  CallFileTransfer,
   CallParticipant,
   CallReaction,
   CallSafetyCode,
@@ -70,6 +81,11 @@ function asCallError(error: unknown) {
  * @event connection-state - `{ state: 'connected' | 'reconnecting' }`.
  * @event call-error - `{ code, message }`: why the call could not go on.
  * @event state-change - `{ state }`.
+ * @event file-offer - `{ transfer }`: someone offers oneself a file (`acceptFile` or `declineFile` its id).
+ * @event file-progress - `{ transfer }`: a file on its way, either direction, with its bytes and speed.
+ * @event file-received - `{ transfer, file }`: a file arrived whole, its SHA-256 the sender's.
+ * @event file-sent - `{ transfer }`: one's file arrived whole at the other side.
+ * @event file-ended - `{ transfer }`: declined, cancelled or failed (`status`, `endedBy`, `problem`).
  *
  * @cssprop --call-room-background - The background of every screen (default #11141b).
  * @cssprop --call-room-foreground - The text (default #f3f5f9).
@@ -102,8 +118,13 @@ export class CallRoom extends LitElement implements CallRoomElement {
     () => ROOM_ID_PATTERN.test(this.room) && this.#configured && (this.prejoin !== 'off' || this.#joinAsked),
     () => this.#sync(),
   );
-  #call = new CallSessionController(this, () => this.#sync());
-  #events = new PublicEvents((name, detail) => this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail })));
+  #fire: Fire = (name, detail) => this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+  #call = new CallSessionController(
+    this,
+    () => this.#sync(),
+    (transfer) => fireFileEvent(this.#fire, transfer),
+  );
+  #events = new PublicEvents(this.#fire);
   /** join() was called (or autojoin), so with prejoin="off" the devices may open. */
   #joinAsked = false;
   /** The attributes were read (the first update): which devices to open is known. */
@@ -355,6 +376,33 @@ export class CallRoom extends LitElement implements CallRoomElement {
     const safety = await this.#act((s) => s.verifySafetyCode(participantId, verified));
     if (!safety) throw callError('no-such-participant', 'No connection with that participant yet');
     return { digits: safety.digits, emoji: safety.emoji, verified: safety.verified };
+  }
+
+  sendFile(file: File, to?: string | string[]): Promise<CallFileTransfer[]> {
+    if (!(file instanceof Blob)) return Promise.reject(callError('invalid-payload', 'sendFile takes a File'));
+    const recipients = to === undefined ? undefined : Array.isArray(to) ? to.map(String) : [String(to)];
+    return this.#act(async (s) => (await s.sendFile(file, recipients)).map(publicTransfer));
+  }
+
+  acceptFile(transferId: string): Promise<void> {
+    return this.#fileAction(transferId, ['offered'], (s) => s.answerFile(transferId, true));
+  }
+
+  declineFile(transferId: string): Promise<void> {
+    return this.#fileAction(transferId, ['offered'], (s) => s.answerFile(transferId, false));
+  }
+
+  cancelFile(transferId: string): Promise<void> {
+    return this.#fileAction(transferId, ['waiting', 'sending', 'receiving'], (s) => s.cancelFile(transferId));
+  }
+
+  #fileAction(id: string, when: string[], run: (session: CallSession) => void): Promise<void> {
+    return this.#act(async (s) => {
+      const transfer = (await s.fileTransfers()).transfers.find((t) => t.id === id);
+      if (!transfer || !when.includes(transfer.status))
+        throw callError('no-such-file', 'No such file transfer (or it is not waiting for that)');
+      run(s);
+    });
   }
 
   /** Runs a method that needs the call; its failure as a public error. */

@@ -95,6 +95,29 @@ export const callStageStyles = css`
       z-index: 3;
     }
   }
+  .files {
+    position: absolute;
+    inset-inline-end: 0.5rem;
+    inset-block-start: 0.5rem;
+    width: min(22rem, calc(100% - 1rem));
+    max-block-size: calc(100% - 1rem);
+    overflow-y: auto;
+    z-index: 4;
+  }
+  .drop-hint {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    place-items: center;
+    background: rgb(13 16 23 / 75%);
+    border: 3px dashed var(--_accent);
+    border-radius: 16px;
+    color: var(--_foreground);
+    font-size: 1.3rem;
+    font-weight: 600;
+    z-index: 5;
+    pointer-events: none;
+  }
   .knocks {
     position: absolute;
     inset-inline-end: 0.75rem;
@@ -103,6 +126,7 @@ export const callStageStyles = css`
     z-index: 4;
   }
   .main {
+    position: relative;
     flex: 1;
     min-width: 0;
     min-height: 0;

@@ -33,7 +33,9 @@ import type { ToggleDetail } from './media-controls.js';
 import type { PersonRow } from './people-panel.js';
 import { baseStyles } from './tokens.styles.js';
 import { pipIcon, speakerViewIcon } from './view-icons.js';
+import type { FileTransfer } from '../rtc/file-transfer.js';
 import './chat-panel.js';
+import './file-transfers.js';
 import './device-settings.js';
 import './knock-requests.js';
 import './language-select.js';
@@ -128,6 +130,15 @@ export class CallStage extends LitElement {
   @state() private _chatSeen = 0;
   /** Why the last host action (lock, admit, deny, remove) failed. */
   @state() private _actionProblem = '';
+  /** The files of this call, sent and received (the session tells each change). */
+  @state() private _files: FileTransfer[] = [];
+  /** A file is dragged over the call: dropping sends it to everyone. */
+  @state() private _dropping = false;
+  /** Who the file being picked goes to (undefined: everyone). */
+  #fileTo: string | undefined;
+  #filesOf: CallActions | undefined;
+  #unsubscribeFiles: (() => void) | undefined;
+  @query('input.file-picker') private _filePicker?: HTMLInputElement;
 
   /** The room as the session knows it. */
   @property({ attribute: false }) room: RoomState = initialRoomState;
@@ -141,6 +152,7 @@ export class CallStage extends LitElement {
 
   protected override willUpdate(): void {
     this.#reactions.follow(this.session);
+    this.#followFiles();
     const { chat, participants } = this.room;
     if (this._panel === 'chat') this._chatSeen = chat.length;
     const speaking = participants.find((p) => this.#speaking.speaking.has(p.peerId));
@@ -178,6 +190,55 @@ export class CallStage extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#announcer.stop();
+    this.#unsubscribeFiles?.();
+    this.#filesOf = undefined;
+  }
+
+  /** Listens to the session's file transfers (once per session). */
+  #followFiles() {
+    if (this.#filesOf === this.session && this.isConnected) return;
+    this.#unsubscribeFiles?.();
+    this.#filesOf = this.session;
+    this.#unsubscribeFiles = this.session?.onFile?.((transfer) => {
+      const at = this._files.findIndex((t) => t.id === transfer.id);
+      this._files = at < 0 ? [...this._files, { ...transfer }] : this._files.map((t, i) => (i === at ? { ...transfer } : t));
+    });
+  }
+
+  /** Opens the file chooser: the file goes to `to`, or to everyone. */
+  private _pickFile(to?: string) {
+    this.#fileTo = to;
+    this._filePicker?.click();
+  }
+
+  private _sendFiles(files: Iterable<File>, to?: string) {
+    const session = this.session;
+    if (!session?.sendFile) return;
+    for (const file of files) {
+      session.sendFile(file, to ? [to] : undefined).catch((error: unknown) => {
+        this._actionProblem = problemText(msg(str`Could not send ${file.name}`), error);
+      });
+    }
+  }
+
+  private _onDragOver(event: DragEvent) {
+    if (!event.dataTransfer?.types.includes('Files') || !this.session?.sendFile) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    this._dropping = true;
+  }
+
+  private _onDrop(event: DragEvent) {
+    this._dropping = false;
+    const files = event.dataTransfer?.files;
+    if (!files?.length || !this.session?.sendFile) return;
+    event.preventDefault();
+    this._sendFiles(files);
+  }
+
+  private _dismissFile(id: string) {
+    this.session?.dismissFile?.(id);
+    this._files = this._files.filter((t) => t.id !== id);
   }
 
   private _shortcut(action: ShortcutAction) {
@@ -350,12 +411,14 @@ export class CallStage extends LitElement {
         <chat-panel ?hidden=${this._panel !== 'chat'} .messages=${chat} .selfPeerId=${self?.peerId ?? ''}
           @send-chat=${(e: CustomEvent<{ text: string }>) => void session?.sendChat(e.detail.text).catch(shownInChat)}
           @retry-chat=${(e: CustomEvent<{ id: string; text: string }>) => void session?.sendChat(e.detail.text, e.detail.id).catch(shownInChat)}
+          @pick-file=${() => this._pickFile()}
           @close-panel=${() => (this._panel = undefined)}></chat-panel>
         <people-panel ?hidden=${this._panel !== 'people'} .people=${this._people()} .hostPeerId=${room?.hostPeerId} ?locked=${!!room?.locked}
           @lock-room=${(e: CustomEvent<{ locked: boolean }>) =>
             void this._hostAction(e.detail.locked ? msg('Could not lock the room') : msg('Could not unlock the room'), (s) =>
               s.lockRoom(e.detail.locked),
             )}
+          @pick-file=${(e: CustomEvent<{ to?: string }>) => this._pickFile(e.detail.to)}
           @verify-code=${(e: CustomEvent<{ peerId: string; verified: boolean }>) => void session?.verifySafetyCode?.(e.detail.peerId, e.detail.verified)}
           @remove-participant=${(e: CustomEvent<{ peerId: string; name: string }>) =>
             void this._hostAction(msg(str`Could not remove ${e.detail.name}`), (s) => s.removeParticipant(e.detail.peerId))}
@@ -392,7 +455,10 @@ export class CallStage extends LitElement {
     const others = spotlight ? participants.filter((p) => p !== spotlight) : participants;
     const pip = pipSupport();
     return html`
-      <section class="call" aria-labelledby="call-heading">
+      <section class="call" aria-labelledby="call-heading" @dragover=${this._onDragOver}
+        @dragleave=${(e: DragEvent) => {
+          if (!e.relatedTarget) this._dropping = false;
+        }} @drop=${this._onDrop}>
         <h1 id="call-heading" class="visually-hidden">${msg('Call', { desc: 'The region of the page that holds the video call' })}</h1>
         <header>
           <span class="count" role="status">${countText(count, !!room?.locked)}</span>
@@ -435,11 +501,23 @@ export class CallStage extends LitElement {
               (p) => this._renderRemote(p),
             )}
           </div>
+          <file-transfers class="files" ?hidden=${!this._files.length} .transfers=${this._files}
+            .names=${new Map(participants.map((p) => [p.peerId, p.name]))}
+            @file-answer=${(e: CustomEvent<{ id: string; accept: boolean }>) => session?.answerFile?.(e.detail.id, e.detail.accept)}
+            @file-cancel=${(e: CustomEvent<{ id: string }>) => session?.cancelFile?.(e.detail.id)}
+            @file-dismiss=${(e: CustomEvent<{ id: string }>) => this._dismissFile(e.detail.id)}></file-transfers>
           </div>
           ${this._renderPanels()}
         </div>
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#announcer.text}</div>
         ${this._renderDialogs()}
+        <input type="file" class="file-picker" multiple hidden aria-hidden="true" tabindex="-1"
+          @change=${(e: Event) => {
+            const input = e.target as HTMLInputElement;
+            this._sendFiles([...(input.files ?? [])], this.#fileTo);
+            input.value = '';
+          }} />
+        <div class="drop-hint" ?hidden=${!this._dropping}>${msg('Drop to send to everyone')}</div>
         <knock-requests class="knocks" ?hidden=${!isHost || !lobby.length} .knocks=${isHost ? lobby : []}
           @answer-knock=${this._answerKnock}></knock-requests>
         <media-controls part="controls" in-call ?audio-enabled=${media.audioEnabled} ?video-enabled=${media.videoEnabled} ?sharing=${!!this.room.screen}

@@ -62,6 +62,11 @@ export class ChatPanel extends LitElement {
         padding: 0.55rem 0.65rem;
         background: var(--_background);
       }
+      .actions {
+        display: flex;
+        gap: 0.35rem;
+        justify-content: space-between;
+      }
       .error {
         color: var(--_error);
         font-size: 0.82rem;
@@ -165,7 +170,10 @@ export class ChatPanel extends LitElement {
         <textarea aria-label=${msg('Message', { id: 'chat-panel.message', desc: 'Chat: name of the box where one types a message' })}
           placeholder=${msg('Message everyone', { desc: 'Chat: placeholder of the message box' })} rows="1" @keydown=${this._onKeyDown}></textarea>
         <p class="error" role="alert" ?hidden=${!error}>${error}</p>
-        <button type="submit" class="small">${msg('Send', { id: 'chat-panel.send', desc: 'Chat: button that sends the message' })}</button>
+        <div class="actions">
+          <button type="button" class="small" @click=${() => emit(this, 'pick-file', {})}>${msg('Send a file', { desc: 'Button that picks a file to send, person to person' })}</button>
+          <button type="submit" class="small">${msg('Send', { id: 'chat-panel.send', desc: 'Chat: button that sends the message' })}</button>
+        </div>
       </form>
     `;
   }

@@ -137,6 +137,9 @@ export class PeoplePanel extends LitElement {
         <span class="badge" ?hidden=${p.peerId !== this.hostPeerId}>${host}</span>
         <span ?hidden=${p.audio} role="img" aria-label=${micOff}>${micOffIcon}</span>
         <span ?hidden=${p.video} role="img" aria-label=${camOff}>${camOffIcon}</span>
+        <button type="button" class="small" ?hidden=${p.isSelf || !p.offers}
+          aria-label=${msg(str`Send a file to ${name}`)}
+          @click=${() => emit(this, 'pick-file', { to: p.peerId })}>${msg('Send a file', { desc: 'Button that picks a file to send, person to person' })}</button>
         <button type="button" class="small" ?hidden=${!this._isHost || p.isSelf}
           aria-label=${msg(str`Remove ${name}`, { desc: 'People list: the host’s button that removes this person from the call' })}
           @click=${() => emit(this, 'remove-participant', { peerId: p.peerId, name: p.name })}>${remove}</button>
@@ -184,5 +187,7 @@ declare global {
     'lock-room': CustomEvent<{ locked: boolean }>;
     /** The person compared the safety code with them and marks it (un)verified. */
     'verify-code': CustomEvent<{ peerId: string; verified: boolean }>;
+    /** The person wants to send a file: to this one, or (no `to`) to everyone. */
+    'pick-file': CustomEvent<{ to?: string }>;
   }
 }

@@ -6,6 +6,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RoomPreview } from '../../protocol/contract.js';
 import { CallSession, type CallSessionOptions } from '../rtc/call-session.js';
+import type { FileTransfer } from '../rtc/file-transfer.js';
 import { Preconnection } from '../rtc/preconnect.js';
 import { initialRoomState, type RoomState } from '../rtc/room-state.js';
 
@@ -18,11 +19,16 @@ export class CallSessionController implements ReactiveController {
   preview: RoomPreview | undefined;
 
   #onChange: (() => void) | undefined;
+  #onFile: ((transfer: FileTransfer) => void) | undefined;
 
-  /** `onChange`: told at once of every change of `state` (before the host re-renders). */
-  constructor(host: ReactiveControllerHost, onChange?: () => void) {
+  /**
+   * `onChange`: told at once of every change of `state` (before the host re-renders); `onFile`:
+   * of every change of a file transfer.
+   */
+  constructor(host: ReactiveControllerHost, onChange?: () => void, onFile?: (transfer: FileTransfer) => void) {
     this.#host = host;
     this.#onChange = onChange;
+    this.#onFile = onFile;
     host.addController(this);
   }
 
@@ -74,6 +80,7 @@ export class CallSessionController implements ReactiveController {
       this.#host.requestUpdate();
       this.#onChange?.();
     });
+    session.onFile((transfer) => this.#onFile?.(transfer));
     await session.join();
   }
 

@@ -40,6 +40,10 @@ export function errorText(code: string | undefined, message?: string): string {
       return msg('That person is no longer waiting');
     case 'no-such-participant':
       return msg('That person is not in this call');
+    case 'file-too-large': {
+      const mb = number(message);
+      return mb ? msg(str`Files in this call are up to ${mb} MB`) : msg('This file is too large for this call');
+    }
     case 'lobby-full':
       return msg('Too many people are waiting to join: try again later');
     case 'message-too-long': {

@@ -26,6 +26,11 @@ import {
   type SafetyInfo,
 } from './room-state.js';
 import { connectionFingerprints, isVerified, safetyCode, setVerified } from './safety-code.js';
+import type { FileTransfer, FileTransfers } from './file-transfer.js';
+import type { MeshData } from './mesh-peer.js';
+
+/** The largest file sent or received when the server does not say (MAX_FILE_MB). */
+export const DEFAULT_MAX_FILE_MB = 500;
 
 /** A PeerServer that has not let us in after this long is having trouble (we keep waiting). */
 const SLOW_OPEN_MS = 4000;
@@ -47,6 +52,8 @@ export interface CallSessionEvents extends Record<string, unknown[]> {
   change: [RoomState];
   /** Someone (oneself included) sent a reaction: the UI floats it for a moment. */
   reaction: [peerId: string, emoji: Reaction];
+  /** A file transfer changed: offered, progressed, ended (file-transfer.ts). */
+  file: [FileTransfer];
 }
 
 /** What the in-call screen may do (a CallSession; a fake in component tests). */
@@ -69,6 +76,18 @@ export interface CallActions {
    * audio graph of our own needed to see who speaks.
    */
   audioLevels?(): Map<string, number>;
+  /**
+   * Sends a file to `to` (peer ids; by default everyone whose app takes files), person to
+   * person; resolves once each has accepted and received it, declined, or the transfer ended.
+   */
+  sendFile?(file: File, to?: string[]): Promise<FileTransfer[]>;
+  /** Tells `listener` each change of a file transfer; returns the unsubscribe. */
+  onFile?(listener: (transfer: FileTransfer) => void): () => void;
+  answerFile?(id: string, accept: boolean): void;
+  cancelFile?(id: string): void;
+  dismissFile?(id: string): void;
+  /** The largest file that can be sent, in bytes. */
+  readonly maxFileBytes?: number;
 }
 
 /**
@@ -96,6 +115,9 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   /** Left or ended: a connection that arrives now is closed at once. */
   #over = false;
   #unsubscribeMedia: Array<() => void> = [];
+  /** Files, loaded with the first one sent or offered (file-transfer.ts). */
+  #files: Promise<FileTransfers> | undefined;
+  #maxFileMb = DEFAULT_MAX_FILE_MB;
 
   constructor(options: CallSessionOptions) {
     super();
@@ -118,7 +140,8 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       // waits while the server cannot check ids (its Redis is down): after a few seconds, say so.
       const slow = setTimeout(() => this.#dispatch({ type: 'notice', notice: 'server-trouble' }), SLOW_OPEN_MS);
       const connection = await (preconnection ? preconnection.take(hooks) : connect(server, () => hooks)).finally(() => clearTimeout(slow));
-      const { signaling, mesh } = connection;
+      const { signaling, mesh, config } = connection;
+      if (config.maxFileMb) this.#maxFileMb = config.maxFileMb;
       if (this.#over) {
         mesh.close();
         signaling.close();
@@ -133,6 +156,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       });
       mesh.on('relay-error', () => this.#dispatch({ type: 'notice', notice: 'relay-failed' }));
       mesh.on('screen', (peerId, stream) => this.#dispatch({ type: 'screen', peerId, stream }));
+      mesh.on('file-channel', (channel) => this.#onFileChannel(channel));
       this.#listen(signaling, mesh);
       document.addEventListener('visibilitychange', this.#sendView);
       // ICE servers and TURN credentials in the same round trip as the join (asked first: the
@@ -281,6 +305,72 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     const code = await safetyCode(fingerprints.local, fingerprints.remote);
     const pair = `${fingerprints.local}|${fingerprints.remote}`;
     this.#dispatch({ type: 'safety', peerId, safety: { ...code, pair, verified: isVerified(pair) } });
+  }
+
+  get maxFileBytes(): number {
+    return this.#maxFileMb * 1024 * 1024;
+  }
+
+  async sendFile(file: File, to?: string[]): Promise<FileTransfer[]> {
+    const takers = this.#state.participants.filter((p) => p.offers).map((p) => p.peerId);
+    const recipients = to ? to.filter((peerId) => takers.includes(peerId)) : takers;
+    if (!this.#mesh || this.#over) throw Object.assign(new Error('Not in a call'), { code: 'not-joined' });
+    if (to && recipients.length !== to.length) throw Object.assign(new Error('No such participant'), { code: 'no-such-participant' });
+    if (!recipients.length) throw Object.assign(new Error('Nobody here to send it to'), { code: 'no-such-participant' });
+    if (file.size > this.maxFileBytes) throw Object.assign(new Error(`Files are up to ${this.#maxFileMb} MB`), { code: 'file-too-large' });
+    const files = await this.#fileTransfers();
+    return files.send(file, recipients).settled;
+  }
+
+  onFile(listener: (transfer: FileTransfer) => void): () => void {
+    return this.on('file', listener);
+  }
+
+  answerFile(id: string, accept: boolean): void {
+    void this.#files?.then((files) => (accept ? files.accept(id) : files.decline(id)));
+  }
+
+  cancelFile(id: string): void {
+    void this.#files?.then((files) => files.cancel(id));
+  }
+
+  dismissFile(id: string): void {
+    void this.#files?.then((files) => files.dismiss(id));
+  }
+
+  /** Every transfer of this call (for tests and the API). */
+  async fileTransfers(): Promise<{ transfers: FileTransfer[]; heldBytes: number }> {
+    const files = await this.#files;
+    return { transfers: files?.list() ?? [], heldBytes: files?.heldBytes() ?? 0 };
+  }
+
+  #fileTransfers(): Promise<FileTransfers> {
+    this.#files ??= import('./file-transfer.js').then(({ FileTransfers, fileChannelOf }) => {
+      const files = new FileTransfers({
+        maxBytes: this.maxFileBytes,
+        openChannel: (peerId) => {
+          const connection = this.#mesh?.openFileChannel(peerId);
+          return connection ? fileChannelOf(connection) : fileChannelOf(closedChannel(peerId));
+        },
+      });
+      files.on('update', (transfer) => this.emit('file', transfer));
+      if (this.#over) files.close();
+      return files;
+    });
+    return this.#files;
+  }
+
+  /** Someone in the room offers a file: what arrives while the code loads is kept for it. */
+  #onFileChannel(connection: MeshData) {
+    const early: unknown[] = [];
+    const hold = (data: unknown) => early.push(data);
+    connection.on('data', hold);
+    void this.#fileTransfers().then(async (files) => {
+      const { fileChannelOf } = await import('./file-transfer.js');
+      const channel = fileChannelOf(connection, early);
+      connection.off('data', hold);
+      files.incoming(channel);
+    });
   }
 
   audioLevels(): Map<string, number> {
@@ -438,6 +528,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   }
 
   #teardown() {
+    void this.#files?.then((files) => files.close());
     this.#timers.forEach((t) => clearTimeout(t));
     this.#timers.clear();
     this.#iceRefresh?.stop();
@@ -473,4 +564,19 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     this.#quiet = false;
     this.emit('change', this.#state);
   }
+}
+
+/** A data connection that never opens (the mesh could not make one): its transfer fails. */
+function closedChannel(peer: string): MeshData {
+  return {
+    peer,
+    open: false,
+    dataChannel: undefined,
+    send() {},
+    close() {},
+    on(event: string, listener: (...args: never[]) => void) {
+      if (event === 'close') setTimeout(listener, 0);
+    },
+    off() {},
+  } as MeshData;
 }

@@ -24,12 +24,12 @@
  * renegotiation.
  */
 import type { PeerOptions } from 'peerjs';
-import type { MeshCall, MeshPeer } from './mesh-peer.js';
+import type { MeshCall, MeshData, MeshPeer } from './mesh-peer.js';
 import { Emitter, randomAlphanumeric } from './emitter.js';
 import { tuneOpus } from './opus.js';
 import { splitUplink } from './uplink.js';
 
-export type { MeshCall, MeshPeer } from './mesh-peer.js';
+export type { MeshCall, MeshData, MeshPeer } from './mesh-peer.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'failed';
 
@@ -60,7 +60,12 @@ export interface MeshEvents extends Record<string, unknown[]> {
   'relay-error': [detail: string];
   /** Someone's shared screen arrived, or (undefined) its connection ended. */
   screen: [peerId: string, stream: MediaStream | undefined];
+  /** Someone in the room opened a channel to send us a file (file-transfer.ts). */
+  'file-channel': [connection: MeshData];
 }
+
+/** What a file's data connection says it is (PeerJS metadata). */
+const FILE_CHANNEL = { kind: 'file' };
 
 /** Who a member is, as far as calling goes (a Participant is one). */
 export interface Member {
@@ -139,6 +144,7 @@ export class PeerMesh extends Emitter<MeshEvents> {
     const peer = this.#options.createPeer(this.peerId, options);
     this.#peer = peer;
     peer.on('call', (call) => this.#onIncoming(call));
+    peer.on('connection', (connection) => this.#onDataConnection(connection));
     peer.on('disconnected', () => {
       this.emit('server', false);
       this.#scheduleReconnect(1000);
@@ -156,6 +162,22 @@ export class PeerMesh extends Emitter<MeshEvents> {
         }
       });
     });
+  }
+
+  /** A data channel to `peerId` for one file (file-transfer.ts); undefined when not connected. */
+  openFileChannel(peerId: string): MeshData | undefined {
+    if (this.#closed || !this.#options.isInRoom(peerId)) return undefined;
+    return this.#peer?.connect?.(peerId, { reliable: true, serialization: 'raw', metadata: FILE_CHANNEL });
+  }
+
+  /** Only someone in our room may open a channel to us, and only for a file. */
+  #onDataConnection(connection: MeshData) {
+    const metadata = connection.metadata as { kind?: unknown } | undefined;
+    if (this.#closed || !this.#options.isInRoom(connection.peer) || metadata?.kind !== FILE_CHANNEL.kind) {
+      connection.close();
+      return;
+    }
+    this.emit('file-channel', connection);
   }
 
   /** Someone joined after us: a newcomer that calls members will call us; any other we call. */
