@@ -39,6 +39,11 @@ export interface Participant extends MediaState {
    * and they call every newcomer.
    */
   offers?: true;
+  /**
+   * Recording the call in their own browser, since this server time (ms). Everyone in the room
+   * was told before the recording began (`recording-notice`), and anyone joining sees it here.
+   */
+  recordingSince?: number;
 }
 
 /** What everyone in a room knows about the room itself. */
@@ -46,6 +51,8 @@ export interface RoomInfo {
   hostPeerId: string | undefined;
   locked: boolean;
   capacity: number;
+  /** The host forbade recording in this room. */
+  recordingForbidden?: true;
 }
 
 export interface ChatMessage {
@@ -128,7 +135,11 @@ export type ErrorCode =
   | 'no-such-ring'
   | 'directory-off'
   /** The server cannot reach its shared store (several nodes, Redis down): try again shortly. */
-  | 'unavailable';
+  | 'unavailable'
+  /** The host forbade recording in this room. */
+  | 'recording-forbidden'
+  /** Not everyone in the room could be told of the recording (an app that cannot show it, or no answer). */
+  | 'recording-unannounced';
 
 /** How a ring ended, as the caller and the callee's tabs are told. */
 export type RingOutcome = 'accepted' | 'declined' | 'busy' | 'no-answer' | 'cancelled' | 'answered-elsewhere';
@@ -187,6 +198,13 @@ export interface ClientToServerEvents {
   'answer-knock': (knockId: string, admit: boolean, ack?: AckCallback<null>) => void;
   /** Host only. */
   'remove-participant': (peerId: string, ack?: AckCallback<null>) => void;
+  /**
+   * Starts or stops recording in one's own browser. Starting acks only once every other member
+   * has acknowledged the `recording-notice`: a recording never begins unannounced.
+   */
+  'set-recording': (recording: boolean, ack?: AckCallback<Participant>) => void;
+  /** Host only: forbids recording in the room (stopping any under way), or allows it again. */
+  'forbid-recording': (forbidden: boolean, ack?: AckCallback<RoomInfo>) => void;
   /** Become reachable as `handle` while this tab is open. `deviceKey` ties the handle to this browser. */
   'become-reachable': (handle: string, options: { name?: string; deviceKey: string }, ack?: AckCallback<{ handle: string }>) => void;
   'stop-reachable': (ack?: AckCallback<null>) => void;
@@ -207,6 +225,8 @@ export interface ServerToClientEvents {
   view: (peerId: string, sizes: Record<string, number>) => void;
   'user-disconnected': (peerId: string, reason: 'left' | 'disconnected') => void;
   'participant-updated': (participant: Participant) => void;
+  /** Someone started or stopped recording (`recordingSince`); the client acks once it shows it. */
+  'recording-notice': (participant: Participant, ack: () => void) => void;
   'room-updated': (room: RoomInfo) => void;
   'chat-message': (message: ChatMessage) => void;
   reaction: (peerId: string, emoji: Reaction) => void;

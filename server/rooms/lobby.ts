@@ -9,7 +9,7 @@ import { MAX_REMOVED_CLIENTS, roomInfo, type Room, type RuleResult } from './roo
 export const LOBBY_MAX = 20;
 export const TICKETS_MAX = 20;
 
-function hostOnly(room: Room | undefined, byPeerId: string): Failure | undefined {
+export function hostOnly(room: Room | undefined, byPeerId: string): Failure | undefined {
   if (!room || !room.participants.some((p) => p.peerId === byPeerId)) return fail('not-in-room', 'Join the room first');
   if (room.hostPeerId !== byPeerId) return fail('not-host', 'Only the host can do that');
   return undefined;

@@ -32,6 +32,8 @@ export interface Room {
   chat: ChatMessage[];
   /** A call between two people who rang each other: only their tickets open it, no knocking. */
   private?: boolean;
+  /** The host forbade recording. */
+  recordingForbidden?: boolean;
 }
 
 export interface Credential {
@@ -58,6 +60,15 @@ export interface Joined {
   others: Participant[];
   /** True when this peer was already in the room (a reconnect): others must not see a new tile. */
   rejoined: boolean;
+  /** Those whose recording this arrival stopped (a client that cannot show the notice). */
+  stoppedRecording: Participant[];
+}
+
+/** A participant without their recording mark. */
+export function withoutRecording(p: Participant): Participant {
+  const rest = { ...p };
+  delete rest.recordingSince;
+  return rest;
 }
 
 export const DEFAULT_NAME = 'Guest';
@@ -126,7 +137,12 @@ export function privateRoom(id: string, tickets: [string, string]): Room {
 }
 
 export function roomInfo(room: Room): RoomInfo {
-  return { hostPeerId: room.hostPeerId, locked: room.locked, capacity: room.capacity };
+  return {
+    hostPeerId: room.hostPeerId,
+    locked: room.locked,
+    capacity: room.capacity,
+    ...(room.recordingForbidden ? { recordingForbidden: true } : {}),
+  };
 }
 
 export function joinRoom(
@@ -144,12 +160,13 @@ export function joinRoom(
     if (!owner || owner.tokenDigest !== access.tokenDigest) return fail('peer-taken', 'That peer id is already in this call');
     // A reconnect keeps the original place in the room, the host role and a raised hand, and
     // needs no ticket: the admission still holds.
-    const self = { ...candidate, joinedAt: existing.joinedAt, handRaisedAt: existing.handRaisedAt };
+    const self: Participant = { ...candidate, joinedAt: existing.joinedAt, handRaisedAt: existing.handRaisedAt };
+    if (existing.recordingSince !== undefined && candidate.offers) self.recordingSince = existing.recordingSince;
     const participants = current.participants.map((p) => (p.peerId === self.peerId ? self : p));
     return {
       ok: true,
       room: { ...current, participants, away: current.away.filter(([p]) => p !== self.peerId) },
-      value: { self, others: participants.filter((p) => p !== self), rejoined: true },
+      value: { self, others: participants.filter((p) => p !== self), rejoined: true, stoppedRecording: [] },
     };
   }
   const removed = access.clientId !== undefined && current.removedClients.includes(access.clientId);
@@ -162,17 +179,20 @@ export function joinRoom(
     return fail('room-full', `This call is full (${n} of ${n})`);
   }
   const credential: Credential = { peerId: candidate.peerId, tokenDigest: access.tokenDigest, clientId: access.clientId };
+  // Nobody is recorded who cannot be told: a classic client's arrival stops any recording.
+  const stoppedRecording = candidate.offers ? [] : current.participants.filter((p) => p.recordingSince !== undefined).map(withoutRecording);
+  const others = current.participants.map((p) => stoppedRecording.find((s) => s.peerId === p.peerId) ?? p);
   return {
     ok: true,
     room: {
       ...current,
-      participants: [...current.participants, candidate],
+      participants: [...others, candidate],
       // The first one in is the host.
       hostPeerId: current.hostPeerId ?? candidate.peerId,
       tickets: ticketed ? current.tickets.filter((t) => t !== access.ticket) : current.tickets,
       credentials: [...current.credentials, credential],
     },
-    value: { self: candidate, others: current.participants, rejoined: false },
+    value: { self: candidate, others, rejoined: false, stoppedRecording },
   };
 }
 

@@ -163,7 +163,7 @@ export function defineMembershipHandlers(on: HandlerTable): void {
       const result = await store.update(roomId, (room) => joinRoom(room, roomId, candidate, capacity, access));
       if (!result.ok) return result;
       const room = result.room!;
-      const { self, others, rejoined } = result.value;
+      const { self, others, rejoined, stoppedRecording } = result.value;
       clearGrace(registry, peerId);
       // Bound before anyone hears of it, so their calls to this peer are relayed at once.
       await identities.bind({ peerId, roomId, tokenDigest, socketId: socket.id });
@@ -172,6 +172,7 @@ export function defineMembershipHandlers(on: HandlerTable): void {
       await socket.join(roomId);
       if (rejoined) socket.to(roomId).emit('participant-updated', self);
       else socket.to(roomId).emit('user-connected', peerId, self);
+      for (const stopped of stoppedRecording) socket.to(roomId).emit('participant-updated', stopped);
       log.info({ room: roomId, peer: peerId, rejoined }, 'participant joined');
       deps.metrics?.joined();
       return {

@@ -1,6 +1,6 @@
 /**
  * The one place that registers every domain's Socket.IO handlers on each connection. The domains
- * (membership, chat, host, ringing, ICE) share server/signaling/context.ts and import nothing
+ * (membership, chat, host, recording, ringing, ICE) share server/signaling/context.ts and import nothing
  * back from here.
  */
 import { MemoryRingStore } from '../rooms/store.js';
@@ -10,6 +10,7 @@ import { defineHostHandlers } from './host-handlers.js';
 import { defineIceHandlers } from './ice-handlers.js';
 import type { Binding } from './identities.js';
 import { adoptMembers, defineMembershipHandlers, reassertBindings } from './membership-handlers.js';
+import { defineRecordingHandlers } from './recording-handlers.js';
 import { defineRingHandlers, dropLostNode, type RingDeps } from './ring-handlers.js';
 
 export interface RoomHandlers {
@@ -38,6 +39,7 @@ export function registerRoomHandlers(io: RoomServer, deps: RoomHandlerDeps, guar
   defineMembershipHandlers(table);
   defineChatHandlers(table);
   defineHostHandlers(table);
+  defineRecordingHandlers(table);
   defineRingHandlers(table, ringing);
   if (deps.ice) defineIceHandlers(table, deps.ice);
   io.on('connection', (socket) => table.attach(socket));

@@ -29,7 +29,7 @@ describe('call-room.d.ts', () => {
     const shipped = readFileSync('dist/web/call-room.d.ts', 'utf8');
     const eventMap = shipped.slice(shipped.indexOf('interface CallRoomEventMap'), shipped.indexOf('interface CallRoomElement'));
     const events = [...eventMap.matchAll(/^\s+'?([a-z-]+)'?: CustomEvent/gm)].map((m) => m[1]);
-    assert.equal(events.length, 16);
+    assert.equal(events.length, 18);
     const manifest = JSON.parse(readFileSync('dist/web/custom-elements.json', 'utf8')) as {
       modules: Array<{
         declarations: Array<{

@@ -58,6 +58,7 @@ export function participantsOf(snapshot: Pick<Snapshot, 'room' | 'self' | 'state
     handRaised: p.handRaisedAt !== undefined,
     isHost: p.peerId === host,
     isSelf: false,
+    recording: p.recordingSince !== undefined,
     ...(p.safety ? { safety: { digits: p.safety.digits, emoji: p.safety.emoji, verified: p.safety.verified } } : {}),
   }));
   list.push({
@@ -69,11 +70,12 @@ export function participantsOf(snapshot: Pick<Snapshot, 'room' | 'self' | 'state
     handRaised: room.self.handRaisedAt !== undefined,
     isHost: room.self.peerId === host,
     isSelf: true,
+    recording: room.self.recordingSince !== undefined,
   });
   return list;
 }
 
-const CHANGEABLE = ['name', 'audio', 'video', 'screen', 'handRaised', 'isHost'] as const;
+const CHANGEABLE = ['name', 'audio', 'video', 'screen', 'handRaised', 'isHost', 'recording'] as const;
 
 const LEFT_REASONS: Partial<Record<SessionStatus, CallLeftReason>> = {
   left: 'left',
@@ -120,6 +122,8 @@ const PUBLIC_CODES: Record<CallErrorCode, true> = {
   'not-joined': true,
   'file-too-large': true,
   'no-such-file': true,
+  'recording-forbidden': true,
+  'recording-unannounced': true,
 };
 
 /** A server's or the session's code as a public one (an unknown one: the server could not be reached). */

@@ -27,6 +27,8 @@ export interface CallParticipant {
   handRaised: boolean;
   isHost: boolean;
   isSelf: boolean;
+  /** Recording the call in their browser (everyone was told before it began). */
+  recording: boolean;
   /**
    * The safety code of one's connection with them (not for oneself), once it is up: the same
    * on both sides when nobody is in between. Compare it out loud, then `verifyCode(id)`.
@@ -137,7 +139,11 @@ export type CallErrorCode =
   /** A file over the size the call server allows (MAX_FILE_MB). */
   | 'file-too-large'
   /** No file transfer with that id (or it is not in a state for that). */
-  | 'no-such-file';
+  | 'no-such-file'
+  /** The host forbade recording in this call. */
+  | 'recording-forbidden'
+  /** Not everyone could be told of the recording (someone's app cannot show it, or did not answer). */
+  | 'recording-unannounced';
 
 /** What every method's promise rejects with. */
 export interface CallRoomError extends Error {
@@ -180,7 +186,19 @@ export interface CallRoomEventMap {
   'file-sent': CustomEvent<{ transfer: CallFileTransfer }>;
   /** Declined, cancelled or failed (`status`, `endedBy` and `problem` say which). */
   'file-ended': CustomEvent<{ transfer: CallFileTransfer }>;
+  /** One's own recording began: everyone else had been told. */
+  'recording-started': CustomEvent<Record<string, never>>;
+  /**
+   * One's own recording ended, with its WebM file: `stopped` (by `stopRecording` or the button),
+   * `forbidden` (the host), `unannounced` (someone joined whose app cannot show it), `left`.
+   * Cancelable: when the call ended (`left`) the element saves the file as a download unless
+   * the page calls `preventDefault()`.
+   */
+  'recording-stopped': CustomEvent<{ file: File; reason: CallRecordingStopReason }>;
 }
+
+/** Why one's own recording ended. */
+export type CallRecordingStopReason = 'stopped' | 'forbidden' | 'unannounced' | 'left';
 
 /** `<call-room>`, as a page uses it. */
 export interface CallRoomElement extends HTMLElement {
@@ -247,4 +265,14 @@ export interface CallRoomElement extends HTMLElement {
   declineFile(transferId: string): Promise<void>;
   /** Stops a transfer either way; the other side sees it cancelled. */
   cancelFile(transferId: string): Promise<void>;
+  /**
+   * Records the call in this browser (what this person sees, with names, and every voice).
+   * Resolves once recording, which is only after everyone else was told ("Ada is recording");
+   * rejects `recording-forbidden`, `recording-unannounced` or `not-joined`.
+   */
+  startRecording(): Promise<void>;
+  /** Stops one's recording; resolves with its WebM file (`recording-stopped` fires too). */
+  stopRecording(): Promise<File>;
+  /** Host only: allows recording in the room, or forbids it (stopping any under way). */
+  setRecordingAllowed(allowed: boolean): Promise<void>;
 }

@@ -27,6 +27,7 @@ import type {
   CallChatMessage,
   CallDeviceSelection,
   CallFileTransfer,
+  CallRecordingStopReason,
   CallParticipant,
   CallReaction,
   CallSafetyCode,
@@ -86,6 +87,8 @@ function asCallError(error: unknown) {
  * @event file-received - `{ transfer, file }`: a file arrived whole, its SHA-256 the sender's.
  * @event file-sent - `{ transfer }`: one's file arrived whole at the other side.
  * @event file-ended - `{ transfer }`: declined, cancelled or failed (`status`, `endedBy`, `problem`).
+ * @event recording-started - One's own recording began (everyone else was told first).
+ * @event recording-stopped - `{ file, reason }`: one's recording ended, with its WebM (cancelable: at the call's end it is downloaded unless prevented).
  *
  * @cssprop --call-room-background - The background of every screen (default #11141b).
  * @cssprop --call-room-foreground - The text (default #f3f5f9).
@@ -119,11 +122,10 @@ export class CallRoom extends LitElement implements CallRoomElement {
     () => this.#sync(),
   );
   #fire: Fire = (name, detail) => this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
-  #call = new CallSessionController(
-    this,
-    () => this.#sync(),
-    (transfer) => fireFileEvent(this.#fire, transfer),
-  );
+  #call = new CallSessionController(this, () => this.#sync(), {
+    onFile: (transfer) => fireFileEvent(this.#fire, transfer),
+    onRecording: (file, reason) => this.#onRecording(file, reason),
+  });
   #events = new PublicEvents(this.#fire);
   /** join() was called (or autojoin), so with prejoin="off" the devices may open. */
   #joinAsked = false;
@@ -396,6 +398,33 @@ export class CallRoom extends LitElement implements CallRoomElement {
     return this.#fileAction(transferId, ['waiting', 'sending', 'receiving'], (s) => s.cancelFile(transferId));
   }
 
+  startRecording(): Promise<void> {
+    return this.#act((s) => s.startRecording());
+  }
+
+  stopRecording(): Promise<File> {
+    return this.#act(async (s) => {
+      const file = await s.stopRecording();
+      if (!file) throw callError('not-joined', 'Not recording');
+      return file;
+    });
+  }
+
+  setRecordingAllowed(allowed: boolean): Promise<void> {
+    return this.#act((s) => s.forbidRecording(!allowed));
+  }
+
+  /** One's recording started, or stopped with its file: the event; at the call's end, a download. */
+  #onRecording(file: File | undefined, reason?: CallRecordingStopReason) {
+    if (!file || !reason) {
+      this.#fire('recording-started', {});
+      return;
+    }
+    const event = new CustomEvent('recording-stopped', { bubbles: true, composed: true, cancelable: true, detail: { file, reason } });
+    // Not lost when the call ends: saved unless the page takes it.
+    if (this.dispatchEvent(event) && reason === 'left') saveFile(file);
+  }
+
   #fileAction(id: string, when: string[], run: (session: CallSession) => void): Promise<void> {
     return this.#act(async (s) => {
       const transfer = (await s.fileTransfers()).transfers.find((t) => t.id === id);
@@ -463,6 +492,14 @@ export class CallRoom extends LitElement implements CallRoomElement {
     }
     return renderEnded(state, { rejoin: () => this._rejoinScreen(), cancelKnock: () => void this.#call.session?.cancelKnock() });
   }
+}
+
+/** Offers `file` as a download. */
+function saveFile(file: File) {
+  const url = URL.createObjectURL(file);
+  const link = Object.assign(document.createElement('a'), { href: url, download: file.name });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 declare global {

@@ -51,6 +51,43 @@ export const callStageStyles = css`
   .view[hidden] {
     display: none;
   }
+  .recording-stop {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.4rem;
+    padding: 0.4rem 0.85rem;
+    border: 0;
+    border-radius: 999px;
+    background: #b42318;
+    color: #fff;
+    font: 600 0.85rem / 1.2 var(--_font);
+    cursor: pointer;
+  }
+  .recording-stop .dot,
+  .recording-notice .dot {
+    inline-size: 0.6rem;
+    block-size: 0.6rem;
+    border-radius: 50%;
+    background: #ff4d4f;
+  }
+  .recording-stop .dot {
+    background: #fff;
+  }
+  .recording-notice {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    margin: 0 0.5rem 0.5rem;
+    padding: 0.4rem 0.75rem;
+    border-radius: 10px;
+    background: rgb(180 35 24 / 25%);
+    border: 1px solid rgb(255 77 79 / 45%);
+    color: var(--_foreground);
+    font-size: 0.9rem;
+  }
+  .recording-notice[hidden] {
+    display: none;
+  }
   .view svg {
     width: 1.2rem;
     height: 1.2rem;

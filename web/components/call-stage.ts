@@ -32,7 +32,7 @@ import { bestColumns } from './grid-layout.js';
 import type { ToggleDetail } from './media-controls.js';
 import type { PersonRow } from './people-panel.js';
 import { baseStyles } from './tokens.styles.js';
-import { pipIcon, speakerViewIcon } from './view-icons.js';
+import { pipIcon, recordIcon, speakerViewIcon } from './view-icons.js';
 import type { FileTransfer } from '../rtc/file-transfer.js';
 import './chat-panel.js';
 import './file-transfers.js';
@@ -45,6 +45,7 @@ import './share-link.js';
 import './video-tile.js';
 import { serverTrouble } from './call-prejoin.js';
 import { errorText } from '../i18n/errors.js';
+import { getLocale } from '../i18n/locale.js';
 
 /** The speaking controller's key for one's own stream. */
 const SELF = 'self';
@@ -81,6 +82,16 @@ const youName = (name: string | undefined) => msg(str`${name ?? ''} (you)`);
 function countText(count: number, locked: boolean): string {
   if (count === 1) return locked ? msg('Only you so far: share the link · locked') : msg('Only you so far: share the link');
   return locked ? msg(str`${count} in this call · locked`) : msg(str`${count} in this call`);
+}
+
+/** "Ana is recording", "Ana and Ben are recording", "You are recording" (everyone was told). */
+function recordingText(names: string[], self: boolean): string {
+  if (self && !names.length) return msg('You are recording. Everyone in the call sees this.');
+  const list = new Intl.ListFormat(getLocale(), { type: 'conjunction' }).format(
+    self ? [msg('You', { id: 'call-stage.recording-you', desc: 'Who records: oneself, first in a list of names' }), ...names] : names,
+  );
+  if (!self && names.length === 1) return msg(str`${list} is recording`);
+  return msg(str`${list} are recording`);
 }
 
 /** A message that could not be sent is marked in the chat, with why, to retry. */
@@ -138,6 +149,10 @@ export class CallStage extends LitElement {
   #fileTo: string | undefined;
   #filesOf: CallActions | undefined;
   #unsubscribeFiles: (() => void) | undefined;
+  #unsubscribeRecording: (() => void) | undefined;
+  /** Recordings made in this call, to save. */
+  @state() private _recordings: Array<{ file: File; reason: string }> = [];
+  @state() private _recordingStarting = false;
   @query('input.file-picker') private _filePicker?: HTMLInputElement;
 
   /** The room as the session knows it. */
@@ -191,6 +206,7 @@ export class CallStage extends LitElement {
     super.disconnectedCallback();
     this.#announcer.stop();
     this.#unsubscribeFiles?.();
+    this.#unsubscribeRecording?.();
     this.#filesOf = undefined;
   }
 
@@ -203,6 +219,25 @@ export class CallStage extends LitElement {
       const at = this._files.findIndex((t) => t.id === transfer.id);
       this._files = at < 0 ? [...this._files, { ...transfer }] : this._files.map((t, i) => (i === at ? { ...transfer } : t));
     });
+    this.#unsubscribeRecording?.();
+    this.#unsubscribeRecording = this.session?.onRecording?.((file, reason) => {
+      if (file && reason !== 'left') this._recordings = [...this._recordings, { file, reason: reason ?? 'stopped' }];
+    });
+  }
+
+  private async _toggleRecording(on: boolean) {
+    const session = this.session;
+    if (!session?.startRecording || !session.stopRecording) return;
+    this._actionProblem = '';
+    if (!on) return void session.stopRecording().catch(() => {});
+    this._recordingStarting = true;
+    try {
+      await session.startRecording();
+    } catch (error) {
+      this._actionProblem = problemText(msg('Could not start recording'), error);
+    } finally {
+      this._recordingStarting = false;
+    }
   }
 
   /** Opens the file chooser: the file goes to `to`, or to everyone. */
@@ -419,6 +454,11 @@ export class CallStage extends LitElement {
               s.lockRoom(e.detail.locked),
             )}
           @pick-file=${(e: CustomEvent<{ to?: string }>) => this._pickFile(e.detail.to)}
+          ?recording-forbidden=${!!room?.recordingForbidden}
+          @forbid-recording=${(e: CustomEvent<{ forbidden: boolean }>) =>
+            void this._hostAction(e.detail.forbidden ? msg('Could not turn recording off') : msg('Could not allow recording'), (s) =>
+              s.forbidRecording ? s.forbidRecording(e.detail.forbidden) : Promise.resolve(),
+            )}
           @verify-code=${(e: CustomEvent<{ peerId: string; verified: boolean }>) => void session?.verifySafetyCode?.(e.detail.peerId, e.detail.verified)}
           @remove-participant=${(e: CustomEvent<{ peerId: string; name: string }>) =>
             void this._hostAction(msg(str`Could not remove ${e.detail.name}`), (s) => s.removeParticipant(e.detail.peerId))}
@@ -454,6 +494,8 @@ export class CallStage extends LitElement {
     const spotlight = !screens.length && this.layout === 'speaker' ? participants.find((p) => p.peerId === this.#speaker) : undefined;
     const others = spotlight ? participants.filter((p) => p !== spotlight) : participants;
     const pip = pipSupport();
+    const recording = self?.recordingSince !== undefined;
+    const recorders = participants.filter((p) => p.recordingSince !== undefined).map((p) => p.name);
     return html`
       <section class="call" aria-labelledby="call-heading" @dragover=${this._onDragOver}
         @dragleave=${(e: DragEvent) => {
@@ -463,6 +505,14 @@ export class CallStage extends LitElement {
         <header>
           <span class="count" role="status">${countText(count, !!room?.locked)}</span>
           <span class="views">
+            ${
+              recording
+                ? html`<button type="button" class="recording-stop" @click=${() => void this._toggleRecording(false)}>
+                    <span class="dot" aria-hidden="true"></span>${msg('Stop recording')}</button>`
+                : html`<button type="button" class="view record" aria-label=${msg('Record')} title=${msg('Record this call on this device (everyone is told)')}
+                    ?hidden=${!session?.startRecording || !!room?.recordingForbidden} ?disabled=${this._recordingStarting}
+                    @click=${() => void this._toggleRecording(true)}>${recordIcon}</button>`
+            }
             <button type="button" class="view layout" aria-label=${msg('Speaker view')} title=${msg('Speaker view')} aria-pressed=${String(this.layout === 'speaker')}
               ?hidden=${!participants.length} @click=${this._toggleLayout}>${speakerViewIcon}</button>
             <button type="button" class="view" aria-label=${msg('Picture in picture')} title=${msg('Picture in picture')} aria-pressed=${String(this.#pip.isOpen)}
@@ -471,6 +521,9 @@ export class CallStage extends LitElement {
           </span>
         </header>
         <div class="banner" role="status" ?hidden=${status !== 'reconnecting'}>${msg('Reconnecting…')}</div>
+        <p class="recording-notice" role="status" ?hidden=${!recorders.length && !recording}>
+          <span class="dot" aria-hidden="true"></span><span>${recorders.length || recording ? recordingText(recorders, recording) : ''}</span>
+        </p>
         <p class="problem notice" role="alert" ?hidden=${!notice}>${notice ? noticeText(notice) : ''}</p>
         <p class="problem device-notice" role="status" ?hidden=${!media.notice}>${media.notice}</p>
         <p class="problem uplink" role="status" ?hidden=${!this.room.uplinkUnstable}>${msg('Your connection is unstable: others may see you freeze')}</p>
@@ -501,7 +554,9 @@ export class CallStage extends LitElement {
               (p) => this._renderRemote(p),
             )}
           </div>
-          <file-transfers class="files" ?hidden=${!this._files.length} .transfers=${this._files}
+          <file-transfers class="files" ?hidden=${!this._files.length && !this._recordings.length} .transfers=${this._files}
+            .recordings=${this._recordings}
+            @recording-dismiss=${(e: CustomEvent<{ file: File }>) => (this._recordings = this._recordings.filter((r) => r.file !== e.detail.file))}
             .names=${new Map(participants.map((p) => [p.peerId, p.name]))}
             @file-answer=${(e: CustomEvent<{ id: string; accept: boolean }>) => session?.answerFile?.(e.detail.id, e.detail.accept)}
             @file-cancel=${(e: CustomEvent<{ id: string }>) => session?.cancelFile?.(e.detail.id)}

@@ -113,6 +113,8 @@ export class FileTransfersList extends LitElement {
   @property({ attribute: false }) transfers: readonly FileTransfer[] = [];
   /** Each peer's name. */
   @property({ attribute: false }) names: ReadonlyMap<string, string> = new Map();
+  /** One's own recordings, to save (and why each stopped). */
+  @property({ attribute: false }) recordings: ReadonlyArray<{ file: File; reason: string }> = [];
 
   #urls = new Map<File, string>();
 
@@ -124,7 +126,7 @@ export class FileTransfersList extends LitElement {
 
   protected override updated(): void {
     // A dismissed file's download link is let go.
-    const kept = new Set(this.transfers.map((t) => t.file));
+    const kept = new Set<File | undefined>([...this.transfers.map((t) => t.file), ...this.recordings.map((r) => r.file)]);
     for (const [file, url] of this.#urls) {
       if (!kept.has(file)) {
         URL.revokeObjectURL(url);
@@ -199,8 +201,27 @@ export class FileTransfersList extends LitElement {
     </li>`;
   }
 
+  private _renderRecording({ file, reason }: { file: File; reason: string }) {
+    const size = formatBytes(file.size);
+    const why =
+      reason === 'forbidden'
+        ? msg('The host turned recording off, so your recording stopped.')
+        : reason === 'unannounced'
+          ? msg('Someone joined whose app cannot show that you are recording, so your recording stopped.')
+          : '';
+    return html`<li class="recording">
+      <span class="what">${msg(str`Your recording (${size})`)}</span>
+      ${why ? html`<span class="figures">${why}</span>` : nothing}
+      <div class="buttons">
+        <a class="save primary" href=${this.#url(file)} download=${file.name}>${msg('Save', { id: 'file-transfers.save', desc: 'Files: link that saves a received file to the device' })}</a>
+        <button type="button" aria-label=${msg('Dismiss the recording')} @click=${() => emit(this, 'recording-dismiss', { file })}>${msg('Dismiss')}</button>
+      </div>
+    </li>`;
+  }
+
   override render() {
     return html`<ul aria-label=${msg('Files', { desc: 'Files: the list of files sent and received in the call' })}>
+      ${this.recordings.map((r) => this._renderRecording(r))}
       ${repeat(
         this.transfers,
         (t) => t.id,
@@ -218,5 +239,6 @@ declare global {
     'file-answer': CustomEvent<{ id: string; accept: boolean }>;
     'file-cancel': CustomEvent<{ id: string }>;
     'file-dismiss': CustomEvent<{ id: string }>;
+    'recording-dismiss': CustomEvent<{ file: File }>;
   }
 }

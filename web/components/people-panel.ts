@@ -82,6 +82,10 @@ export class PeoplePanel extends LitElement {
         height: 1.1rem;
         color: var(--_off-mark);
       }
+      .badge.recording {
+        background: #b42318;
+        color: #fff;
+      }
       .hand svg {
         color: var(--_hand);
       }
@@ -100,6 +104,8 @@ export class PeoplePanel extends LitElement {
   @property({ attribute: false }) people: PersonRow[] = [];
   @property({ attribute: false }) hostPeerId: string | undefined;
   @property({ type: Boolean }) locked = false;
+  /** The host forbade recording. */
+  @property({ type: Boolean, attribute: 'recording-forbidden' }) recordingForbidden = false;
 
   private get _isHost() {
     return this.people.some((p) => p.isSelf && p.peerId === this.hostPeerId);
@@ -135,6 +141,7 @@ export class PeoplePanel extends LitElement {
         <span class="hand" ?hidden=${p.handRaisedAt === undefined} role="img" aria-label=${handRaised}>${handIcon}</span>
         <span class="name">${p.isSelf ? msg(str`${name} (you)`) : name}</span>
         <span class="badge" ?hidden=${p.peerId !== this.hostPeerId}>${host}</span>
+        <span class="badge recording" ?hidden=${p.recordingSince === undefined}>${msg('Recording', { desc: 'People list: badge of a person who records the call' })}</span>
         <span ?hidden=${p.audio} role="img" aria-label=${micOff}>${micOffIcon}</span>
         <span ?hidden=${p.video} role="img" aria-label=${camOff}>${camOffIcon}</span>
         <button type="button" class="small" ?hidden=${p.isSelf || !p.offers}
@@ -174,6 +181,13 @@ export class PeoplePanel extends LitElement {
         <button type="button" class="small" ?hidden=${!this._isHost} aria-pressed=${String(this.locked)}
           @click=${() => emit(this, 'lock-room', { locked: !this.locked })}>${this.locked ? unlock : lock}</button>
       </div>
+      <div class="lock recording-policy">
+        <span>${this.recordingForbidden ? msg('Recording is off in this call') : msg('Anyone may record (everyone is told)')}</span>
+        <button type="button" class="small" ?hidden=${!this._isHost}
+          @click=${() => emit(this, 'forbid-recording', { forbidden: !this.recordingForbidden })}>${
+            this.recordingForbidden ? msg('Allow recording') : msg('Turn recording off')
+          }</button>
+      </div>
     `;
   }
 }
@@ -187,6 +201,8 @@ declare global {
     'lock-room': CustomEvent<{ locked: boolean }>;
     /** The person compared the safety code with them and marks it (un)verified. */
     'verify-code': CustomEvent<{ peerId: string; verified: boolean }>;
+    /** The host forbids recording (or allows it again). */
+    'forbid-recording': CustomEvent<{ forbidden: boolean }>;
     /** The person wants to send a file: to this one, or (no `to`) to everyone. */
     'pick-file': CustomEvent<{ to?: string }>;
   }

@@ -5,10 +5,16 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RoomPreview } from '../../protocol/contract.js';
-import { CallSession, type CallSessionOptions } from '../rtc/call-session.js';
+import { CallSession, type CallSessionOptions, type RecordingStopReason } from '../rtc/call-session.js';
 import type { FileTransfer } from '../rtc/file-transfer.js';
 import { Preconnection } from '../rtc/preconnect.js';
 import { initialRoomState, type RoomState } from '../rtc/room-state.js';
+
+export interface SessionListeners {
+  onFile?: (transfer: FileTransfer) => void;
+  /** Started (no file), or stopped with its file and why. */
+  onRecording?: (file: File | undefined, reason?: RecordingStopReason) => void;
+}
 
 export class CallSessionController implements ReactiveController {
   #host: ReactiveControllerHost;
@@ -19,16 +25,16 @@ export class CallSessionController implements ReactiveController {
   preview: RoomPreview | undefined;
 
   #onChange: (() => void) | undefined;
-  #onFile: ((transfer: FileTransfer) => void) | undefined;
+  #listeners: SessionListeners;
 
   /**
-   * `onChange`: told at once of every change of `state` (before the host re-renders); `onFile`:
-   * of every change of a file transfer.
+   * `onChange`: told at once of every change of `state` (before the host re-renders); the
+   * listeners: of every change of a file transfer, of one's recording starting and stopping.
    */
-  constructor(host: ReactiveControllerHost, onChange?: () => void, onFile?: (transfer: FileTransfer) => void) {
+  constructor(host: ReactiveControllerHost, onChange?: () => void, listeners: SessionListeners = {}) {
     this.#host = host;
     this.#onChange = onChange;
-    this.#onFile = onFile;
+    this.#listeners = listeners;
     host.addController(this);
   }
 
@@ -80,7 +86,8 @@ export class CallSessionController implements ReactiveController {
       this.#host.requestUpdate();
       this.#onChange?.();
     });
-    session.onFile((transfer) => this.#onFile?.(transfer));
+    session.onFile((transfer) => this.#listeners.onFile?.(transfer));
+    session.onRecording((file, reason) => this.#listeners.onRecording?.(file, reason));
     await session.join();
   }
 

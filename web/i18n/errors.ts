@@ -44,6 +44,10 @@ export function errorText(code: string | undefined, message?: string): string {
       const mb = number(message);
       return mb ? msg(str`Files in this call are up to ${mb} MB`) : msg('This file is too large for this call');
     }
+    case 'recording-forbidden':
+      return msg('The host does not allow recording in this call');
+    case 'recording-unannounced':
+      return msg('Not everyone in the call could be told that you are recording');
     case 'lobby-full':
       return msg('Too many people are waiting to join: try again later');
     case 'message-too-long': {

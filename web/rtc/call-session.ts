@@ -7,7 +7,7 @@
  * calls, and who calls whom), Knocking (waiting at a locked door), sendChatMessage (chat with
  * retry), IceRefresh (TURN credentials), LocalMedia (one's own microphone and camera).
  */
-import type { ChatMessage, IceServers, JoinedRoom, JoinOptions, Reaction } from '../../protocol/contract.js';
+import type { ChatMessage, IceServers, JoinedRoom, JoinOptions, Participant, Reaction } from '../../protocol/contract.js';
 import { sendChatMessage } from './chat-outbox.js';
 import { Emitter } from './emitter.js';
 import { IceRefresh } from './ice-refresh.js';
@@ -26,6 +26,7 @@ import {
   type SafetyInfo,
 } from './room-state.js';
 import { connectionFingerprints, isVerified, safetyCode, setVerified } from './safety-code.js';
+import type { CallRecorder, RecordingSource } from './call-recorder.js';
 import type { FileTransfer, FileTransfers } from './file-transfer.js';
 import type { MeshData } from './mesh-peer.js';
 
@@ -54,7 +55,16 @@ export interface CallSessionEvents extends Record<string, unknown[]> {
   reaction: [peerId: string, emoji: Reaction];
   /** A file transfer changed: offered, progressed, ended (file-transfer.ts). */
   file: [FileTransfer];
+  /** Our recording began (everyone was told first). */
+  'recording-started': [];
+  /**
+   * Our recording ended, with its file: `stopped` by us, `forbidden` by the host, `unannounced`
+   * (someone arrived who cannot be told), `left` (the call ended).
+   */
+  'recording-stopped': [file: File, reason: RecordingStopReason];
 }
+
+export type RecordingStopReason = 'stopped' | 'forbidden' | 'unannounced' | 'left';
 
 /** What the in-call screen may do (a CallSession; a fake in component tests). */
 export interface CallActions {
@@ -88,6 +98,13 @@ export interface CallActions {
   dismissFile?(id: string): void;
   /** The largest file that can be sent, in bytes. */
   readonly maxFileBytes?: number;
+  /** Records the call in this browser, once everyone else was told; resolves once recording. */
+  startRecording?(): Promise<void>;
+  /** Resolves with the recording's WebM file (undefined when not recording). */
+  stopRecording?(): Promise<File | undefined>;
+  /** Host only: forbids recording in the room (or allows it again). */
+  forbidRecording?(forbidden: boolean): Promise<void>;
+  onRecording?(listener: (file: File | undefined, reason?: RecordingStopReason) => void): () => void;
 }
 
 /**
@@ -118,6 +135,9 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   /** Files, loaded with the first one sent or offered (file-transfer.ts). */
   #files: Promise<FileTransfers> | undefined;
   #maxFileMb = DEFAULT_MAX_FILE_MB;
+  /** Our recording, while it runs (or is being started). */
+  #recorder: CallRecorder | undefined;
+  #recordingStarting = false;
 
   constructor(options: CallSessionOptions) {
     super();
@@ -373,6 +393,90 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     });
   }
 
+  async startRecording(): Promise<void> {
+    const signaling = this.#signaling;
+    if (!signaling || this.#over) throw Object.assign(new Error('Not in a call'), { code: 'not-joined' });
+    if (this.#recorder || this.#recordingStarting) return;
+    if (this.#state.room?.recordingForbidden)
+      throw Object.assign(new Error('The host does not allow recording in this call'), { code: 'recording-forbidden' });
+    this.#recordingStarting = true;
+    try {
+      const { CallRecorder } = await import('./call-recorder.js');
+      const stamp = new Date().toISOString().slice(0, 16).replace(/[T:]/g, '-');
+      const recorder = new CallRecorder(() => this.#recordingSources(), { fileName: `callroom-${this.#options.roomId}-${stamp}.webm` });
+      let self: Participant;
+      try {
+        // Resolves only once everyone else acknowledged the notice.
+        self = await signaling.setRecording(true);
+      } catch (error) {
+        void recorder.stop();
+        throw error;
+      }
+      if (this.#over || this.#signaling !== signaling) {
+        void recorder.stop();
+        void signaling.setRecording(false).catch(() => {});
+        throw Object.assign(new Error('Not in a call'), { code: 'not-joined' });
+      }
+      this.#dispatch({ type: 'self-updated', self });
+      recorder.start();
+      this.#recorder = recorder;
+      this.emit('recording-started');
+    } finally {
+      this.#recordingStarting = false;
+    }
+  }
+
+  async stopRecording(): Promise<File | undefined> {
+    const file = await this.#stopRecorder('stopped');
+    const signaling = this.#signaling;
+    if (file && signaling) {
+      const self = await signaling.setRecording(false).catch(() => undefined);
+      if (self) this.#dispatch({ type: 'self-updated', self });
+    }
+    return file;
+  }
+
+  async forbidRecording(forbidden: boolean): Promise<void> {
+    if (!this.#signaling) return;
+    this.#dispatch({ type: 'room-updated', room: await this.#signaling.forbidRecording(forbidden) });
+  }
+
+  onRecording(listener: (file: File | undefined, reason?: RecordingStopReason) => void): () => void {
+    const offStarted = this.on('recording-started', () => listener(undefined));
+    const offStopped = this.on('recording-stopped', (file, reason) => listener(file, reason));
+    return () => {
+      offStarted();
+      offStopped();
+    };
+  }
+
+  /** When the last chunk of our recording was written (for tests), and whether one runs. */
+  get recordingInfo(): { recording: boolean; firstChunkAt: number | undefined } {
+    return { recording: !!this.#recorder, firstChunkAt: this.#recorder?.firstChunkAt };
+  }
+
+  async #stopRecorder(reason: RecordingStopReason): Promise<File | undefined> {
+    const recorder = this.#recorder;
+    if (!recorder) return undefined;
+    this.#recorder = undefined;
+    const file = await recorder.stop();
+    this.emit('recording-stopped', file, reason);
+    return file;
+  }
+
+  /** What the recording shows: what this person sees, their own tile first, each with a name. */
+  #recordingSources(): RecordingSource[] {
+    const { self, participants, screen } = this.#state;
+    const media = this.#options.media;
+    const sources: RecordingSource[] = [];
+    if (screen) sources.push({ key: 'screen:self', name: `${self?.name ?? ''}`, stream: screen, video: true });
+    for (const p of participants)
+      if (p.screenStream) sources.push({ key: `screen:${p.peerId}`, name: p.name, stream: p.screenStream, video: true });
+    sources.push({ key: 'self', name: self?.name ?? this.#options.name, stream: media.state.stream, video: media.mediaState.video });
+    for (const p of participants) sources.push({ key: p.peerId, name: p.name, stream: p.stream, video: p.video });
+    return sources;
+  }
+
   audioLevels(): Map<string, number> {
     return this.#mesh?.audioLevels() ?? new Map();
   }
@@ -457,8 +561,13 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       if (typeof height === 'number') mesh.setSendHeight(peerId, height);
     });
     signaling.on('participant-updated', (participant) => {
+      if (participant.peerId === this.#state.self?.peerId) return this.#onSelfUpdated(participant);
       this.#dispatch({ type: 'participant-updated', participant });
       if (!participant.screen) mesh.dropScreen(participant.peerId);
+    });
+    // Someone starts recording: shown at once (the server hears our ack right after).
+    signaling.on('recording-notice', (participant) => {
+      if (participant.peerId !== this.#state.self?.peerId) this.#dispatch({ type: 'participant-updated', participant });
     });
     signaling.on('rejoined', (joined) => this.#onRejoined(joined, mesh));
     signaling.on('room-updated', (room) => this.#dispatch({ type: 'room-updated', room }));
@@ -481,6 +590,14 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     // Switched while the join was on its way: tell the room now.
     const now = media.mediaState;
     if (now.audio !== joined.self.audio || now.video !== joined.self.video) void this.#sendMedia();
+  }
+
+  /** The room changed something of ours: a recording stopped by the host's "no", or by a newcomer who cannot be told. */
+  #onSelfUpdated(self: Participant) {
+    this.#dispatch({ type: 'self-updated', self });
+    if (self.recordingSince === undefined && this.#recorder) {
+      void this.#stopRecorder(this.#state.room?.recordingForbidden ? 'forbidden' : 'unannounced');
+    }
   }
 
   #onRejoined(joined: JoinedRoom, mesh: PeerMesh) {
@@ -529,6 +646,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
 
   #teardown() {
     void this.#files?.then((files) => files.close());
+    void this.#stopRecorder('left');
     this.#timers.forEach((t) => clearTimeout(t));
     this.#timers.clear();
     this.#iceRefresh?.stop();

@@ -41,6 +41,8 @@ export interface SignalingEvents extends Record<string, unknown[]> {
   trouble: [];
   /** How `peerId` shows everyone's video now. */
   view: [peerId: string, sizes: Record<string, number>];
+  /** Someone starts recording: shown before the server hears our ack (see recording-handlers.ts). */
+  'recording-notice': [Participant];
 }
 
 /** Answers to a rejoin that no retry will change. */
@@ -84,6 +86,11 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
     );
     this.#socket.on('participant-updated', (participant) => this.emit('participant-updated', participant));
     this.#socket.on('view', (peerId, sizes) => this.emit('view', peerId, sizes));
+    // The listeners update the state (and so the screen) first; then the server hears we know.
+    this.#socket.on('recording-notice', (participant, ack) => {
+      this.emit('recording-notice', participant);
+      if (typeof ack === 'function') ack();
+    });
     this.#socket.on('disconnect', () => this.emit('connection', false));
     this.#socket.on('room-updated', (info) => this.emit('room-updated', info));
     this.#socket.on('chat-message', (message) => this.emit('chat-message', message));
@@ -133,6 +140,20 @@ export class RoomSignaling extends Emitter<SignalingEvents> {
   sendChat(text: string): Promise<ChatMessage> {
     return this.#request<ChatMessage>(
       () => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('chat-message', text) as Promise<Ack<ChatMessage>>,
+    );
+  }
+
+  /** Starting resolves once everyone else was told (the server waits for their acks). */
+  setRecording(recording: boolean): Promise<Participant> {
+    return this.#request<Participant>(
+      // The server waits up to 5 s for the others' acks.
+      () => this.#socket.timeout(ACK_TIMEOUT_MS + 5000).emitWithAck('set-recording', recording) as Promise<Ack<Participant>>,
+    );
+  }
+
+  forbidRecording(forbidden: boolean): Promise<RoomInfo> {
+    return this.#request<RoomInfo>(
+      () => this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('forbid-recording', forbidden) as Promise<Ack<RoomInfo>>,
     );
   }
 

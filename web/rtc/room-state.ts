@@ -168,6 +168,7 @@ export function reduceRoom(state: RoomState, event: RoomEvent): RoomState {
       return patch(state, participant.peerId, {
         ...participant,
         screen: participant.screen,
+        recordingSince: participant.recordingSince,
         ...(sharing ? {} : { screenStream: undefined }),
       });
     }

@@ -1,0 +1,45 @@
+/**
+ * Recording in the open: a participant records in their own browser, and the room knows it
+ * (`recordingSince` on them) for as long as it lasts. The host may forbid it. Plain rules over
+ * the room, like the rest of server/rooms.
+ */
+import type { Participant, RoomInfo } from '../../protocol/contract.js';
+import { hostOnly } from './lobby.js';
+import { fail } from './result.js';
+import { roomInfo, withoutRecording, type Room, type RuleResult } from './rooms.js';
+
+/**
+ * `peerId` starts (`since`: now) or stops recording. Starting is refused while the host forbids
+ * it, and while someone in the room uses an app that cannot show the notice (a classic client).
+ */
+export function setRecording(room: Room | undefined, peerId: string, recording: boolean, now: number): RuleResult<Participant> {
+  const current = room?.participants.find((p) => p.peerId === peerId);
+  if (!room || !current) return fail('not-in-room', 'Join the room first');
+  if (recording && room.recordingForbidden) return fail('recording-forbidden', 'The host does not allow recording in this call');
+  if (recording && room.participants.some((p) => p !== current && !p.offers)) {
+    return fail('recording-unannounced', 'Someone in this call uses an app that cannot show that you are recording');
+  }
+  const updated: Participant = { ...current };
+  if (recording) updated.recordingSince = current.recordingSince ?? now;
+  else delete updated.recordingSince;
+  if (updated.recordingSince === current.recordingSince) return { ok: true, room, value: current };
+  return { ok: true, room: { ...room, participants: room.participants.map((p) => (p === current ? updated : p)) }, value: updated };
+}
+
+export interface RecordingPolicy {
+  info: RoomInfo;
+  /** Those whose recording the host's "no" stopped. */
+  stopped: Participant[];
+}
+
+/** The host forbids recording (stopping any under way) or allows it again. */
+export function forbidRecording(room: Room | undefined, byPeerId: string, forbidden: boolean): RuleResult<RecordingPolicy> {
+  const denied = hostOnly(room, byPeerId);
+  if (denied) return denied;
+  const current = room!;
+  const stopped = forbidden ? current.participants.filter((p) => p.recordingSince !== undefined).map(withoutRecording) : [];
+  const participants = current.participants.map((p) => stopped.find((s) => s.peerId === p.peerId) ?? p);
+  const next: Room = { ...current, participants, recordingForbidden: forbidden || undefined };
+  if (!forbidden) delete next.recordingForbidden;
+  return { ok: true, room: next, value: { info: roomInfo(next), stopped } };
+}
