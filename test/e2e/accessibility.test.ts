@@ -1,6 +1,6 @@
 /**
  * axe-core on every screen of the app, end to end in real Chromium (issue 13): home, pre-join,
- * the call with 1 and 4 people, chat, people, settings, a screen share, a knock (the host's
+ * the call with 1 and 4 people, chat, people, settings, a screen share, files and recording, a knock (the host's
  * request and the knocker's wait), ringing (outgoing and incoming), ended, full, removed, and
  * a link that is not a call. axe walks open shadow roots. Zero violations is the bar.
  *
@@ -93,6 +93,43 @@ describe('accessibility of every screen (axe-core)', () => {
     await eventually(async () => (await others[0]!.locator('video-tile.screen').count()) === 1, 20_000, 'Ben to see the screen');
     await accessible(ana, 'call while sharing a screen');
     await accessible(others[0]!, 'call showing someone’s screen');
+
+    // A file offered to Ben, and Ana recording: the cards and the notice.
+    const element = (page: Page, call: string, ...args: unknown[]) =>
+      page
+        .locator('call-room')
+        .evaluate(
+          (el, [c, a]) =>
+            void (el as unknown as Record<string, (...x: unknown[]) => Promise<unknown>>)[c as string]!(...(a as unknown[])).catch(
+              () => {},
+            ),
+          [call, args] as const,
+        );
+    const benId = await ana
+      .locator('call-room')
+      .evaluate(
+        (el) => (el as unknown as { participants: Array<{ id: string; name: string }> }).participants.find((p) => p.name === 'Ben')!.id,
+      );
+    await ana.evaluate(() => ((window as unknown as { __file: File }).__file = new File(['notes'], 'notes.txt', { type: 'text/plain' })));
+    await ana
+      .locator('call-room')
+      .evaluate(
+        (el, id) =>
+          void (el as unknown as { sendFile(f: File, to: string): Promise<unknown> })
+            .sendFile((window as unknown as { __file: File }).__file, id)
+            .catch(() => {}),
+        benId,
+      );
+    await others[0]!.getByRole('button', { name: 'Accept notes.txt' }).waitFor({ timeout: 20_000 });
+    await accessible(others[0]!, 'file offered');
+    await accessible(ana, 'file waiting for an answer');
+    await element(ana, 'startRecording');
+    await others[0]!.getByText('Ana is recording').waitFor({ timeout: 20_000 });
+    await accessible(others[0]!, 'call with someone recording');
+    await accessible(ana, 'call while recording');
+    await ana.getByRole('button', { name: 'Stop recording' }).click();
+    await ana.locator('file-transfers li.recording').waitFor({ timeout: 10_000 });
+    await accessible(ana, 'recording ready to save');
 
     // A fifth person: the call is full.
     const full = await open(room, 'Eve');
