@@ -39,6 +39,8 @@ export interface Participant extends MediaState {
    * and they call every newcomer.
    */
   offers?: true;
+  /** What this participant's app can do beyond calling (JoinOptions.features). */
+  features?: Feature[];
   /**
    * Recording the call in their own browser, since this server time (ms). Everyone in the room
    * was told before the recording began (`recording-notice`), and anyone joining sees it here.
@@ -80,7 +82,17 @@ export interface JoinOptions extends Partial<MediaState> {
   ticket?: string;
   /** This client calls the members it finds in the join ack (one hop fewer than waiting for them). */
   offers?: boolean;
+  /** What this client can do beyond calling; unknown names are ignored. */
+  features?: string[];
 }
+
+/**
+ * What an app can do beyond calling, said when joining: `files` (it takes files person to
+ * person), `recording-notice` (it shows who records, and acks `recording-notice`). Nobody is
+ * recorded whose app cannot say so.
+ */
+export const FEATURES = ['files', 'recording-notice'] as const;
+export type Feature = (typeof FEATURES)[number];
 
 /**
  * What the pre-join screen may show about a room before joining: only what joining would tell
@@ -200,7 +212,8 @@ export interface ClientToServerEvents {
   'remove-participant': (peerId: string, ack?: AckCallback<null>) => void;
   /**
    * Starts or stops recording in one's own browser. Starting acks only once every other member
-   * has acknowledged the `recording-notice`: a recording never begins unannounced.
+   * has acknowledged the `recording-notice` (our app starts its recorder only then; a modified
+   * client could record anyway, as anyone can film a screen).
    */
   'set-recording': (recording: boolean, ack?: AckCallback<Participant>) => void;
   /** Host only: forbids recording in the room (stopping any under way), or allows it again. */
@@ -225,7 +238,10 @@ export interface ServerToClientEvents {
   view: (peerId: string, sizes: Record<string, number>) => void;
   'user-disconnected': (peerId: string, reason: 'left' | 'disconnected') => void;
   'participant-updated': (participant: Participant) => void;
-  /** Someone started or stopped recording (`recordingSince`); the client acks once it shows it. */
+  /**
+   * Someone starts recording (`recordingSince`); the client acks once it shows it. A stop is told
+   * as `participant-updated` without `recordingSince`.
+   */
   'recording-notice': (participant: Participant, ack: () => void) => void;
   'room-updated': (room: RoomInfo) => void;
   'chat-message': (message: ChatMessage) => void;

@@ -3,7 +3,8 @@
  * English sources: each word is wrapped in right-to-left override marks, so every string reads
  * backwards and the layout has to mirror as for Arabic or Hebrew. It shows what a real
  * right-to-left language will look like before one is translated; it is reached only by asking
- * for it by name (`lang="ar-XB"`, or the remembered menu choice), never by matching `ar`.
+ * for it by name (`lang="ar-XB"`, or `callroom:lang` in localStorage, where the menu keeps its
+ * choice, though the menu does not offer it), never by matching `ar`.
  *
  * `npm run i18n:extract` writes web/i18n/xliff/ar-XB.xlf after extracting; the build writes it
  * again (the same bytes when nothing changed: .ci/run fails when the build changes a file).

@@ -4,7 +4,7 @@
  * undefined when it empties) with a value for the caller, or an error a person can act on.
  */
 import type { ChatMessage, JoinOptions, Knock, MediaState, Participant, RoomInfo, RoomPreview } from '../../protocol/contract.js';
-import { NAME_MAX_LENGTH, PREVIEW_NAMES } from '../../protocol/contract.js';
+import { FEATURES, NAME_MAX_LENGTH, PREVIEW_NAMES } from '../../protocol/contract.js';
 import { fail, type Failure, type Result } from './result.js';
 
 export interface Room {
@@ -64,6 +64,9 @@ export interface Joined {
   stoppedRecording: Participant[];
 }
 
+/** This participant's app shows who records (and acks the notice). */
+export const canBeTold = (p: Participant): boolean => !!p.features?.includes('recording-notice');
+
 /** A participant without their recording mark. */
 export function withoutRecording(p: Participant): Participant {
   const rest = { ...p };
@@ -96,6 +99,8 @@ export function newParticipant(peerId: string, options: JoinOptions, now: number
   };
   // Only a client that proves its id with a token is ours; a classic one calls newcomers itself.
   if (options.offers === true && options.peerToken !== undefined) participant.offers = true;
+  const features = FEATURES.filter((f) => options.features?.includes(f));
+  if (features.length) participant.features = features;
   return participant;
 }
 
@@ -161,7 +166,7 @@ export function joinRoom(
     // A reconnect keeps the original place in the room, the host role and a raised hand, and
     // needs no ticket: the admission still holds.
     const self: Participant = { ...candidate, joinedAt: existing.joinedAt, handRaisedAt: existing.handRaisedAt };
-    if (existing.recordingSince !== undefined && candidate.offers) self.recordingSince = existing.recordingSince;
+    if (existing.recordingSince !== undefined && canBeTold(candidate)) self.recordingSince = existing.recordingSince;
     const participants = current.participants.map((p) => (p.peerId === self.peerId ? self : p));
     return {
       ok: true,
@@ -179,8 +184,10 @@ export function joinRoom(
     return fail('room-full', `This call is full (${n} of ${n})`);
   }
   const credential: Credential = { peerId: candidate.peerId, tokenDigest: access.tokenDigest, clientId: access.clientId };
-  // Nobody is recorded who cannot be told: a classic client's arrival stops any recording.
-  const stoppedRecording = candidate.offers ? [] : current.participants.filter((p) => p.recordingSince !== undefined).map(withoutRecording);
+  // Nobody is recorded who cannot be told: the arrival of an app that cannot show it stops any recording.
+  const stoppedRecording = canBeTold(candidate)
+    ? []
+    : current.participants.filter((p) => p.recordingSince !== undefined).map(withoutRecording);
   const others = current.participants.map((p) => stoppedRecording.find((s) => s.peerId === p.peerId) ?? p);
   return {
     ok: true,

@@ -7,7 +7,7 @@
  * any under way.
  */
 import { fail } from '../rooms/result.js';
-import { forbidRecording, setRecording } from '../rooms/recording.js';
+import { confirmRecording, forbidRecording, setRecording } from '../rooms/recording.js';
 import { parse, type HandlerTable } from './context.js';
 
 /** How long everyone else has to acknowledge a recording notice. */
@@ -30,8 +30,15 @@ export function defineRecordingHandlers(on: HandlerTable): void {
       if (undone.ok) socket.to(roomId).emit('participant-updated', undone.value);
       return fail('recording-unannounced', 'Not everyone in the call could be told that you are recording: try again');
     }
-    socket.to(roomId).emit('participant-updated', participant);
-    return result;
+    // Much may have happened while everyone was being told: only what still holds goes out.
+    const confirmed = await deps.store.update(roomId, (room) => confirmRecording(room, peerId, participant.recordingSince!));
+    if (!confirmed.ok) {
+      const undone = await deps.store.update(roomId, (room) => setRecording(room, peerId, false, now()));
+      if (undone.ok) socket.to(roomId).emit('participant-updated', undone.value);
+      return confirmed;
+    }
+    socket.to(roomId).emit('participant-updated', confirmed.value);
+    return confirmed;
   });
 
   on.member('forbid-recording', parse.boolean('forbidden'), async ({ io, deps }, forbidden, { roomId, peerId }) => {

@@ -3,7 +3,7 @@
  * clean value or an error body for the ack; nothing unchecked reaches the room rules.
  */
 import type { JoinOptions, MediaState } from '../../protocol/contract.js';
-import { PEER_ID_MAX_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN, VIEW_MAX_HEIGHT } from '../../protocol/contract.js';
+import { FEATURES, PEER_ID_MAX_LENGTH, PEER_ID_PATTERN, ROOM_ID_PATTERN, VIEW_MAX_HEIGHT } from '../../protocol/contract.js';
 import { fail, type Result } from '../rooms/result.js';
 
 const TOKEN_PATTERN = /^[A-Za-z0-9]{1,64}$/;
@@ -42,7 +42,7 @@ export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown
   if (!isValidPeerId(peerId)) return fail('invalid-peer', 'That peer id is not valid');
   if (options === undefined || options === null) return { ok: true, value: { roomId, peerId, options: {} } };
   if (!isPlainObject(options)) return fail('invalid-payload', 'Join options must be an object');
-  const { name, audio, video, peerToken, clientId, ticket, offers } = options;
+  const { name, audio, video, peerToken, clientId, ticket, offers, features } = options;
   if (name !== undefined && (typeof name !== 'string' || name.length > NAME_INPUT_MAX)) {
     return fail('invalid-payload', `Names are text of at most ${NAME_INPUT_MAX} characters`);
   }
@@ -58,7 +58,16 @@ export function parseJoinArgs(roomId: unknown, peerId: unknown, options: unknown
     return fail('invalid-payload', '"ticket" is the admission ticket the host granted');
   }
   if (offers !== undefined && typeof offers !== 'boolean') return fail('invalid-payload', '"offers" must be true or false');
-  return { ok: true, value: { roomId, peerId, options: { name, audio, video, peerToken, clientId, ticket, offers } } };
+  if (
+    features !== undefined &&
+    (!Array.isArray(features) || features.length > 16 || !features.every((f) => typeof f === 'string' && f.length <= 32))
+  ) {
+    return fail('invalid-payload', '"features" is a list of names');
+  }
+  const known = features && FEATURES.filter((f) => (features as string[]).includes(f));
+  const parsed: JoinOptions = { name, audio, video, peerToken, clientId, ticket, offers };
+  if (known) parsed.features = known;
+  return { ok: true, value: { roomId, peerId, options: parsed } };
 }
 
 /** `view` sizes: at most 50 members, each a peer id → a whole height from 0 to VIEW_MAX_HEIGHT. */

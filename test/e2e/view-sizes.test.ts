@@ -103,6 +103,46 @@ describe('receiver-driven sending', () => {
     await Promise.all([ana.context.close(), ben.context.close()]);
   });
 
+  it('asks for video one size smaller while the CPU is under serious pressure, and full size again at nominal', async () => {
+    const url = `${server.url}/r/${uniqueId('room')}`;
+    // Small windows: Ben's tile is smaller than Ana's camera, so each size he asks for shows.
+    const ana = await openCall(browser, url, { name: 'Ana' });
+    const ben = await openCall(browser, url, { name: 'Ben' });
+    // The browser's own CPU pressure for Ben, overridden through the DevTools protocol before
+    // his call starts watching it (a real PressureObserver in his page sees what we set).
+    const cdp = await ben.context.newCDPSession(ben.page);
+    await cdp.send('Emulation.setPressureSourceOverrideEnabled', { source: 'cpu', enabled: true });
+    await cdp.send('Emulation.setPressureStateOverride', { source: 'cpu', state: 'nominal' });
+    await clickJoin(ana);
+    await ana.page.getByText('Only you so far').waitFor({ timeout: 20_000 });
+    await clickJoin(ben);
+    await ben.page.bringToFront();
+    await eventually(async () => (await decodedFrames(ben)).some((f) => f > 0), 20_000, 'Ben to see Ana');
+    // How much Ana scales her camera down for Ben: what Ben asked for.
+    const scale = () =>
+      ana.page.evaluate(
+        () =>
+          (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs
+            .filter((pc) => pc.connectionState === 'connected')
+            .flatMap((pc) => pc.getSenders().filter((s) => s.track?.kind === 'video'))
+            .map((s) => s.getParameters().encodings[0]?.scaleResolutionDownBy ?? 1)[0] ?? 0,
+      );
+    await eventually(async () => (await scale()) > 0, 15_000, 'Ana sending to Ben');
+    // A new connection sends full size for its first 2 s (SEND_SETTLE_MS), then what Ben asked for.
+    await ana.page.waitForTimeout(3000);
+    const normal = await scale();
+    await cdp.send('Emulation.setPressureStateOverride', { source: 'cpu', state: 'serious' });
+    await eventually(async () => (await scale()) > normal, 20_000, 'Ana to send Ben less under his CPU pressure');
+    const constrained = await scale();
+    // Fair is not enough to step back up; nominal is.
+    await cdp.send('Emulation.setPressureStateOverride', { source: 'cpu', state: 'fair' });
+    await ben.page.waitForTimeout(3000);
+    assert.equal(await scale(), constrained, 'still constrained at fair');
+    await cdp.send('Emulation.setPressureStateOverride', { source: 'cpu', state: 'nominal' });
+    await eventually(async () => (await scale()) === normal, 20_000, 'full size again at nominal');
+    await Promise.all([ana.context.close(), ben.context.close()]);
+  });
+
   it('splits the uplink budget over the connections, a shared screen first; Opus has FEC and DTX', async () => {
     const budget = await startServer({ UPLINK_BUDGET_KBPS: '1200' });
     try {

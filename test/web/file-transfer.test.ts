@@ -234,16 +234,71 @@ describe('file transfer', () => {
     assert.equal(sides.ben!.list().length, 1);
   });
 
-  it('declines offers beyond eight waiting from one person', async () => {
+  it('closes channels beyond eight waiting from one person, unseen', async () => {
     const { sides } = call();
+    const channels = [];
     for (let i = 0; i < 10; i++) {
       const channel = channelPair('mallory', 'ben');
+      channels.push(channel);
       sides.ben!.incoming(channel.receiver);
-      channel.sender.send(JSON.stringify({ t: 'offer', name: `f${i}`, size: 1 }));
+      if (!channel.receiver.closed) channel.sender.send(JSON.stringify({ t: 'offer', name: `f${i}`, size: 1 }));
     }
-    await until(() => sides.ben!.list().length === 10, 'ten offers seen');
-    const statuses = sides.ben!.list().map((t) => t.status);
-    assert.equal(statuses.filter((s) => s === 'offered').length, 8);
-    assert.equal(statuses.filter((s) => s === 'declined').length, 2);
+    await until(() => sides.ben!.list().length === 8, 'eight offers seen');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(
+      sides.ben!.list().map((t) => t.status),
+      Array(8).fill('offered'),
+    );
+    assert.equal(channels.filter((c) => c.receiver.closed).length, 2, 'the other two closed, no card for them');
+  });
+
+  it('a received file is never of the type the sender claims; names lose direction overrides', async () => {
+    const { sides } = call();
+    const { settled } = sides.ada!.send(new File(['<script>alert(1)</script>'], 'invoice\u202Efdp.html', { type: 'text/html' }), ['ben']);
+    const offer = await offerTo(sides.ben!);
+    assert.equal(offer.name, 'invoicefdp.html');
+    assert.equal(offer.type, 'text/html', 'the claimed type, to show');
+    sides.ben!.accept(offer.id);
+    await settled;
+    assert.equal(sides.ben!.get(offer.id)!.file!.type, 'application/octet-stream');
+  });
+
+  it('a cancel right behind the offer is not lost; a "received" before any bytes is ignored', async () => {
+    const { sides } = call();
+    const channel = channelPair('mallory', 'ben');
+    sides.ben!.incoming(channel.receiver);
+    channel.sender.send(JSON.stringify({ t: 'offer', name: 'a.bin', size: 10 }));
+    channel.sender.send(JSON.stringify({ t: 'cancel' }));
+    await until(() => sides.ben!.list()[0]?.status === 'cancelled', 'cancelled');
+    // A receiver (modified) that says "received" before anything was sent is not believed.
+    const pair = channelPair('ada', 'mallory');
+    const ada = new FileTransfers({ maxBytes: 1e6, progressMs: 0, openChannel: () => pair.sender });
+    const { settled } = ada.send(new File([bytes(1000)], 'x.bin'), ['mallory']);
+    const heard: unknown[] = [];
+    pair.receiver.onMessage((d) => heard.push(d));
+    await until(() => heard.length === 1, 'the offer');
+    pair.receiver.send(JSON.stringify({ t: 'received' }));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(ada.list()[0]!.status, 'waiting');
+    pair.receiver.send(JSON.stringify({ t: 'accept' }));
+    await until(() => heard.some((d) => typeof d === 'string' && d.includes('"done"')), 'all sent');
+    pair.receiver.send(JSON.stringify({ t: 'received' }));
+    assert.equal((await settled)[0]!.status, 'done');
+  });
+
+  it('declines, as too large, what would take the files being received past the limit together', async () => {
+    const { sides } = call(1000);
+    const first = sides.ada!.send(new File([bytes(700)], 'a.bin'), ['ben']);
+    const a = await offerTo(sides.ben!);
+    const second = sides.ada!.send(new File([bytes(700)], 'b.bin'), ['ben']);
+    await until(() => sides.ben!.list().filter((t) => t.status === 'offered').length === 2, 'two offers');
+    const b = sides.ben!.list().find((t) => t.id !== a.id)!;
+    // Both accepted at once: the second would pass 1000 bytes held.
+    sides.ben!.accept(a.id);
+    sides.ben!.accept(b.id);
+    assert.deepEqual([sides.ben!.get(b.id)!.status, sides.ben!.get(b.id)!.problem], ['declined', 'too-large']);
+    assert.equal((await first.settled)[0]!.status, 'done');
+    assert.equal((await second.settled)[0]!.status, 'declined');
   });
 });

@@ -271,7 +271,7 @@ export interface CallRoomElement extends HTMLElement {
    * rejects `recording-forbidden`, `recording-unannounced` or `not-joined`.
    */
   startRecording(): Promise<void>;
-  /** Stops one's recording; resolves with its WebM file (`recording-stopped` fires too). */
+  /** Stops one's recording; resolves with its WebM file (`recording-stopped` fires too); rejects `not-joined` when nothing was recorded. */
   stopRecording(): Promise<File>;
   /** Host only: allows recording in the room, or forbids it (stopping any under way). */
   setRecordingAllowed(allowed: boolean): Promise<void>;

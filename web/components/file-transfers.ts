@@ -73,6 +73,8 @@ export class FileTransfersList extends LitElement {
       }
       .file {
         font-weight: 600;
+        /* A name's own direction never reorders the sentence around it. */
+        unicode-bidi: isolate;
       }
       .figures {
         color: var(--_muted);

@@ -61,10 +61,15 @@ export class CallRecorder {
   #mix = this.#audio.createMediaStreamDestination();
   #voices = new Map<string, MediaStreamAudioSourceNode>();
   #timer: ReturnType<typeof setInterval> | undefined;
-  #recorder: MediaRecorder | undefined;
+  #recorder: MediaRecorder;
+  #running = false;
+  #drawnAt = 0;
+  /** Where the audio clock's silent sources go (gain 0, into the mix). */
+  #silence = this.#audio.createGain();
   #chunks: Blob[] = [];
   #stopped: Promise<File> | undefined;
 
+  /** Builds everything, the MediaRecorder included (it throws here, before anyone is told, where the browser cannot record). */
   constructor(sources: () => RecordingSource[], options: RecorderOptions = {}) {
     this.#sources = sources;
     this.#options = {
@@ -77,33 +82,56 @@ export class CallRecorder {
     this.#canvas.width = this.#options.width;
     this.#canvas.height = this.#options.height;
     this.#context = this.#canvas.getContext('2d')!;
+    const video = this.#canvas.captureStream(this.#options.fps).getVideoTracks();
+    const stream = new MediaStream([...video, ...this.#mix.stream.getAudioTracks()]);
+    this.#recorder = new MediaRecorder(stream, {
+      mimeType: this.mimeType || undefined,
+      videoBitsPerSecond: 2_500_000,
+      audioBitsPerSecond: 128_000,
+    });
+    this.#recorder.addEventListener('dataavailable', (event) => {
+      if (!event.data.size) return;
+      this.firstChunkAt ??= Date.now();
+      this.#chunks.push(event.data);
+    });
   }
 
   get recording(): boolean {
     return this.#recorder?.state === 'recording';
   }
 
-  /** Starts drawing and mixing, and the MediaRecorder. */
+  /**
+   * Starts drawing and mixing, and the MediaRecorder. The frames are paced by the audio clock
+   * (a silent source that ends every frame), which a background tab does not slow down as it
+   * does timers; a timer draws too, but only when the audio clock has not (a context the
+   * browser keeps suspended).
+   */
   start(): void {
-    if (this.#recorder) return;
+    if (this.#running) return;
+    this.#running = true;
     void this.#audio.resume();
-    this.#draw();
-    this.#timer = setInterval(() => this.#draw(), 1000 / this.#options.fps);
-    const video = this.#canvas.captureStream(this.#options.fps).getVideoTracks();
-    const stream = new MediaStream([...video, ...this.#mix.stream.getAudioTracks()]);
-    const recorder = new MediaRecorder(stream, {
-      mimeType: this.mimeType || undefined,
-      videoBitsPerSecond: 2_500_000,
-      audioBitsPerSecond: 128_000,
-    });
-    recorder.addEventListener('dataavailable', (event) => {
-      if (!event.data.size) return;
-      this.firstChunkAt ??= Date.now();
-      this.#chunks.push(event.data);
-    });
-    recorder.start(this.#options.timesliceMs);
-    this.#recorder = recorder;
+    this.#silence.gain.value = 0;
+    this.#silence.connect(this.#mix);
+    this.#tick();
+    const frame = 1000 / this.#options.fps;
+    this.#timer = setInterval(() => {
+      if (performance.now() - this.#drawnAt > 2 * frame) this.#draw();
+    }, frame);
+    this.#recorder.start(this.#options.timesliceMs);
   }
+
+  #tick = () => {
+    if (!this.#running) return;
+    this.#draw();
+    const source = this.#audio.createConstantSource();
+    source.connect(this.#silence);
+    source.onended = () => {
+      source.disconnect();
+      this.#tick();
+    };
+    source.start();
+    source.stop(this.#audio.currentTime + 1 / this.#options.fps);
+  };
 
   /** Stops; resolves with the WebM file. Everything the recording held is let go. */
   stop(): Promise<File> {
@@ -111,11 +139,13 @@ export class CallRecorder {
       const recorder = this.#recorder;
       const finish = () => {
         this.#release();
-        const type = (this.mimeType || 'video/webm').split(';')[0]!;
-        resolve(new File(this.#chunks, this.#options.fileName, { type }));
+        // What the browser actually wrote (Safari writes MP4).
+        const type = (recorder.mimeType || this.mimeType || 'video/webm').split(';')[0]!;
+        const name = type === 'video/mp4' ? this.#options.fileName.replace(/\.webm$/, '.mp4') : this.#options.fileName;
+        resolve(new File(this.#chunks, name, { type }));
         this.#chunks = [];
       };
-      if (!recorder || recorder.state === 'inactive') return finish();
+      if (recorder.state === 'inactive') return finish();
       recorder.addEventListener('stop', finish, { once: true });
       recorder.stop();
     });
@@ -123,8 +153,9 @@ export class CallRecorder {
   }
 
   #release() {
+    this.#running = false;
     clearInterval(this.#timer);
-    this.#recorder?.stream.getTracks().forEach((t) => t.stop());
+    this.#recorder.stream.getTracks().forEach((t) => t.stop());
     for (const video of this.#videos.values()) video.srcObject = null;
     this.#videos.clear();
     for (const voice of this.#voices.values()) voice.disconnect();
@@ -169,6 +200,7 @@ export class CallRecorder {
   }
 
   #draw() {
+    this.#drawnAt = performance.now();
     const sources = this.#sources();
     this.#syncVoices(sources);
     const { width, height } = this.#options;

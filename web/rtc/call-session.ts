@@ -7,7 +7,15 @@
  * calls, and who calls whom), Knocking (waiting at a locked door), sendChatMessage (chat with
  * retry), IceRefresh (TURN credentials), LocalMedia (one's own microphone and camera).
  */
-import type { ChatMessage, IceServers, JoinedRoom, JoinOptions, Participant, Reaction } from '../../protocol/contract.js';
+import {
+  FEATURES,
+  type ChatMessage,
+  type IceServers,
+  type JoinedRoom,
+  type JoinOptions,
+  type Participant,
+  type Reaction,
+} from '../../protocol/contract.js';
 import { sendChatMessage } from './chat-outbox.js';
 import { Emitter } from './emitter.js';
 import { IceRefresh } from './ice-refresh.js';
@@ -26,6 +34,7 @@ import {
   type SafetyInfo,
 } from './room-state.js';
 import { connectionFingerprints, isVerified, safetyCode, setVerified } from './safety-code.js';
+import { viewStep } from './view-steps.js';
 import type { CallRecorder, RecordingSource } from './call-recorder.js';
 import type { FileTransfer, FileTransfers } from './file-transfer.js';
 import type { MeshData } from './mesh-peer.js';
@@ -107,12 +116,6 @@ export interface CallActions {
   onRecording?(listener: (file: File | undefined, reason?: RecordingStopReason) => void): () => void;
 }
 
-/**
- * View heights go out rounded up to these steps, so a resize does not send a flood. About 1.5×
- * apart: a 6-person grid's 210 px tiles get 240 px (the next step used to be 360: full size).
- */
-const VIEW_STEPS = [90, 120, 180, 240, 360, 480, 720, 1080, 1440, 2160];
-
 /** How long someone whose connection to the server dropped keeps their tile, if media flows. */
 const DROPPED_PARTICIPANT_GRACE_MS = 20_000;
 
@@ -125,6 +128,8 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   #iceRefresh: IceRefresh | undefined;
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #quality: { stop(): void } | undefined;
+  /** The device's CPU pressure (cpu-pressure.ts): under pressure we ask for video one size smaller. */
+  #pressure: { readonly constrained: boolean; stop(): void } | undefined;
   #viewHeights: Record<string, number> = {};
   #viewSent = '';
   /** While the first handshakes run: the state changes but listeners are not told yet (see join). */
@@ -137,7 +142,11 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   #maxFileMb = DEFAULT_MAX_FILE_MB;
   /** Our recording, while it runs (or is being started). */
   #recorder: CallRecorder | undefined;
-  #recordingStarting = false;
+  /** A start under way (everyone being told), and whether a stop was asked meanwhile. */
+  #recordingStart: Promise<void> | undefined;
+  #stopAsked = false;
+  /** The file transfers, once loaded (to end them at once when the call ends). */
+  #filesNow: FileTransfers | undefined;
 
   constructor(options: CallSessionOptions) {
     super();
@@ -282,10 +291,19 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     await this.#sendMedia();
   }
 
-  /** The quality indicator's figures (loaded after the join: nothing before the first frame needs it). */
+  /**
+   * The quality indicator's figures, and the CPU pressure that makes us ask for smaller video
+   * (loaded after the join: nothing before the first frame needs them).
+   */
   async #watchQuality(mesh: PeerMesh) {
-    const { QualityMonitor } = await import('./quality.js');
+    const [{ QualityMonitor }, { CpuPressure }] = await Promise.all([import('./quality.js'), import('./cpu-pressure.js')]);
     if (this.#over || this.#mesh !== mesh) return;
+    const pressure = new CpuPressure(() => {
+      this.#viewSent = '';
+      this.#sendView();
+    });
+    this.#pressure = pressure;
+    pressure.start();
     const monitor = new QualityMonitor(
       () => mesh.peerConnections().map(({ peerId, pc }) => ({ peerId, pc, videoExpected: !!this.#participant(peerId)?.video })),
       (peerId, quality) => this.#dispatch({ type: 'quality', peerId, quality }),
@@ -332,7 +350,8 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   }
 
   async sendFile(file: File, to?: string[]): Promise<FileTransfer[]> {
-    const takers = this.#state.participants.filter((p) => p.offers).map((p) => p.peerId);
+    // Only apps that take files are offered one (an older one would never answer).
+    const takers = this.#state.participants.filter((p) => p.features?.includes('files')).map((p) => p.peerId);
     const recipients = to ? to.filter((peerId) => takers.includes(peerId)) : takers;
     if (!this.#mesh || this.#over) throw Object.assign(new Error('Not in a call'), { code: 'not-joined' });
     if (to && recipients.length !== to.length) throw Object.assign(new Error('No such participant'), { code: 'no-such-participant' });
@@ -374,6 +393,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
         },
       });
       files.on('update', (transfer) => this.emit('file', transfer));
+      this.#filesNow = files;
       if (this.#over) files.close();
       return files;
     });
@@ -393,43 +413,61 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     });
   }
 
-  async startRecording(): Promise<void> {
-    const signaling = this.#signaling;
-    if (!signaling || this.#over) throw Object.assign(new Error('Not in a call'), { code: 'not-joined' });
-    if (this.#recorder || this.#recordingStarting) return;
-    if (this.#state.room?.recordingForbidden)
-      throw Object.assign(new Error('The host does not allow recording in this call'), { code: 'recording-forbidden' });
-    this.#recordingStarting = true;
-    try {
-      const { CallRecorder } = await import('./call-recorder.js');
-      const stamp = new Date().toISOString().slice(0, 16).replace(/[T:]/g, '-');
-      const recorder = new CallRecorder(() => this.#recordingSources(), { fileName: `callroom-${this.#options.roomId}-${stamp}.webm` });
-      let self: Participant;
-      try {
-        // Resolves only once everyone else acknowledged the notice.
-        self = await signaling.setRecording(true);
-      } catch (error) {
-        void recorder.stop();
-        throw error;
-      }
-      if (this.#over || this.#signaling !== signaling) {
-        void recorder.stop();
-        void signaling.setRecording(false).catch(() => {});
-        throw Object.assign(new Error('Not in a call'), { code: 'not-joined' });
-      }
-      this.#dispatch({ type: 'self-updated', self });
-      recorder.start();
-      this.#recorder = recorder;
-      this.emit('recording-started');
-    } finally {
-      this.#recordingStarting = false;
-    }
+  /** Records the call here, once everyone else was told; a second call joins the first. */
+  startRecording(): Promise<void> {
+    if (this.#recorder) return Promise.resolve();
+    this.#recordingStart ??= this.#startRecording().finally(() => (this.#recordingStart = undefined));
+    return this.#recordingStart;
   }
 
+  async #startRecording(): Promise<void> {
+    const signaling = this.#signaling;
+    if (!signaling || this.#over) throw Object.assign(new Error('Not in a call'), { code: 'not-joined' });
+    if (this.#state.room?.recordingForbidden)
+      throw Object.assign(new Error('The host does not allow recording in this call'), { code: 'recording-forbidden' });
+    this.#stopAsked = false;
+    const { CallRecorder } = await import('./call-recorder.js');
+    const stamp = new Date().toISOString().slice(0, 16).replace(/[T:]/g, '-');
+    // Built before anyone is told: a browser that cannot record fails here.
+    const recorder = new CallRecorder(() => this.#recordingSources(), { fileName: `callroom-${this.#options.roomId}-${stamp}.webm` });
+    let self: Participant;
+    try {
+      // Resolves only once everyone else acknowledged the notice (and nothing changed meanwhile).
+      self = await signaling.setRecording(true);
+    } catch (error) {
+      void recorder.stop();
+      throw error;
+    }
+    const gone = this.#over || this.#signaling !== signaling;
+    if (gone || this.#stopAsked) {
+      void recorder.stop();
+      const after = await signaling.setRecording(false).catch(() => undefined);
+      if (after && !gone) this.#dispatch({ type: 'self-updated', self: after });
+      if (gone) throw Object.assign(new Error('Not in a call'), { code: 'not-joined' });
+      return;
+    }
+    this.#dispatch({ type: 'self-updated', self });
+    try {
+      recorder.start();
+    } catch (error) {
+      void recorder.stop();
+      const after = await signaling.setRecording(false).catch(() => undefined);
+      if (after) this.#dispatch({ type: 'self-updated', self: after });
+      throw error;
+    }
+    this.#recorder = recorder;
+    this.emit('recording-started');
+  }
+
+  /** Stops our recording (one still starting too) and tells the room; resolves with the file, if one was made. */
   async stopRecording(): Promise<File | undefined> {
+    if (this.#recordingStart) {
+      this.#stopAsked = true;
+      await this.#recordingStart.catch(() => {});
+    }
     const file = await this.#stopRecorder('stopped');
     const signaling = this.#signaling;
-    if (file && signaling) {
+    if (signaling && this.#state.self?.recordingSince !== undefined) {
       const self = await signaling.setRecording(false).catch(() => undefined);
       if (self) this.#dispatch({ type: 'self-updated', self });
     }
@@ -450,7 +488,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     };
   }
 
-  /** When the last chunk of our recording was written (for tests), and whether one runs. */
+  /** When the first chunk of our recording was written (for tests), and whether one runs. */
   get recordingInfo(): { recording: boolean; firstChunkAt: number | undefined } {
     return { recording: !!this.#recorder, firstChunkAt: this.#recorder?.firstChunkAt };
   }
@@ -484,10 +522,11 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   #sendView = () => {
     const hidden = typeof document !== 'undefined' && document.visibilityState === 'hidden';
     const ratio = globalThis.devicePixelRatio || 1;
+    const down = this.#pressure?.constrained ? 1 : 0;
     const sizes: Record<string, number> = {};
     for (const [peerId, css] of Object.entries(this.#viewHeights)) {
       const pixels = Math.round(css * ratio);
-      sizes[peerId] = hidden || pixels <= 0 ? 0 : (VIEW_STEPS.find((step) => step >= pixels) ?? VIEW_STEPS[VIEW_STEPS.length - 1]!);
+      sizes[peerId] = hidden || pixels <= 0 ? 0 : viewStep(pixels, down);
     }
     const key = JSON.stringify(sizes);
     if (key === this.#viewSent || !this.#signaling) return;
@@ -526,7 +565,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   /** Joins; a locked room means knocking first. Undefined when we never got in. */
   async #enter(signaling: RoomSignaling, mesh: PeerMesh): Promise<JoinedRoom | undefined> {
     const { roomId, name, media, clientId, ticket } = this.#options;
-    const options: JoinOptions = { name, peerToken: mesh.token, clientId, ticket, offers: true };
+    const options: JoinOptions = { name, peerToken: mesh.token, clientId, ticket, offers: true, features: [...FEATURES] };
     // Read at each (re)join: LocalMedia alone knows whether the microphone and camera are on.
     const devices = () => media.mediaState;
     try {
@@ -601,6 +640,9 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   }
 
   #onRejoined(joined: JoinedRoom, mesh: PeerMesh) {
+    // The room no longer knows we record (the grace ran out, a server restarted): we stop, as
+    // nobody is told any more.
+    if (joined.self.recordingSince === undefined && this.#recorder) void this.#stopRecorder('unannounced');
     const before = this.#state.participants.map((p) => p.peerId);
     const stillConnected = before.filter((peerId) => mesh.isHealthy(peerId));
     this.#dispatch({ type: 'rejoined', joined, stillConnected });
@@ -625,6 +667,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   }
 
   #remove(peerId: string) {
+    this.#filesNow?.endWith(peerId);
     this.#mesh?.hangUp(peerId);
     this.#dispatch({ type: 'participant-left', peerId });
   }
@@ -645,13 +688,16 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   }
 
   #teardown() {
-    void this.#files?.then((files) => files.close());
+    // Before the connections close, so the others hear "cancelled" rather than a lost connection.
+    this.#filesNow?.close();
     void this.#stopRecorder('left');
     this.#timers.forEach((t) => clearTimeout(t));
     this.#timers.clear();
     this.#iceRefresh?.stop();
     this.#quality?.stop();
     this.#quality = undefined;
+    this.#pressure?.stop();
+    this.#pressure = undefined;
     if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#sendView);
     this.#unsubscribeMedia.forEach((unsubscribe) => unsubscribe());
     this.#unsubscribeMedia = [];

@@ -40,8 +40,10 @@ const OPEN_TIMEOUT_MS = 30_000;
 const CLOSE_AFTER_MS = 3000;
 /** How often progress is told (and the speed measured over). */
 const PROGRESS_MS = 250;
-/** Offers from one person waiting for an answer at once; more are declined. */
+/** Channels from one person waiting for an offer or an answer at once; more are closed unseen. */
 const MAX_PENDING_OFFERS = 8;
+/** A channel that has offered nothing by then is closed. */
+const OFFER_WITHIN_MS = 10_000;
 /** The longest file name kept. */
 const MAX_NAME = 255;
 
@@ -142,13 +144,15 @@ function parseWire(data: unknown): Wire | undefined {
   }
 }
 
-/** A file name as a name: no path, no control characters, not too long. */
+/** A file name as a name: no path, no control or direction characters, not too long. */
 export function cleanName(name: string): string {
   const base = name
     .split(/[\\/]/)
     .pop()!
+    // Control characters, and bidirectional overrides that would show "invoice‮fdp.exe" as
+    // "invoiceexe.pdf".
     // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .trim();
   return (base || 'file').slice(0, MAX_NAME);
 }
@@ -167,6 +171,8 @@ interface Entry {
   toldAt: number;
   toldBytes: number;
   settle?: () => void;
+  /** Ours: every byte and the hash went out (only then may the other side say it received it). */
+  doneSent?: boolean;
 }
 
 export interface FileTransfersOptions {
@@ -180,6 +186,8 @@ export interface FileTransfersOptions {
 
 export class FileTransfers extends Emitter<FileTransferEvents> {
   #entries = new Map<string, Entry>();
+  /** Channels each person opened to us that have not offered anything yet. */
+  #waitingChannels = new Map<string, number>();
   #options: FileTransfersOptions;
   #closed = false;
 
@@ -246,15 +254,37 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
     return transfer;
   }
 
-  /** A channel someone opened to us (the mesh checked they are in our room). */
+  /**
+   * A channel someone opened to us (the mesh checked they are in our room). One that says
+   * nothing within OFFER_WITHIN_MS is closed; so is one beyond MAX_PENDING_OFFERS from the same
+   * person (each is a connection of its own: a flood must not exhaust ours).
+   */
   incoming(channel: FileChannel): void {
     if (this.#closed) return channel.close();
+    const waiting = (this.#waitingChannels.get(channel.peer) ?? 0) + 1;
+    const pending = this.list().filter((t) => t.direction === 'in' && t.peerId === channel.peer && t.status === 'offered').length;
+    if (waiting + pending > MAX_PENDING_OFFERS) return channel.close();
+    this.#waitingChannels.set(channel.peer, waiting);
     let entry: Entry | undefined;
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      const left = (this.#waitingChannels.get(channel.peer) ?? 1) - 1;
+      if (left > 0) this.#waitingChannels.set(channel.peer, left);
+      else this.#waitingChannels.delete(channel.peer);
+    };
+    const timer = setTimeout(() => {
+      settle();
+      if (!entry) channel.close();
+    }, OFFER_WITHIN_MS);
+    channel.onClose(settle);
     channel.onMessage((data) => {
       if (entry) return;
+      settle();
       const wire = parseWire(data);
       if (wire?.t !== 'offer') return channel.close();
-      const pending = this.list().filter((t) => t.direction === 'in' && t.peerId === channel.peer && t.status === 'offered').length;
       const transfer: FileTransfer = {
         id: randomAlphanumeric(16),
         direction: 'in',
@@ -267,16 +297,21 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
         bytesPerSecond: 0,
       };
       entry = this.#add(transfer, channel);
-      if (pending >= MAX_PENDING_OFFERS) return this.#decline(entry, 'busy');
       if (wire.size > this.#options.maxBytes) return this.#decline(entry, 'too-large');
       this.emit('update', transfer);
     });
   }
 
-  /** Says yes to an offer: the bytes start coming. */
+  /**
+   * Says yes to an offer: the bytes start coming. What is being received at once stays within
+   * the size limit in all (each file is held in memory until saved): beyond it, the offer is
+   * declined as too large.
+   */
   accept(id: string): void {
     const entry = this.#entries.get(id);
     if (!entry || entry.transfer.direction !== 'in' || entry.transfer.status !== 'offered') return;
+    const receiving = this.list().reduce((sum, t) => sum + (t.direction === 'in' && t.status === 'receiving' ? t.size : 0), 0);
+    if (receiving + entry.transfer.size > this.#options.maxBytes) return this.#decline(entry, 'too-large');
     entry.transfer.status = 'receiving';
     entry.toldAt = Date.now();
     entry.channel.send(JSON.stringify({ t: 'accept' }));
@@ -300,6 +335,13 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
   dismiss(id: string): void {
     const entry = this.#entries.get(id);
     if (entry && this.#isOver(entry)) this.#entries.delete(id);
+  }
+
+  /** `peerId` left the call: what is under way with them ends (cancelled, by them). */
+  endWith(peerId: string): void {
+    for (const entry of this.#entries.values()) {
+      if (entry.transfer.peerId === peerId && !this.#isOver(entry)) this.#end(entry, 'cancelled', { endedBy: 'peer' });
+    }
   }
 
   /** The call ended: everything under way is cancelled. */
@@ -365,7 +407,7 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
       if (wire.t === 'accept' && transfer.status === 'waiting') void this.#pump(entry);
       else if (wire.t === 'decline' && transfer.status === 'waiting')
         this.#end(entry, 'declined', { endedBy: 'peer', problem: wire.reason === 'too-large' ? 'too-large' : undefined });
-      else if (wire.t === 'received') {
+      else if (wire.t === 'received' && entry.doneSent) {
         transfer.bytes = transfer.size;
         this.#end(entry, 'done');
       } else if (wire.t === 'refused') this.#end(entry, 'failed', { problem: wire.reason === 'hash' ? 'hash-mismatch' : 'protocol' });
@@ -381,7 +423,9 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
         return this.#end(entry, 'failed', { problem: 'hash-mismatch' });
       }
       transfer.sha256 = mine;
-      transfer.file = new File(entry.chunks, transfer.name, { type: transfer.type });
+      // Never the type the sender claims: a blob URL of theirs as text/html would render it, in
+      // the page's origin (the claimed type stays in `type`, for showing).
+      transfer.file = new File(entry.chunks, transfer.name, { type: 'application/octet-stream' });
       this.#send(entry, { t: 'received' });
       this.#end(entry, 'done');
     }
@@ -418,6 +462,7 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
       if (this.#isOver(entry)) return;
       transfer.sha256 = bytesToHex(entry.hash.digest());
       channel.send(JSON.stringify({ t: 'done', sha256: transfer.sha256 }));
+      entry.doneSent = true;
       this.#sentProgress(entry);
     } catch {
       if (!this.#isOver(entry)) this.#fail(entry, 'connection');
@@ -474,9 +519,10 @@ function closeWhenSent(channel: FileChannel) {
  */
 export function fileChannelOf(connection: MeshData, early: unknown[] = []): FileChannel {
   const listeners: Array<(data: unknown) => void> = [];
-  connection.on('data', (data) => {
+  const deliver = (data: unknown) => {
     for (const listener of [...listeners]) listener(data);
-  });
+  };
+  connection.on('data', deliver);
   const opened = new Promise<void>((resolve, reject) => {
     if (connection.open) return resolve();
     const timer = setTimeout(() => reject(new Error('The file channel did not open')), OPEN_TIMEOUT_MS);
@@ -513,12 +559,13 @@ export function fileChannelOf(connection: MeshData, early: unknown[] = []): File
       const dc = connection.dataChannel;
       if (!dc || dc.readyState !== 'open') throw new Error('The file channel is closed');
       // Straight onto the channel: PeerJS's own queue would hide bufferedAmount from the flow control.
-      if (typeof data === 'string') dc.send(data);
-      else dc.send(data);
+      dc.send(data as string);
     },
     onMessage(listener) {
       listeners.push(listener);
-      if (listeners.length === 1) for (const data of early.splice(0)) listener(data);
+      // What came early goes to every listener there is by then (a listener the offer adds sees
+      // a cancel that followed it), before anything that arrives later.
+      if (listeners.length === 1 && early.length) queueMicrotask(() => early.splice(0).forEach(deliver));
     },
     onClose(listener) {
       connection.on('close', () => {
