@@ -10,6 +10,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { FileTransfer } from '../rtc/file-transfer.js';
 import { getLocale } from '../i18n/locale.js';
 import { emit } from './emit.js';
+import { cardStackStyles } from './cards.styles.js';
 import { baseStyles } from './tokens.styles.js';
 
 /** "2.4 MB", "640 kB", "12 B" in the UI's language. */
@@ -47,25 +48,11 @@ function endText(t: FileTransfer, who: string): string {
 export class FileTransfersList extends LitElement {
   static override styles = [
     baseStyles,
+    cardStackStyles,
     css`
-      :host {
-        display: block;
-      }
-      ul {
-        display: grid;
-        gap: 0.5rem;
-        margin: 0;
-        padding: 0;
-        list-style: none;
-      }
       li {
         display: grid;
         gap: 0.35rem;
-        padding: 0.6rem 0.8rem;
-        border-radius: 12px;
-        background: var(--_surface);
-        color: var(--_foreground);
-        box-shadow: 0 4px 16px rgb(0 0 0 / 40%);
         font: 0.9rem / 1.4 var(--_font);
       }
       .what {

@@ -5,6 +5,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Knock } from '../../protocol/contract.js';
 import { emit } from './emit.js';
+import { cardStackStyles } from './cards.styles.js';
 import { baseStyles } from './tokens.styles.js';
 
 @customElement('knock-requests')
@@ -12,27 +13,13 @@ import { baseStyles } from './tokens.styles.js';
 export class KnockRequests extends LitElement {
   static override styles = [
     baseStyles,
+    cardStackStyles,
     css`
-      :host {
-        display: block;
-      }
-      ul {
-        display: grid;
-        gap: 0.5rem;
-        margin: 0;
-        padding: 0;
-        list-style: none;
-      }
       li {
         display: flex;
         flex-wrap: wrap;
         align-items: center;
         gap: 0.5rem;
-        padding: 0.6rem 0.8rem;
-        border-radius: 12px;
-        background: var(--_surface);
-        color: var(--_foreground);
-        box-shadow: 0 4px 16px rgb(0 0 0 / 40%);
         font: 0.95rem / 1.4 system-ui, sans-serif;
       }
       .who {
