@@ -154,6 +154,17 @@ describe('choosing devices', () => {
     const notice = p.page.locator('call-room').getByText(`Your ${labels[1]} was disconnected; using`);
     await notice.waitFor({ timeout: 10_000 });
     assert.notEqual(await previewLabel(p.page, 'video'), labels[1]);
+    // Worded in the language shown now: switching the menu rewords it.
+    await p.page.locator('language-select select').first().selectOption('de');
+    const shown = p.page.locator('call-room').locator('.device-notice');
+    await eventually(
+      async () => {
+        const text = (await shown.textContent()) ?? '';
+        return text.includes(labels[1]!) && !text.includes('was disconnected');
+      },
+      10_000,
+      'the notice in German',
+    );
     await p.context.close();
   });
 });

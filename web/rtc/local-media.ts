@@ -201,7 +201,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   #shown: MediaState;
   #devices: DeviceOption[] = [];
   #choice: DeviceChoice = savedChoice();
-  #notice: string | undefined;
+  /** The device in use that went away, and what replaced it: worded when read, in the UI's language then. */
+  #loss: { kind: 'camera' | 'microphone'; lost: string; now: string | undefined } | undefined;
   #watchingDevices = false;
 
   constructor(options: { audio?: boolean; video?: boolean } = {}) {
@@ -222,7 +223,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       starting: this.#starting > 0,
       devices: this.#devices,
       choice: this.#choice,
-      notice: this.#notice,
+      notice: this.#loss && describeDeviceLoss(this.#loss.kind, this.#loss.lost, this.#loss.now),
     };
   }
 
@@ -294,7 +295,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   async selectDevice(kind: DeviceKind, deviceId: string): Promise<void> {
     this.#choice = { ...this.#choice, [kind]: deviceId || undefined };
     saveChoice(this.#choice);
-    this.#notice = undefined;
+    this.#loss = undefined;
     if (kind === 'camera' && this.#videoTrack) await this.#switch('video', true);
     else if (kind === 'microphone' && this.#audioTrack) await this.#switch('audio', true);
     this.#changed();
@@ -466,7 +467,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.#choice = { ...this.#choice, [deviceKind]: undefined };
     await this.#switch(kind, false);
     const now = kind === 'audio' ? this.#audioTrack : this.#videoTrack;
-    this.#notice = describeDeviceLoss(deviceKind, lostLabel, now?.label);
+    this.#loss = { kind: deviceKind, lost: lostLabel, now: now?.label };
     this.#changed();
   }
 
