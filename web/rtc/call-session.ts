@@ -33,7 +33,6 @@ import {
   type RoomState,
   type SafetyInfo,
 } from './room-state.js';
-import { connectionFingerprints, isVerified, safetyCode, setVerified } from './safety-code.js';
 import { viewStep } from './view-steps.js';
 import type { CallRecorder, RecordingSource } from './call-recorder.js';
 import type { FileTransfer, FileTransfers } from './file-transfer.js';
@@ -330,13 +329,16 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
   async verifySafetyCode(peerId: string, verified = true): Promise<SafetyInfo | undefined> {
     const safety = this.#state.participants.find((p) => p.peerId === peerId)?.safety;
     if (!safety) return undefined;
+    const { setVerified } = await import('./safety-code.js');
     setVerified(safety.pair, verified);
     const updated = { ...safety, verified };
     this.#dispatch({ type: 'safety', peerId, safety: updated });
     return updated;
   }
 
+  /** The connection's safety code (safety-code.ts, loaded once a connection is up: no first visit needs it). */
   async #readSafetyCode(mesh: PeerMesh, peerId: string) {
+    const { connectionFingerprints, isVerified, safetyCode } = await import('./safety-code.js');
     const pc = mesh.peerConnections().find((c) => c.peerId === peerId)?.pc;
     const fingerprints = pc && (await connectionFingerprints(pc).catch(() => undefined));
     if (!fingerprints || this.#over) return;
