@@ -6,7 +6,7 @@
 import type { Participant, RoomInfo } from '../../protocol/contract.js';
 import { hostOnly } from './lobby.js';
 import { fail } from './result.js';
-import { canBeTold, roomInfo, withoutRecording, type Room, type RuleResult } from './rooms.js';
+import { canBeTold, roomInfo, stopRecordings, type Room, type RuleResult } from './rooms.js';
 
 /**
  * `peerId` starts (`since`: now) or stops recording. Starting is refused while the host forbids
@@ -60,9 +60,9 @@ export function forbidRecording(room: Room | undefined, byPeerId: string, forbid
   const denied = hostOnly(room, byPeerId);
   if (denied) return denied;
   const current = room!;
-  const stopped = forbidden ? current.participants.filter((p) => p.recordingSince !== undefined).map(withoutRecording) : [];
-  const participants = current.participants.map((p) => stopped.find((s) => s.peerId === p.peerId) ?? p);
-  const next: Room = { ...current, participants, recordingForbidden: forbidden || undefined };
-  if (!forbidden) delete next.recordingForbidden;
+  const { participants, stopped } = forbidden ? stopRecordings(current.participants) : { participants: current.participants, stopped: [] };
+  const next: Room = { ...current, participants };
+  if (forbidden) next.recordingForbidden = true;
+  else delete next.recordingForbidden;
   return { ok: true, room: next, value: { info: roomInfo(next), stopped } };
 }

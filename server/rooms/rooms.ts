@@ -67,11 +67,17 @@ export interface Joined {
 /** This participant's app shows who records (and acks the notice). */
 export const canBeTold = (p: Participant): boolean => !!p.features?.includes('recording-notice');
 
-/** A participant without their recording mark. */
-export function withoutRecording(p: Participant): Participant {
-  const rest = { ...p };
-  delete rest.recordingSince;
-  return rest;
+/** Everyone's recording stopped: the participants after, and those whose recording it was. */
+export function stopRecordings(participants: Participant[]): { participants: Participant[]; stopped: Participant[] } {
+  const stopped: Participant[] = [];
+  const after = participants.map((p) => {
+    if (p.recordingSince === undefined) return p;
+    const rest = { ...p };
+    delete rest.recordingSince;
+    stopped.push(rest);
+    return rest;
+  });
+  return { participants: after, stopped };
 }
 
 export const DEFAULT_NAME = 'Guest';
@@ -185,10 +191,9 @@ export function joinRoom(
   }
   const credential: Credential = { peerId: candidate.peerId, tokenDigest: access.tokenDigest, clientId: access.clientId };
   // Nobody is recorded who cannot be told: the arrival of an app that cannot show it stops any recording.
-  const stoppedRecording = canBeTold(candidate)
-    ? []
-    : current.participants.filter((p) => p.recordingSince !== undefined).map(withoutRecording);
-  const others = current.participants.map((p) => stoppedRecording.find((s) => s.peerId === p.peerId) ?? p);
+  const { participants: others, stopped: stoppedRecording } = canBeTold(candidate)
+    ? { participants: current.participants, stopped: [] }
+    : stopRecordings(current.participants);
   return {
     ok: true,
     room: {

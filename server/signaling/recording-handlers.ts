@@ -18,6 +18,11 @@ export function defineRecordingHandlers(on: HandlerTable): void {
     const result = await deps.store.update(roomId, (room) => setRecording(room, peerId, recording, now()));
     if (!result.ok) return result;
     const participant = result.value;
+    // Not recording after all: everyone who was told hears it stopped.
+    const undo = async () => {
+      const undone = await deps.store.update(roomId, (room) => setRecording(room, peerId, false, now()));
+      if (undone.ok) socket.to(roomId).emit('participant-updated', undone.value);
+    };
     if (!recording) {
       socket.to(roomId).emit('participant-updated', participant);
       return result;
@@ -25,16 +30,14 @@ export function defineRecordingHandlers(on: HandlerTable): void {
     try {
       await socket.to(roomId).timeout(RECORDING_NOTICE_MS).emitWithAck('recording-notice', participant);
     } catch {
-      // Someone did not confirm they were told: no recording. Everyone who was told hears it stopped.
-      const undone = await deps.store.update(roomId, (room) => setRecording(room, peerId, false, now()));
-      if (undone.ok) socket.to(roomId).emit('participant-updated', undone.value);
+      // Someone did not confirm they were told: no recording.
+      await undo();
       return fail('recording-unannounced', 'Not everyone in the call could be told that you are recording: try again');
     }
     // Much may have happened while everyone was being told: only what still holds goes out.
     const confirmed = await deps.store.update(roomId, (room) => confirmRecording(room, peerId, participant.recordingSince!));
     if (!confirmed.ok) {
-      const undone = await deps.store.update(roomId, (room) => setRecording(room, peerId, false, now()));
-      if (undone.ok) socket.to(roomId).emit('participant-updated', undone.value);
+      await undo();
       return confirmed;
     }
     socket.to(roomId).emit('participant-updated', confirmed.value);

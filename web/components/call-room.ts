@@ -427,7 +427,7 @@ export class CallRoom extends LitElement implements CallRoomElement {
 
   #fileAction(id: string, when: string[], run: (session: CallSession) => void): Promise<void> {
     return this.#act(async (s) => {
-      const transfer = (await s.fileTransfers()).transfers.find((t) => t.id === id);
+      const transfer = s.fileTransfer(id);
       if (!transfer || !when.includes(transfer.status))
         throw callError('no-such-file', 'No such file transfer (or it is not waiting for that)');
       run(s);

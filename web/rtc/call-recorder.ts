@@ -50,8 +50,6 @@ export function recordingGrid(n: number, width: number, height: number): { colum
 
 export class CallRecorder {
   readonly mimeType = mimeType();
-  /** When the first chunk was written (ms since 1970), once it was. */
-  firstChunkAt: number | undefined;
   #sources: () => RecordingSource[];
   #options: Required<RecorderOptions>;
   #canvas = document.createElement('canvas');
@@ -90,9 +88,7 @@ export class CallRecorder {
       audioBitsPerSecond: 128_000,
     });
     this.#recorder.addEventListener('dataavailable', (event) => {
-      if (!event.data.size) return;
-      this.firstChunkAt ??= Date.now();
-      this.#chunks.push(event.data);
+      if (event.data.size) this.#chunks.push(event.data);
     });
   }
 

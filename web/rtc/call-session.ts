@@ -367,22 +367,23 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     return this.on('file', listener);
   }
 
+  // A transfer exists only once the file code has loaded: these need no waiting.
   answerFile(id: string, accept: boolean): void {
-    void this.#files?.then((files) => (accept ? files.accept(id) : files.decline(id)));
+    if (accept) this.#filesNow?.accept(id);
+    else this.#filesNow?.decline(id);
   }
 
   cancelFile(id: string): void {
-    void this.#files?.then((files) => files.cancel(id));
+    this.#filesNow?.cancel(id);
   }
 
   dismissFile(id: string): void {
-    void this.#files?.then((files) => files.dismiss(id));
+    this.#filesNow?.dismiss(id);
   }
 
-  /** Every transfer of this call (for tests and the API). */
-  async fileTransfers(): Promise<{ transfers: FileTransfer[]; heldBytes: number }> {
-    const files = await this.#files;
-    return { transfers: files?.list() ?? [], heldBytes: files?.heldBytes() ?? 0 };
+  /** One transfer of this call, by its id (for the API). */
+  fileTransfer(id: string): FileTransfer | undefined {
+    return this.#filesNow?.get(id);
   }
 
   #fileTransfers(): Promise<FileTransfers> {
@@ -443,8 +444,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
     const gone = this.#over || this.#signaling !== signaling;
     if (gone || this.#stopAsked) {
       void recorder.stop();
-      const after = await signaling.setRecording(false).catch(() => undefined);
-      if (after && !gone) this.#dispatch({ type: 'self-updated', self: after });
+      await this.#sayNotRecording(signaling);
       if (gone) throw Object.assign(new Error('Not in a call'), { code: 'not-joined' });
       return;
     }
@@ -453,8 +453,7 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       recorder.start();
     } catch (error) {
       void recorder.stop();
-      const after = await signaling.setRecording(false).catch(() => undefined);
-      if (after) this.#dispatch({ type: 'self-updated', self: after });
+      await this.#sayNotRecording(signaling);
       throw error;
     }
     this.#recorder = recorder;
@@ -468,12 +467,14 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       await this.#recordingStart.catch(() => {});
     }
     const file = await this.#stopRecorder('stopped');
-    const signaling = this.#signaling;
-    if (signaling && this.#state.self?.recordingSince !== undefined) {
-      const self = await signaling.setRecording(false).catch(() => undefined);
-      if (self) this.#dispatch({ type: 'self-updated', self });
-    }
+    if (this.#signaling && this.#state.self?.recordingSince !== undefined) await this.#sayNotRecording(this.#signaling);
     return file;
+  }
+
+  /** Tells the room we do not record (any more); our own mark follows, unless the call is over. */
+  async #sayNotRecording(signaling: RoomSignaling) {
+    const self = await signaling.setRecording(false).catch(() => undefined);
+    if (self && !this.#over && this.#signaling === signaling) this.#dispatch({ type: 'self-updated', self });
   }
 
   async forbidRecording(forbidden: boolean): Promise<void> {
@@ -488,11 +489,6 @@ export class CallSession extends Emitter<CallSessionEvents> implements CallActio
       offStarted();
       offStopped();
     };
-  }
-
-  /** When the first chunk of our recording was written (for tests), and whether one runs. */
-  get recordingInfo(): { recording: boolean; firstChunkAt: number | undefined } {
-    return { recording: !!this.#recorder, firstChunkAt: this.#recorder?.firstChunkAt };
   }
 
   async #stopRecorder(reason: RecordingStopReason): Promise<File | undefined> {

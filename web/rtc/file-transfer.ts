@@ -209,7 +209,7 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
     return this.#entries.get(id)?.transfer;
   }
 
-  /** Bytes received and still held in memory for transfers under way (for tests and for `list`). */
+  /** Bytes received and still held in memory for transfers under way (for tests). */
   heldBytes(): number {
     let held = 0;
     for (const entry of this.#entries.values()) for (const chunk of entry.chunks) held += chunk.byteLength;
